@@ -1,0 +1,49 @@
+// Bundles every Lambda entry point in src/handlers into assets/handlers/<name>/index.js, shipped in the npm package.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(__dirname, '..');
+const handlersDir = join(root, 'src', 'handlers');
+const outRoot = join(root, 'assets', 'handlers');
+const metaRoot = join(root, '.bundle-meta');
+
+async function main(): Promise<void> {
+  const entries = (existsSync(handlersDir) ? readdirSync(handlersDir) : []).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  rmSync(outRoot, { recursive: true, force: true });
+  const sizes: Record<string, number> = {};
+  for (const file of entries) {
+    const name = basename(file, '.ts');
+    const outdir = join(outRoot, name);
+    mkdirSync(outdir, { recursive: true });
+    const result = await build({
+      entryPoints: [join(handlersDir, file)],
+      outfile: join(outdir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      // The AWS SDK v3 clients are bundled, not taken from the Lambda runtime: the runtime's copy changes under us,
+      // and a tree-shaken bundle loads faster than resolving node_modules (figures in README, "Cold start").
+      external: [],
+      metafile: true,
+      legalComments: 'linked',
+      logLevel: 'warning',
+    });
+    // The metafile feeds the bundle-size figures; it stays out of the Lambda asset.
+    mkdirSync(metaRoot, { recursive: true });
+    writeFileSync(join(metaRoot, `${name}.json`), JSON.stringify(result.metafile));
+    sizes[name] = statSync(join(outdir, 'index.js')).size;
+  }
+  for (const [name, size] of Object.entries(sizes)) {
+    console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KiB`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+// cdk-fast-lex/runtime: the Node-only SDK that Lambda handlers import (not part of the jsii assembly).
+export * from './cache-key';
+export * from './errors';
+export * from './lex-types';
