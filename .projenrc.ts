@@ -25,6 +25,11 @@ const RUNTIME_PACKAGES = [
   'jsforce@^3.10.17',
   'lru-cache@^11.0.0',
   'libphonenumber-js@^1.12.0',
+  '@aws-lambda-powertools/metrics@^2.30.0',
+  '@aws-lambda-powertools/logger@^2.30.0',
+  // test kit only
+  'dynalite@^4.0.0',
+  'aws-local-stepfunctions@^3.0.0',
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -57,6 +62,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jest: false,
   eslint: false,
 
+  // `npx cdk-fast-lex report cdk.out`: the latency/cost report.
+  bin: { 'cdk-fast-lex': 'lib/cli/main.js' },
+
   // Python users consume the constructs through jsii.
   publishToPypi: { distName: 'cdk-fast-lex', module: 'cdk_fast_lex' },
 
@@ -82,6 +90,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jsforce@^3.10.26',
     'lru-cache@^11.5.3',
     'libphonenumber-js@^1.13.16',
+    '@aws-lambda-powertools/metrics@^2.36.0',
+    '@aws-lambda-powertools/logger@^2.36.0',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json', // type-checks tests, benchmarks, scripts and the example
@@ -97,6 +107,7 @@ configurePackageExports(project);
 configureHandlerBundles(project);
 configureTests(project);
 configureMainJob(project);
+configureBenchmarks(project);
 project.synth();
 
 /** `cdk-fast-lex` is the jsii assembly; `/runtime` and `/testing` are Node-only subpaths with their own types. */
@@ -129,12 +140,22 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary) {
   p.addPackageIgnore('!/assets/');
 }
 
+/** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
+function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow']) {
+    const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
+    if (name === 'fulfillment') task.spawn(p.tasks.tryFind('bundle')!); // measures the handler as shipped
+    task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
+  }
+}
+
 /** `npm test`: build the package exactly as it ships, then run every vitest suite with coverage. */
 function configureTests(p: awscdk.AwsCdkConstructLibrary) {
   p.testTask.reset();
   p.testTask.spawn(p.tasks.tryFind('pre-compile')!);
   p.testTask.spawn(p.compileTask);
   p.testTask.spawn(p.tasks.tryFind('package-all')!);
+  p.testTask.exec('bash scripts/setup-python.sh'); // moto server and cfn-lint, in .venv
   p.testTask.exec('tsc --noEmit -p tsconfig.dev.json');
   p.testTask.exec('vitest run --coverage', { receiveArgs: true });
   p.addTask('test:unit', { description: 'Run vitest without rebuilding the package', exec: 'vitest run', receiveArgs: true });
