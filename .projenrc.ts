@@ -57,6 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
   sampleCode: false,
+  excludeTypescript: ['src/handlers/**'], // bundled by esbuild into assets/; type-checked through tsconfig.dev.json
 
   // vitest is the one test runner (see configureTests); projen's jest and its eslint preset are off.
   jest: false,
@@ -100,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: { types: ['node'] },
   },
   gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/'],
-  npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/src/handlers/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/.venv/', '/.local/', '/.bundle-meta/', '/tsconfig.dev.json'] },
 });
 
 configurePackageExports(project);

@@ -1,0 +1,3 @@
+// Bedrock generation through the Converse API, with named errors.
+export * from './converse';
+export * from './errors';

@@ -1,0 +1,144 @@
+// Per-intent cache configuration: a plain JSON-serialisable object, so a construct can hand it to Lambda in an env var.
+import { canonicalContext, type CacheKeyOptions } from '../cache-key';
+import { IntentConfigError } from './errors';
+
+/** Default freshness of a generated answer: 5 minutes, as in the seed. */
+export const DEFAULT_TTL_SECONDS = 300;
+/** Default stale window after the TTL, during which the old answer is still served while a refresh runs. */
+export const DEFAULT_STALE_SECONDS = 300;
+/** The entry `respond` uses for intents that have no entry of their own. */
+export const CATCH_ALL_INTENT = '*';
+
+/**
+ * How one intent is answered. Every field is plain JSON: `JSON.stringify` of an `IntentCacheConfigs` is what the
+ * construct puts in the `FAST_LEX_INTENTS` environment variable.
+ */
+export interface IntentCacheConfig {
+  /** Served at once on a miss, and whenever the cache cannot help (store down, generation failed). */
+  readonly staticAnswer: string;
+  /**
+   * The user prompt sent to Bedrock. `{{field}}` placeholders are filled from the canonical context (dotted paths
+   * work: `{{slots.company}}`); a prompt without placeholders gets the canonical context appended as JSON.
+   * @default - no generation: the intent always answers with `staticAnswer` (status `static`)
+   */
+  readonly prompt?: string;
+  /** System prompt for Bedrock. @default - none */
+  readonly system?: string;
+  /** Seconds a generated answer counts as fresh. @default 300 */
+  readonly ttlSeconds?: number;
+  /** Seconds after the TTL during which the old answer is served while a refresh is requested. 0 disables. @default 300 */
+  readonly staleSeconds?: number;
+  /**
+   * The context fields that change the answer (dotted paths allowed); only they enter the cache key.
+   * @default - every context field except the volatile ones (session ids, timestamps, request ids)
+   */
+  readonly contextFields?: readonly string[];
+  /** More context fields to leave out of the key. @default - only the volatile ones */
+  readonly excludeFields?: readonly string[];
+  /** Keep the case of string values in the key (and the prompt). @default false */
+  readonly caseSensitive?: boolean;
+  /** Bedrock `maxTokens` for this intent. @default - the generator's (150) */
+  readonly maxTokens?: number;
+  /**
+   * Synchronous generation deadline on a miss, in ms; overrides the cache-wide setting. 0 turns it off.
+   * @default - the cache-wide `syncDeadlineMs` (off unless set)
+   */
+  readonly syncDeadlineMs?: number;
+}
+
+/** Intent name (or `'*'` for every other intent) to its configuration. */
+export type IntentCacheConfigs = Record<string, IntentCacheConfig>;
+
+/** Checks a parsed configuration and returns it typed; throws `IntentConfigError` naming the intent and field. */
+export function validateIntentConfigs(value: unknown): IntentCacheConfigs {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new IntentConfigError('(root)', '(root)', 'must be an object of intent name to configuration');
+  }
+  for (const [intent, config] of Object.entries(value as Record<string, unknown>)) {
+    if (intent.trim() === '' || (intent.includes('#'))) {
+      throw new IntentConfigError(intent, '(name)', "must be a non-empty intent name without '#'");
+    }
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+      throw new IntentConfigError(intent, '(entry)', 'must be an object');
+    }
+    const c = config as Record<string, unknown>;
+    if (typeof c.staticAnswer !== 'string' || c.staticAnswer.trim() === '') {
+      throw new IntentConfigError(intent, 'staticAnswer', 'must be a non-empty string');
+    }
+    for (const field of ['prompt', 'system'] as const) {
+      if (c[field] !== undefined && (typeof c[field] !== 'string' || (c[field] as string).trim() === '')) {
+        throw new IntentConfigError(intent, field, 'must be a non-empty string when set');
+      }
+    }
+    for (const field of ['ttlSeconds', 'staleSeconds', 'maxTokens', 'syncDeadlineMs'] as const) {
+      const v = c[field];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+        throw new IntentConfigError(intent, field, 'must be a finite number >= 0');
+      }
+    }
+    if (c.ttlSeconds === 0) throw new IntentConfigError(intent, 'ttlSeconds', 'must be > 0');
+    if (c.maxTokens !== undefined && (!Number.isInteger(c.maxTokens) || (c.maxTokens as number) < 1)) {
+      throw new IntentConfigError(intent, 'maxTokens', 'must be a positive integer');
+    }
+    for (const field of ['contextFields', 'excludeFields'] as const) {
+      const v = c[field];
+      if (v !== undefined && (!Array.isArray(v) || v.some((f) => typeof f !== 'string' || f.trim() === ''))) {
+        throw new IntentConfigError(intent, field, 'must be an array of non-empty strings');
+      }
+    }
+    if (c.caseSensitive !== undefined && typeof c.caseSensitive !== 'boolean') {
+      throw new IntentConfigError(intent, 'caseSensitive', 'must be a boolean');
+    }
+  }
+  return value as IntentCacheConfigs;
+}
+
+/** Parses and validates the JSON form (the `FAST_LEX_INTENTS` environment variable). */
+export function parseIntentConfigs(json: string): IntentCacheConfigs {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new IntentConfigError('(root)', '(json)', `is not valid JSON (${(err as Error).message})`);
+  }
+  return validateIntentConfigs(value);
+}
+
+/** The cache-key options an intent's configuration implies. */
+export function keyOptionsFor(config: IntentCacheConfig): CacheKeyOptions {
+  return { fields: config.contextFields, exclude: config.excludeFields, caseInsensitive: !(config.caseSensitive ?? false) };
+}
+
+/**
+ * The canonical context of a request as an object: only what enters the key, so what the prompt sees and what the
+ * key hashes are the same thing (and no session id or phone number outside `contextFields` leaves the Lambda).
+ */
+export function canonicalContextObject(config: IntentCacheConfig, context: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(canonicalContext(context, keyOptionsFor(config))) as Record<string, unknown>;
+}
+
+/** Fills the intent's prompt from the canonical context (see `IntentCacheConfig.prompt`). */
+export function renderPrompt(config: IntentCacheConfig, canonical: Record<string, unknown>): string | undefined {
+  if (config.prompt === undefined) return undefined;
+  let placeholders = 0;
+  const text = config.prompt.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_m, path: string) => {
+    placeholders++;
+    const value = lookup(canonical, path);
+    if (value === undefined) return '';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
+  if (placeholders === 0 && Object.keys(canonical).length > 0) {
+    return `${text}\n\nContext (JSON): ${JSON.stringify(canonical)}`;
+  }
+  return text;
+}
+
+function lookup(canonical: Record<string, unknown>, path: string): unknown {
+  // With `contextFields`, canonical keys are the dotted paths themselves; without, the object is nested.
+  if (path in canonical) return canonical[path];
+  let value: unknown = canonical;
+  for (const part of path.split('.')) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}

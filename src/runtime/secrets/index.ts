@@ -1,0 +1,3 @@
+// Cached Secrets Manager reads for Lambda handlers.
+export * from './errors';
+export * from './secret-cache';
