@@ -1,1 +1,2 @@
 export * from './response-cache-table';
+export * from './right-sized-function';

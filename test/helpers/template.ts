@@ -11,7 +11,7 @@ export function unacknowledgedNagFindings(stack: Stack): string[] {
   Template.fromStack(stack); // synthesize first, so aspects and lazy values have run
   const report = new AwsSolutionsChecks(stack).validateScope(stack);
   return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} ${r.locations?.[0] ?? r.resourceLogicalId}`),
+    v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`),
   ).sort();
 }
 

@@ -1,0 +1,201 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { RightSizedFunction, WorkloadProfile } from '../../src';
+import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
+
+const code = lambda.Code.fromInline('exports.handler = async () => ({});');
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-west-2' } });
+}
+
+describe('RightSizedFunction', () => {
+  it('defaults a latency-critical function to 512 MB, arm64, Node 24, tracing and 2 provisioned instances on the live alias', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.LATENCY_CRITICAL, code });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 512,
+      Timeout: 10,
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'Fn', POWERTOOLS_METRICS_NAMESPACE: 'CdkFastLex' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      FunctionVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFunctionCurrentVersion'), 'Version'] },
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+    template.resourceCountIs('AWS::Lambda::Version', 1);
+  });
+
+  it('sizes I/O-bound functions at 256 MB and async workers at 512 MB, without provisioned concurrency', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Io', { profile: WorkloadProfile.IO_BOUND, code });
+    new RightSizedFunction(stack, 'Worker', { profile: WorkloadProfile.ASYNC_WORKER, code });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Timeout: 30 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 60 });
+    template.allResourcesProperties('AWS::Lambda::Alias', { ProvisionedConcurrencyConfig: Match.absent() });
+  });
+
+  it('lets every default be overridden', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', {
+      profile: WorkloadProfile.LATENCY_CRITICAL,
+      code,
+      memorySize: 1024,
+      timeout: Duration.seconds(5),
+      provisionedConcurrency: 4,
+      architecture: lambda.Architecture.X86_64,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      environment: { EXTRA: 'yes' },
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024, Timeout: 5, Architectures: ['x86_64'], Runtime: 'nodejs22.x',
+      Environment: { Variables: Match.objectLike({ EXTRA: 'yes' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Alias', { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 4 } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('keeps logs a month by default and scopes logging permissions to its own log group', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] }, ':*']] },
+        ],
+      }]) },
+    });
+  });
+
+  it('scales provisioned concurrency on utilization and on a schedule', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', {
+      profile: WorkloadProfile.LATENCY_CRITICAL,
+      code,
+      provisionedConcurrencyScaling: {
+        maxCapacity: 10,
+        utilizationTarget: 0.6,
+        schedules: [{ name: 'BusinessHours', schedule: appscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: 4 }],
+      },
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 10,
+      ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+      ScheduledActions: [Match.objectLike({ ScalableTargetAction: { MinCapacity: 4 } })],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 0.6 }),
+    });
+  });
+
+  it('grants invoke on the alias, never on the unqualified function', () => {
+    const stack = newStack();
+    const fn = new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code });
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+
+    fn.grantInvoke(caller);
+
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
+      PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^FnLiveAlias') } }] },
+    });
+  });
+
+  it.each([
+    [{ memorySize: 64 }, /'memorySize' must be a whole number of MB from 128 to 10240, got 64/],
+    [{ memorySize: 20000 }, /'memorySize' must be a whole number of MB from 128 to 10240, got 20000/],
+    [{ memorySize: 128 }, /a LATENCY_CRITICAL function needs at least 256 MB, got 128/],
+    [{ provisionedConcurrency: 3, reservedConcurrentExecutions: 2 }, /'provisionedConcurrency' \(3\) is above 'reservedConcurrentExecutions' \(2\)/],
+    [{ provisionedConcurrency: -1 }, /'provisionedConcurrency' must be a whole number, 0 or more, got -1/],
+    [{ timeout: Duration.minutes(16) }, /'timeout' must be at most 15 minutes/],
+    [{ provisionedConcurrencyScaling: { maxCapacity: 1 } }, /maxCapacity' \(1\) is below its minCapacity \(2\)/],
+    [{ provisionedConcurrencyScaling: { maxCapacity: 5, utilizationTarget: 0.95 } }, /utilizationTarget' must be between 0.1 and 0.9/],
+    [{ provisionedConcurrency: 0, provisionedConcurrencyScaling: { maxCapacity: 5 } }, /needs provisioned concurrency/],
+  ])('rejects %o with a clear error', (override, message) => {
+    const stack = newStack();
+
+    expect(() => new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.LATENCY_CRITICAL, code, ...override })).toThrow(message);
+  });
+
+  it('allows 128 MB for work nobody waits on', () => {
+    const stack = newStack();
+
+    expect(() => new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.ASYNC_WORKER, code, memorySize: 128 })).not.toThrow();
+  });
+
+  describe('estimateMonthlyCost', () => {
+    it('prices an on-demand arm64 function by GB-second and request', () => {
+      const stack = newStack();
+      const fn = new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code });
+
+      const cost = fn.estimateMonthlyCost({ requestsPerMonth: 1_000_000, averageDurationMs: 1000 });
+
+      // 1,000,000 x 1 s x 0.25 GB = 250,000 GB-s x $0.0000133334 = $3.33335; requests 1 x $0.20.
+      expect(cost.durationUsd).toBeCloseTo(3.33335, 5);
+      expect(cost.requestsUsd).toBeCloseTo(0.2, 10);
+      expect(cost.provisionedConcurrencyUsd).toBe(0);
+      expect(cost.totalUsd).toBeCloseTo(3.53335, 5);
+    });
+
+    it('prices provisioned concurrency for the whole month (the seed: two 512 MB instances)', () => {
+      const stack = newStack();
+      const fn = new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.LATENCY_CRITICAL, code });
+
+      const cost = fn.estimateMonthlyCost({ requestsPerMonth: 100_000, averageDurationMs: 100 });
+
+      // Provisioned: 2 x 0.5 GB x 2,592,000 s x $0.0000033334 = $8.6401728.
+      expect(cost.provisionedConcurrencyUsd).toBeCloseTo(8.6401728, 6);
+      // Duration on provisioned instances: 100,000 x 0.1 s x 0.5 GB = 5,000 GB-s x $0.0000077778 = $0.038889.
+      expect(cost.durationUsd).toBeCloseTo(0.038889, 6);
+      expect(cost.requestsUsd).toBeCloseTo(0.02, 10);
+    });
+
+    it('charges x86_64 about 25 % more than arm64 for the same provisioned instances', () => {
+      const arm = RightSizedFunction.estimateCost({ memorySize: 512, architecture: lambda.Architecture.ARM_64, provisionedConcurrency: 1 }, { requestsPerMonth: 0, averageDurationMs: 0 });
+      const x86 = RightSizedFunction.estimateCost({ memorySize: 512, architecture: lambda.Architecture.X86_64, provisionedConcurrency: 1 }, { requestsPerMonth: 0, averageDurationMs: 0 });
+
+      // 0.5 GB x 2,592,000 s: x86 $0.0000041667 -> $5.4000432; arm $0.0000033334 -> $4.3200864.
+      expect(x86.totalUsd).toBeCloseTo(5.4000432, 6);
+      expect(arm.totalUsd).toBeCloseTo(4.3200864, 6);
+    });
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.LATENCY_CRITICAL, code });
+
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+
+  it('matches the snapshot', () => {
+    const stack = newStack();
+    new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.LATENCY_CRITICAL, code });
+
+    expect(normalisedTemplate(stack)).toMatchSnapshot();
+  });
+});
