@@ -2,3 +2,5 @@
 export * from './cache-key';
 export * from './errors';
 export * from './lex-types';
+export * from './bedrock';
+export * from './cache';

@@ -4,3 +4,4 @@ export * from './lex-events';
 export * from './local-server';
 export * from './local-dynamodb';
 export * from './moto-server';
+export * from './bedrock-stand-in';

@@ -1,0 +1,176 @@
+// The SQS consumer that turns generation requests into cached answers: Converse, write to L2, release the lease.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ConverseGenerator, DEFAULT_GENERATION_TIMEOUT_MS, DEFAULT_MAX_TOKENS, DEFAULT_MODEL_ID } from '../bedrock/converse';
+import { BedrockGenerationError } from '../bedrock/errors';
+import { DynamoResponseStore } from './dynamo-store';
+import { CacheConfigurationError } from './errors';
+import { parseGenerationRequest, type GenerationRequest } from './generation-request';
+import { CacheMetric, CacheMetrics } from './metrics';
+import { CACHE_ENV, answerEntry } from './response-cache';
+
+/** Structured log lines of the worker: ids, intents and error names only, never prompts, answers or context. */
+export interface WorkerLogger {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+export interface GeneratorWorkerOptions {
+  readonly store: DynamoResponseStore;
+  readonly generator: ConverseGenerator;
+  /**
+   * With `queueUrl`, lets a throttled or timed-out message wait longer on each attempt (ChangeMessageVisibility:
+   * `backoffBaseSeconds * 2^(receiveCount-1)`, capped) instead of the queue's fixed visibility timeout.
+   * @default - no back-off beyond the queue's visibility timeout
+   */
+  readonly sqs?: SQSClient;
+  readonly queueUrl?: string;
+  /** @default 10 */
+  readonly backoffBaseSeconds?: number;
+  /** @default 900 */
+  readonly backoffMaxSeconds?: number;
+  /** Records processed at once (each makes one Bedrock call). @default 4 */
+  readonly concurrency?: number;
+  /** @default - a new CacheMetrics, flushed after each batch */
+  readonly metrics?: CacheMetrics;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** @default - JSON lines on stdout/stderr */
+  readonly logger?: WorkerLogger;
+}
+
+/** The Lambda handler type: report failed records so SQS retries only them (`ReportBatchItemFailures`). */
+export type GeneratorWorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/** What happened to one record. */
+export type RecordOutcome = 'generated' | 'already-fresh' | 'oversize' | 'retry' | 'poison' | 'rejected';
+
+/**
+ * Builds the worker handler. Every record ends one of two ways: its answer is written (or found already fresh, or
+ * counted as oversize), or it is reported in `batchItemFailures`. Throttling and timeouts are retried by SQS with
+ * growing delays; permanent failures (unparseable body, unknown version, Bedrock ValidationException) fail on every
+ * receive until the queue's redrive policy moves them to the dead-letter queue. Nothing is dropped silently.
+ */
+export function createGeneratorWorker(options: GeneratorWorkerOptions): GeneratorWorkerHandler {
+  const clock = options.clock ?? Date.now;
+  const metrics = options.metrics ?? new CacheMetrics();
+  const logger = options.logger ?? jsonLogger;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const base = options.backoffBaseSeconds ?? 10;
+  const max = options.backoffMaxSeconds ?? 900;
+
+  async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
+    let request: GenerationRequest;
+    try {
+      request = parseGenerationRequest(record.body);
+    } catch (err) {
+      logger.error('generation request is poison; it will reach the dead-letter queue', { messageId: record.messageId, reason: (err as Error).message });
+      return 'poison';
+    }
+    const { key, intent } = request;
+    // A newer answer may already be there (a duplicate message, or a synchronous generation won the race).
+    const current = await options.store.newest(key);
+    if (current && current.generatedAt >= request.requestedAt && current.freshUntil > clock()) {
+      await options.store.releaseRefresh(key);
+      return 'already-fresh';
+    }
+    let text: string;
+    try {
+      const generation = await options.generator.generate(request.prompt, { system: request.system, maxTokens: request.maxTokens });
+      metrics.timing(intent, CacheMetric.GENERATION_LATENCY, generation.latencyMs);
+      metrics.count(intent, CacheMetric.GENERATION_SUCCESS);
+      text = generation.text;
+    } catch (err) {
+      metrics.count(intent, CacheMetric.GENERATION_FAILURE);
+      const retriable = err instanceof BedrockGenerationError ? err.retriable : true;
+      logger.warn('generation failed', { messageId: record.messageId, intent, key, error: (err as Error).name, retriable });
+      if (retriable) {
+        await backOff(record);
+        return 'retry';
+      }
+      return 'rejected';
+    }
+    const result = await options.store.put(key, answerEntry(intent, text, clock(), request.ttlSeconds, request.staleSeconds));
+    await options.store.releaseRefresh(key);
+    if (!result.stored) {
+      // Not cacheable, and retrying cannot shrink it: count it, keep serving the static answer.
+      metrics.count(intent, CacheMetric.OVERSIZE_ANSWER);
+      logger.warn('answer over the DynamoDB item limit; not cached', { messageId: record.messageId, intent, key, bytes: result.bytes });
+      return 'oversize';
+    }
+    return 'generated';
+  }
+
+  async function backOff(record: SQSRecord): Promise<void> {
+    if (!options.sqs || !options.queueUrl) return;
+    const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount ?? 1));
+    const seconds = Math.min(max, Math.round(base * 2 ** (attempt - 1)));
+    try {
+      await options.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+    } catch (err) {
+      // The queue's own visibility timeout still delays the retry.
+      logger.warn('could not extend the visibility timeout', { messageId: record.messageId, error: (err as Error).name });
+    }
+  }
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failures: SQSBatchItemFailure[] = [];
+    const records = event.Records ?? [];
+    let next = 0;
+    const lane = async () => {
+      while (next < records.length) {
+        const record = records[next++];
+        let outcome: RecordOutcome;
+        try {
+          outcome = await processRecord(record);
+        } catch (err) {
+          // DynamoDB or SQS trouble: retry the record later rather than lose it.
+          logger.error('record failed', { messageId: record.messageId, error: (err as Error).name, message: (err as Error).message });
+          outcome = 'retry';
+        }
+        if (outcome === 'retry' || outcome === 'poison' || outcome === 'rejected') failures.push({ itemIdentifier: record.messageId });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, lane));
+    metrics.flush();
+    return { batchItemFailures: failures };
+  };
+}
+
+/**
+ * The worker as the bundled Lambda builds it, from `CACHE_ENV` variables: `FAST_LEX_CACHE_TABLE` (required),
+ * `FAST_LEX_GENERATION_QUEUE_URL` (optional, enables back-off), `FAST_LEX_MODEL_ID`, `FAST_LEX_MAX_TOKENS`,
+ * `FAST_LEX_GENERATION_TIMEOUT_MS`. Endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables.
+ */
+export function generatorWorkerFromEnvironment(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GeneratorWorkerOptions> & { dynamoDb?: DynamoDBClient } = {}): GeneratorWorkerHandler {
+  const tableName = env[CACHE_ENV.TABLE_NAME];
+  if (!tableName) throw new CacheConfigurationError(CACHE_ENV.TABLE_NAME, 'is not set');
+  const queueUrl = env[CACHE_ENV.QUEUE_URL] || undefined;
+  return createGeneratorWorker({
+    store: new DynamoResponseStore({ client: overrides.dynamoDb ?? new DynamoDBClient({}), tableName, clock: overrides.clock }),
+    generator: new ConverseGenerator({
+      modelId: env[CACHE_ENV.MODEL_ID] || DEFAULT_MODEL_ID,
+      maxTokens: positive(env, CACHE_ENV.MAX_TOKENS, DEFAULT_MAX_TOKENS),
+      timeoutMs: positive(env, CACHE_ENV.GENERATION_TIMEOUT_MS, DEFAULT_GENERATION_TIMEOUT_MS),
+    }),
+    sqs: queueUrl ? new SQSClient({}) : undefined,
+    queueUrl,
+    ...overrides,
+  });
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new CacheConfigurationError(name, `must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+const jsonLogger: WorkerLogger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
+};
