@@ -1,6 +1,14 @@
 // A local Bedrock Runtime stand-in: the real Converse route, response and error shapes, on 127.0.0.1.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal, type LocalEndpoint } from './local-server';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { duplexPair } from 'node:stream';
+import type { LocalEndpoint } from './local-server';
+
+type Request = IncomingMessage | Http2ServerRequest;
+// Both expose the same writeHead/end API; writes go through `as ServerResponse` because TypeScript cannot call a
+// method on a union of overloaded signatures.
+type Response = ServerResponse | Http2ServerResponse;
 
 /** The Bedrock errors the stand-in can script, with the HTTP status the real service uses. */
 export const BEDROCK_ERROR_STATUS = {
@@ -93,16 +101,16 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
   const calls: ConverseCall[] = [];
   const models = options.models ? new Set(options.models) : undefined;
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: Request, res: Response) => {
     handle(req, res).catch((err) => sendError(res, 'InternalServerException', String(err)));
-  });
+  };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: Request, res: Response): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const match = /^\/model\/([^/]+)\/converse$/.exec(url.pathname);
     const raw = await readBody(req);
     if (req.method !== 'POST' || !match) {
-      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'UnknownOperationException' });
+      (res as ServerResponse).writeHead(404, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'UnknownOperationException' });
       res.end(JSON.stringify({ message: `No route for ${req.method} ${url.pathname}` }));
       return;
     }
@@ -151,11 +159,11 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
       metrics: { latencyMs: Date.now() - started },
     });
-    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-RequestId': requestId() });
+    (res as ServerResponse).writeHead(200, { 'content-type': 'application/json', 'x-amzn-RequestId': requestId() });
     res.end(payload);
   }
 
-  const endpoint = await listenLocal(server, options.port ?? 0);
+  const endpoint = await listenBothProtocols(onRequest, options.port ?? 0);
   return {
     ...endpoint,
     calls,
@@ -177,10 +185,58 @@ function validate(modelId: string, body: Record<string, unknown>, models?: Set<s
   return undefined;
 }
 
-function sendError(res: ServerResponse, type: BedrockErrorType, message: string): void {
+/**
+ * Listens on 127.0.0.1 for HTTP/1.1 and cleartext HTTP/2 on one port. The SDK's BedrockRuntimeClient talks HTTP/2
+ * (its default handler is NodeHttp2Handler, for the streaming operations), so an `http://` endpoint gets HTTP/2 with
+ * prior knowledge; curl, fetch and `NodeHttpHandler` talk HTTP/1.1. The first bytes say which: the HTTP/2
+ * connection preface starts with `PRI `.
+ */
+async function listenBothProtocols(onRequest: (req: Request, res: Response) => void, port: number): Promise<LocalEndpoint> {
+  const h1 = createServer(onRequest);
+  const h2 = createHttp2Server(onRequest);
+  const sockets = new Set<Socket>();
+  const front = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      if (chunk.subarray(0, 4).toString('latin1') !== 'PRI ') {
+        socket.pause();
+        socket.unshift(chunk);
+        h1.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      // The HTTP/2 session reads the socket's handle directly and would miss the bytes already read: hand it one
+      // end of an in-memory pair instead, fed with those bytes and then the socket.
+      const [inner, outer] = duplexPair();
+      h2.emit('connection', inner);
+      outer.write(chunk);
+      socket.pipe(outer).pipe(socket);
+      socket.once('close', () => outer.destroy());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actual = (front.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${actual}`,
+    port: actual,
+    stop: () => new Promise<void>((resolve, reject) => {
+      for (const socket of sockets) socket.destroy();
+      h1.closeAllConnections();
+      h2.close();
+      front.close((err) => (err ? reject(err) : resolve()));
+    }),
+  };
+}
+
+function sendError(res: Response, type: BedrockErrorType, message: string): void {
   if (res.headersSent) return;
   // The REST-JSON protocol: the error type in x-amzn-ErrorType, a JSON body with `message`.
-  res.writeHead(BEDROCK_ERROR_STATUS[type], { 'content-type': 'application/json', 'x-amzn-ErrorType': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-RequestId': requestId() });
+  (res as ServerResponse).writeHead(BEDROCK_ERROR_STATUS[type], { 'content-type': 'application/json', 'x-amzn-ErrorType': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-RequestId': requestId() });
   res.end(JSON.stringify({ message }));
 }
 
@@ -194,7 +250,7 @@ function countWords(s: string): number {
   return s.split(/\s+/).filter(Boolean).length;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: Request): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -204,7 +260,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Waits `ms`; resolves true early if the client goes away (an aborted SDK call). */
-function waitOrClose(req: IncomingMessage, res: ServerResponse, ms: number): Promise<boolean> {
+function waitOrClose(req: Request, res: Response, ms: number): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(false);
   return new Promise((resolve) => {
     const timer = setTimeout(() => { cleanup(); resolve(false); }, ms);
