@@ -4,3 +4,5 @@ export * from './errors';
 export * from './lex-types';
 export * from './bedrock';
 export * from './cache';
+export * from './secrets';
+export * from './salesforce';

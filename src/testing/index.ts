@@ -5,3 +5,5 @@ export * from './local-server';
 export * from './local-dynamodb';
 export * from './moto-server';
 export * from './bedrock-stand-in';
+export * from './self-signed-certificate';
+export * from './salesforce-stand-in';
