@@ -88,8 +88,8 @@ export class LatencyChecks implements IPolicyValidationPlugin {
   }
 
   public readonly name = PLUGIN_NAME;
-  public readonly version = '0.0.0';
-  public readonly ruleIds: string[] = RULES.map((r) => r.id);
+  /** The ids of the rules this pack evaluates. */
+  public readonly ruleIds?: string[] = RULES.map((r) => r.id);
   private readonly options: RuleOptions;
 
   constructor(props: LatencyChecksProps = {}) {
