@@ -1,2 +1,3 @@
 export * from './response-cache-table';
 export * from './right-sized-function';
+export * from './cached-lex-fulfillment';

@@ -146,10 +146,10 @@ export class ResponseCacheTable extends Construct {
   }
 
   /**
-   * Lets the grantee write answers and refresh markers (PutItem, UpdateItem, conditional writes included).
+   * Lets the grantee write answers and refresh markers (PutItem, UpdateItem, DeleteItem; conditional writes included).
    */
   public grantWriteCache(grantee: iam.IGrantable): iam.Grant {
-    return this.grantActions(grantee, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DescribeTable'], 'encrypt');
+    return this.grantActions(grantee, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'], 'encrypt');
   }
 
   /**
@@ -164,7 +164,8 @@ export class ResponseCacheTable extends Construct {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions,
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+      // The one index of the schema, by name: no wildcard over indexes someone may add later.
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${CACHE_INTENT_INDEX}`],
     });
     const key = this.table.encryptionKey;
     if (key) {

@@ -6,3 +6,4 @@ export * from './bedrock';
 export * from './cache';
 export * from './secrets';
 export * from './salesforce';
+export * from './lex';

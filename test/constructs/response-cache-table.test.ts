@@ -111,7 +111,7 @@ describe('ResponseCacheTable', () => {
       .toThrow(/'readCapacity' and 'writeCapacity' apply only with 'billingMode: BillingMode.PROVISIONED'/);
   });
 
-  it('grants reads as GetItem and Query only, writes as PutItem and UpdateItem only', () => {
+  it('grants reads as GetItem and Query only, writes as PutItem, UpdateItem and DeleteItem only', () => {
     const stack = newStack();
     const cache = new ResponseCacheTable(stack, 'Cache');
     const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -127,12 +127,12 @@ describe('ResponseCacheTable', () => {
       PolicyDocument: { Statement: [{
         Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
         Effect: 'Allow',
-        Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
+        Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/GSI1']] }],
       }] },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Writer') }],
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DescribeTable'] })] },
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'] })] },
     });
   });
 

@@ -1,0 +1,314 @@
+import { App, Duration, FileSystem, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lex from 'aws-cdk-lib/aws-lex';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { CachedLexFulfillment, ResponseCacheTable } from '../../src';
+import { handlerAssetPath } from '../../src/constructs/handler-code';
+import { minimalBot } from '../helpers/bot';
+import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
+
+const GREETING = { intentName: 'GreetingIntent', staticAnswer: 'Hello!', prompt: 'Greet the caller in one sentence.' };
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-west-2' } });
+}
+
+function policyStatementsOf(template: Template, rolePrefix: string): Array<{ Action: string | string[]; Resource: unknown }> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((p: any) => p.Properties.Roles.some((r: any) => String(r.Ref).startsWith(rolePrefix)))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+function actionsOf(template: Template, rolePrefix: string): string[] {
+  return policyStatementsOf(template, rolePrefix).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+describe('CachedLexFulfillment', () => {
+  it('wires the bot alias code hook to the fulfillment alias ARN with interface version 1.0', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    new CachedLexFulfillment(stack, 'Fulfillment', { bot, intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lex::BotVersion', {
+      BotId: { 'Fn::GetAtt': ['Bot', 'Id'] },
+      BotVersionLocaleSpecification: [{ LocaleId: 'en_US', BotVersionLocaleDetails: { SourceBotVersion: 'DRAFT' } }],
+    });
+    template.hasResourceProperties('AWS::Lex::BotAlias', {
+      BotAliasName: 'live',
+      BotVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FulfillmentBotVersion'), 'BotVersion'] },
+      BotAliasLocaleSettings: [{
+        LocaleId: 'en_US',
+        BotAliasLocaleSetting: {
+          Enabled: true,
+          CodeHookSpecification: { LambdaCodeHook: {
+            CodeHookInterfaceVersion: '1.0',
+            // A Ref to AWS::Lambda::Alias is the alias ARN; a function's Fn::GetAtt Arn would be $LATEST.
+            LambdaArn: { Ref: Match.stringLikeRegexp('^FulfillmentLiveAlias') },
+          } },
+        },
+      }],
+    });
+  });
+
+  it('lets only that bot alias invoke the fulfillment alias', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    new CachedLexFulfillment(stack, 'Fulfillment', { bot, intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Permission', 1);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'lexv2.amazonaws.com',
+      FunctionName: { Ref: Match.stringLikeRegexp('^FulfillmentLiveAlias') },
+      SourceArn: { 'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':lex:us-west-2:123456789012:bot-alias/',
+        { 'Fn::GetAtt': ['Bot', 'Id'] }, '/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FulfillmentBotAlias'), 'BotAliasId'] },
+      ]] },
+    });
+  });
+
+  it('keeps 2 provisioned instances of a 512 MB arm64 fulfillment function', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      FunctionName: { Ref: Match.stringLikeRegexp('^FulfillmentFunction') },
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Lex V2 fulfillment'),
+      MemorySize: 512,
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+    });
+  });
+
+  it('passes the intents to both functions as JSON, with ttl and context fields', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', {
+      intents: [{ ...GREETING, ttl: Duration.minutes(10), staleWindow: Duration.minutes(1), contextFields: ['localeId'] }],
+    });
+
+    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    const envs = Object.values(fns).map((f: any) => f.Properties.Environment.Variables);
+    expect(envs).toHaveLength(2);
+    for (const env of envs) {
+      expect(JSON.parse(env.FAST_LEX_INTENTS)).toEqual({
+        GreetingIntent: { staticAnswer: 'Hello!', prompt: 'Greet the caller in one sentence.', ttlSeconds: 600, staleSeconds: 60, contextFields: ['localeId'] },
+        FallbackIntent: { staticAnswer: "Sorry, I didn't catch that. Could you say it another way?" },
+      });
+      expect(env.FAST_LEX_MODEL_ID).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+      expect(env.FAST_LEX_MAX_TOKENS).toBe('150');
+    }
+  });
+
+  it('gives the generation queue an encrypted dead-letter queue and the worker a batch-failure event source', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FulfillmentGenerationDlq'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      // The mapping names the alias (function:live), so the worker runs on the published version.
+      FunctionName: { 'Fn::Join': ['', [Match.anyValue(), ':live']] },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FulfillmentGenerationQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 4,
+    });
+  });
+
+  it('lets the fulfillment function read and write the cache and send to the queue, but not call Bedrock', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    expect(actionsOf(template, 'FulfillmentRole')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage',
+      'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('lets only the worker call Bedrock, and only on the configured inference profile and its model', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const template = Template.fromStack(stack);
+    const bedrock = policyStatementsOf(template, 'FulfillmentGeneratorRole').filter((s) => String(s.Action).startsWith('bedrock:'));
+    expect(bedrock).toEqual([expect.objectContaining({
+      Action: 'bedrock:InvokeModel',
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] },
+      ],
+    })]);
+  });
+
+  it('scopes a foundation model id to its region and adds the guardrail permission', () => {
+    const stack = newStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', {
+      intents: [GREETING],
+      modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+      guardrail: { guardrailId: 'gr-123', guardrailVersion: '2' },
+    });
+
+    const template = Template.fromStack(stack);
+    const statements = policyStatementsOf(template, 'FulfillmentGeneratorRole');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'bedrock:InvokeModel', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] } }),
+      expect.objectContaining({ Action: 'bedrock:ApplyGuardrail' }),
+    ]));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_GUARDRAIL_ID: 'gr-123', FAST_LEX_GUARDRAIL_VERSION: '2' }) },
+    });
+  });
+
+  it('grants start-execution for workflow intents and reading of secrets and the call-context table', () => {
+    const stack = newStack();
+    const machine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    const calls = new dynamodb.Table(stack, 'Calls', { partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING } });
+    new CachedLexFulfillment(stack, 'Fulfillment', {
+      intents: [GREETING],
+      workflowIntents: [{ intentName: 'RequestDemoIntent', stateMachine: machine, answer: "We'll call you in a moment." }],
+      secrets: [secret],
+      callContextTable: calls,
+    });
+
+    const template = Template.fromStack(stack);
+    const actions = actionsOf(template, 'FulfillmentRole');
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'secretsmanager:GetSecretValue', 'dynamodb:GetItem']));
+    const env = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f: any) => f.Properties.Environment.Variables)
+      .find((v: any) => v.FAST_LEX_WORKFLOWS);
+    expect(JSON.parse(JSON.stringify(env.FAST_LEX_WORKFLOWS))).toEqual({
+      'Fn::Join': ['', ['{"RequestDemoIntent":{"stateMachineArn":"', { Ref: expect.stringMatching(/^Machine/) }, '","answer":"We\'ll call you in a moment."}}']],
+    });
+  });
+
+  it('uses a given cache table instead of creating one', () => {
+    const stack = newStack();
+    const cache = new ResponseCacheTable(stack, 'SharedCache');
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], cacheTable: cache });
+
+    expect(fulfillment.cacheTable).toBe(cache);
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+
+  it('attaches to a bot alias of your own and scopes the permission to it', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    const alias = new lex.CfnBotAlias(stack, 'MyAlias', { botId: bot.attrId, botAliasName: 'prod' });
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    fulfillment.attachToBotAlias(alias);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lex::BotAlias', {
+      BotAliasName: 'prod',
+      BotAliasLocaleSettings: [Match.objectLike({ LocaleId: 'en_US' })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': ['MyAlias', 'BotAliasId'] }])] },
+    });
+  });
+
+  it("refuses a bot alias whose code hook names the function's unqualified ARN ($LATEST)", () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+    const alias = new lex.CfnBotAlias(stack, 'MyAlias', {
+      botId: bot.attrId,
+      botAliasName: 'prod',
+      botAliasLocaleSettings: [{
+        localeId: 'en_US',
+        botAliasLocaleSetting: { enabled: true, codeHookSpecification: { lambdaCodeHook: {
+          lambdaArn: fulfillment.fulfillmentFunction.function.functionArn, codeHookInterfaceVersion: '1.0',
+        } } },
+      }],
+    });
+
+    expect(() => fulfillment.attachToBotAlias(alias)).toThrow(/unqualified Lambda function ARN.*\$LATEST.*provisioned concurrency never covers/);
+  });
+
+  it('refuses a literal unqualified function ARN too', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+    const alias = new lex.CfnBotAlias(stack, 'MyAlias', {
+      botId: bot.attrId,
+      botAliasName: 'prod',
+      botAliasLocaleSettings: [{
+        localeId: 'en_US',
+        botAliasLocaleSetting: { enabled: true, codeHookSpecification: { lambdaCodeHook: {
+          lambdaArn: 'arn:aws:lambda:us-west-2:123456789012:function:LexFulfillmentHandler', codeHookInterfaceVersion: '1.0',
+        } } },
+      }],
+    });
+
+    expect(() => fulfillment.attachToBotAlias(alias)).toThrow(/unqualified Lambda function ARN/);
+  });
+
+  it.each([
+    [{ intents: [] }, /'intents' needs at least one intent/],
+    [{ intents: [{ intentName: 'A', staticAnswer: ' ' }] }, /intent 'A' needs a non-empty 'staticAnswer'/],
+    [{ intents: [GREETING, GREETING] }, /intent 'GreetingIntent' is configured twice/],
+    [{ intents: [{ intentName: 'A#B', staticAnswer: 'x' }] }, /must not contain '#'/],
+    [{ intents: [{ ...GREETING, ttl: Duration.millis(10) }] }, /'ttl' must be at least 1 second/],
+  ])('rejects bad configuration: %#', (props, message) => {
+    const stack = newStack();
+
+    expect(() => new CachedLexFulfillment(stack, 'Fulfillment', props as any)).toThrow(message);
+  });
+
+  it('rejects an intent that is both cached and a workflow', () => {
+    const stack = newStack();
+    const machine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
+
+    expect(() => new CachedLexFulfillment(stack, 'Fulfillment', {
+      intents: [GREETING],
+      workflowIntents: [{ intentName: 'GreetingIntent', stateMachine: machine, answer: 'x' }],
+    })).toThrow(/in both 'intents' and 'workflowIntents'/);
+  });
+
+  it('uses the prebundled handlers, not inline or Docker-built code', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:enable-asset-metadata': true } }), 'Test');
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
+    // The staged asset's hash is the fingerprint of the prebundled directory that ships in the package.
+    expect(fns.map((f) => f.Metadata['aws:asset:path'])).toEqual([
+      `asset.${FileSystem.fingerprint(handlerAssetPath('lex-fulfillment'))}`,
+      `asset.${FileSystem.fingerprint(handlerAssetPath('generator-worker'))}`,
+    ]);
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    new CachedLexFulfillment(stack, 'Fulfillment', { bot, intents: [GREETING] });
+
+    expect(unacknowledgedNagFindings(stack).filter((f) => !f.includes(' BotRole'))).toEqual([]);
+  });
+
+  it('matches the snapshot', () => {
+    const stack = newStack();
+    const bot = minimalBot(stack);
+    new CachedLexFulfillment(stack, 'Fulfillment', { bot, intents: [GREETING] });
+
+    expect(normalisedTemplate(stack)).toMatchSnapshot();
+  });
+});
