@@ -1,6 +1,7 @@
 // cdk-fast-lex/testing: the offline test kit (Node only): Lex V2 event builders and local stand-ins for AWS services
 // and Salesforce, driven by the real clients through endpoint overrides. Every server listens on 127.0.0.1 only.
 export * from './lex-events';
+export * from './lex-response';
 export * from './local-server';
 export * from './local-dynamodb';
 export * from './moto-server';

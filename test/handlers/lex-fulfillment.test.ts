@@ -1,0 +1,266 @@
+// The prebundled Lex fulfillment handler, run as shipped (assets/handlers/lex-fulfillment/index.js) against
+// DynamoDB (dynalite and moto), SQS and Step Functions (moto) and the Bedrock stand-in, through real SDK clients.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConverseGenerator, DynamoResponseStore, createGeneratorWorker, type IntentCacheConfigs, type LexV2Response } from '../../src/runtime';
+import { LOCAL_CREDENTIALS, lexResponseProblems, localDynamoDbClient, startBedrockStandIn, startMotoServer, type BedrockStandIn, type LocalEndpoint } from '../../src/testing';
+import { DYNAMODB_BACKENDS } from '../helpers/backends';
+import { deliverOnce, freshQueues, freshTable, localBedrockClient, localSqsClient, receive, REGION } from '../runtime/cache/fixtures';
+import * as events from './fixtures/lex-v2-events';
+
+const BUNDLE = join(__dirname, '..', '..', 'assets', 'handlers', 'lex-fulfillment', 'index.js');
+const INTENTS: IntentCacheConfigs = {
+  GreetingIntent: { staticAnswer: 'Hello! I am Atlas.', prompt: 'Greet a visitor in one sentence.', contextFields: ['localeId'] },
+  AboutTechnologyIntent: { staticAnswer: 'We use Amazon Lex and Bedrock.', prompt: 'Explain our technology, topic {{slots.topic}}.', contextFields: ['slots.topic'] },
+  FallbackIntent: { staticAnswer: "Sorry, I didn't catch that. You can ask about our technology or request a demo." },
+};
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+type Handler = (event: unknown, context?: unknown) => Promise<LexV2Response>;
+
+/** Loads the bundle afresh, as a new Lambda instance would (module scope starts empty). */
+function freshInstance(): Handler {
+  const req = createRequire(__filename);
+  delete req.cache[req.resolve(BUNDLE)];
+  return req(BUNDLE).handler as Handler;
+}
+
+/** Captures the handler's JSON log lines. */
+function captureLogs(): { lines: Array<Record<string, unknown>>; restore: () => void } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = console.log;
+  const error = console.error;
+  const grab = (...args: unknown[]) => {
+    try {
+      const parsed = JSON.parse(String(args[0]));
+      if (parsed && typeof parsed === 'object' && !('_aws' in parsed)) lines.push(parsed);
+    } catch {
+      // not one of ours
+    }
+  };
+  console.log = grab;
+  console.error = grab;
+  return { lines, restore: () => { console.log = log; console.error = error; } };
+}
+
+describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', (backend) => {
+  let dynamo: LocalEndpoint;
+  let moto: LocalEndpoint;
+  let bedrock: BedrockStandIn;
+  let ddb: DynamoDBClient;
+  let sqs: SQSClient;
+  let sfn: SFNClient;
+  let stateMachineArn: string;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    expect(existsSync(BUNDLE), `missing ${BUNDLE}: run 'npx projen bundle'`).toBe(true);
+    [dynamo, moto, bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn()]);
+    ddb = localDynamoDbClient(dynamo.endpoint);
+    sqs = localSqsClient(moto.endpoint);
+    sfn = new SFNClient({ endpoint: moto.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    stateMachineArn = (await sfn.send(new CreateStateMachineCommand({
+      name: `demo-${backend.name}`,
+      roleArn: 'arn:aws:iam::123456789012:role/demo',
+      definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
+    }))).stateMachineArn!;
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await Promise.all([dynamo?.stop(), moto?.stop(), bedrock?.stop()]);
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  async function deploy() {
+    const tableName = await freshTable(ddb);
+    const queues = await freshQueues(sqs);
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: moto.endpoint,
+      AWS_ENDPOINT_URL_SFN: moto.endpoint,
+      FAST_LEX_CACHE_TABLE: tableName,
+      FAST_LEX_GENERATION_QUEUE_URL: queues.queueUrl,
+      FAST_LEX_INTENTS: JSON.stringify(INTENTS),
+      FAST_LEX_FALLBACK_INTENTS: 'FallbackIntent',
+      FAST_LEX_WORKFLOWS: JSON.stringify({ RequestDemoIntent: { stateMachineArn, answer: "Thanks! We'll call you in a moment." } }),
+    });
+    return { tableName, ...queues };
+  }
+
+  it('answers every documented event shape with a valid Lex V2 response', async () => {
+    await deploy();
+    const handler = freshInstance();
+    const logs = captureLogs();
+    try {
+      for (const event of [events.textGreeting, events.speechAboutTechnology, events.dialogRequestDemo, events.fallback, events.noSessionAttributes, events.extraUnknownFields]) {
+        const response = await handler(event);
+
+        expect(lexResponseProblems(response), `${event.inputMode} ${event.invocationSource} ${event.sessionState.intent?.name}`).toEqual([]);
+      }
+    } finally {
+      logs.restore();
+    }
+  });
+
+  it('answers a first greeting at once with the static answer, keeps session attributes and enqueues one generation', async () => {
+    const { queueUrl } = await deploy();
+    const handler = freshInstance();
+
+    const response = await handler(events.textGreeting);
+
+    expect(response.sessionState.dialogAction.type).toBe('Close');
+    expect(response.sessionState.intent).toMatchObject({ name: 'GreetingIntent', state: 'Fulfilled' });
+    expect(response.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
+    expect(response.sessionState.sessionAttributes).toMatchObject({ visitor: 'returning' });
+    expect(JSON.parse(response.sessionState.sessionAttributes!.fastLexHistory)).toEqual([{ i: 'GreetingIntent', u: 'Hello there', b: 'Hello! I am Atlas.' }]);
+    const queued = await receive(sqs, queueUrl);
+    expect(queued).toHaveLength(1);
+    expect(JSON.parse(queued[0].Body!)).toMatchObject({ intent: 'GreetingIntent' });
+  });
+
+  it('serves the generated answer on the next turn once the worker has run (miss, then L2 hit, then L1 hit)', async () => {
+    const { tableName, queueUrl } = await deploy();
+    bedrock.setResponder(() => 'Welcome to Atlas, the demo line that answers fast.');
+    const handler = freshInstance();
+    const logs = captureLogs();
+    try {
+      await handler(events.textGreeting);
+      const worker = createGeneratorWorker({
+        store: new DynamoResponseStore({ client: ddb, tableName }),
+        generator: new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) }),
+        logger: silent,
+      });
+      await deliverOnce(sqs, queueUrl, worker);
+
+      const second = await handler(events.textGreeting);
+      const third = await handler(events.textGreeting);
+
+      expect(second.messages![0]).toEqual({ contentType: 'PlainText', content: 'Welcome to Atlas, the demo line that answers fast.' });
+      expect(third.messages![0]).toEqual(second.messages![0]);
+      const statuses = logs.lines.filter((l) => l.message === 'lex turn').map((l) => l.status);
+      expect(statuses).toEqual(['miss', 'l2-hit', 'l1-hit']);
+    } finally {
+      logs.restore();
+    }
+  });
+
+  it('answers the fallback intent with ElicitIntent so the conversation stays open', async () => {
+    await deploy();
+    const handler = freshInstance();
+
+    const response = await handler(events.fallback);
+
+    expect(response.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(response.messages![0].contentType).toBe('PlainText');
+    expect((response.messages![0] as { content: string }).content).toMatch(/^Sorry, I didn't catch that/);
+  });
+
+  it('delegates dialog turns to Lex so it elicits the slots the bot defines', async () => {
+    await deploy();
+    const handler = freshInstance();
+
+    const response = await handler(events.dialogRequestDemo);
+
+    expect(response.sessionState.dialogAction.type).toBe('Delegate');
+    expect(response.sessionState.intent).toMatchObject({ name: 'RequestDemoIntent', slots: { name: null, company: null, phoneNumber: null } });
+    expect(response.messages).toBeUndefined();
+  });
+
+  it('starts the demo workflow with the slots as input and answers at once', async () => {
+    await deploy();
+    const handler = freshInstance();
+    const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+
+    const response = await handler(events.fulfillRequestDemo);
+
+    expect(response.sessionState.dialogAction.type).toBe('Close');
+    expect(response.messages).toEqual([{ contentType: 'PlainText', content: "Thanks! We'll call you in a moment." }]);
+    const after = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+    expect(after.length - before.length).toBe(1);
+    const started = after.find((e) => !before.some((b) => b.executionArn === e.executionArn))!;
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(JSON.parse(described.input!)).toMatchObject({
+      intent: 'RequestDemoIntent',
+      slots: { name: 'Ada Lovelace', company: 'Analytical Engines', phoneNumber: '+12065550100' },
+      localeId: 'en_US',
+    });
+  });
+
+  it.each(events.malformed)('answers a malformed event (%s) with a polite ElicitIntent and logs the error', async (_name, event) => {
+    await deploy();
+    const handler = freshInstance();
+    const logs = captureLogs();
+    let response: LexV2Response;
+    try {
+      response = await handler(event);
+    } finally {
+      logs.restore();
+    }
+
+    expect(lexResponseProblems(response!)).toEqual([]);
+    expect(response!.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(response!.messages).toEqual([{ contentType: 'PlainText', content: "Sorry, I didn't catch that. Could you say it another way?" }]);
+    expect(logs.lines).toEqual([expect.objectContaining({ level: 'ERROR', route: 'error', error: expect.stringMatching(/^LexEventError: Not a valid Lex V2 event/) })]);
+  });
+
+  it('answers with the static text when DynamoDB is unreachable, never an exception', async () => {
+    await deploy();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9'; // nothing listens on the discard port
+    const handler = freshInstance();
+    const logs = captureLogs();
+    let response: LexV2Response;
+    try {
+      response = await handler(events.textGreeting);
+    } finally {
+      logs.restore();
+    }
+
+    expect(response!.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
+    expect(logs.lines.find((l) => l.message === 'lex turn')).toMatchObject({ status: 'fallback' });
+  });
+
+  it('apologises instead of failing when its configuration is missing', async () => {
+    await deploy();
+    delete process.env.FAST_LEX_INTENTS;
+    const handler = freshInstance();
+    const logs = captureLogs();
+    let response: LexV2Response;
+    try {
+      response = await handler(events.textGreeting);
+    } finally {
+      logs.restore();
+    }
+
+    expect(lexResponseProblems(response!)).toEqual([]);
+    expect(response!.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(JSON.stringify(logs.lines)).toMatch(/FAST_LEX_INTENTS/);
+  });
+
+  it('never writes slot values, utterances or answers into its log lines', async () => {
+    await deploy();
+    const handler = freshInstance();
+    const logs = captureLogs();
+    try {
+      await handler(events.fulfillRequestDemo);
+      await handler(events.textGreeting);
+    } finally {
+      logs.restore();
+    }
+
+    const text = JSON.stringify(logs.lines);
+    expect(logs.lines.length).toBeGreaterThan(0);
+    for (const secret of ['+12065550100', '206 555', 'Ada', 'Analytical', 'Hello there', 'Hello! I am Atlas']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
