@@ -16,7 +16,8 @@ import { Construct } from 'constructs';
 export const SEED_LAYER_BYTES = 31 * 1024 * 1024;
 /** The fulfillment handler's inline source (its size is the code size the report uses). */
 export const FULFILLMENT_SOURCE = 'exports.handler = async () => ({});';
-const TASK_SOURCE = 'exports.handler = async (e) => e;';
+/** The workflow handlers' inline source. */
+export const TASK_SOURCE = 'exports.handler = async (e) => e;';
 
 /** A temporary directory holding one 31 MB file: a real layer asset, written sparse so it costs no disk time. */
 export function bigLayerDir(): string {
@@ -91,9 +92,13 @@ export interface SeedStack {
 export function seedCurrentStack(app: App, id = 'SeedCurrent'): SeedStack {
   const stack = new Stack(app, id);
   const secret = new secretsmanager.Secret(stack, 'SalesforceSecret');
-  const cache = new dynamodb.Table(stack, 'ResponseCache', {
+  new dynamodb.Table(stack, 'ResponseCache', {
     partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
     sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+  });
+  // The seed's handler queries an interactions table (200 ms); the response cache exists but nothing reads it yet.
+  const interactions = new dynamodb.Table(stack, 'Interactions', {
+    partitionKey: { name: 'interactionKey', type: dynamodb.AttributeType.STRING },
   });
   const layer = new lambda.LayerVersion(stack, 'LexBotDependencies', { code: lambda.Code.fromAsset(bigLayerDir()) });
   const fulfillment = new lambda.Function(stack, 'LexFulfillmentHandler', {
@@ -105,7 +110,7 @@ export function seedCurrentStack(app: App, id = 'SeedCurrent'): SeedStack {
     layers: [layer],
   });
   secret.grantRead(fulfillment);
-  cache.grantReadData(fulfillment);
+  interactions.grantReadData(fulfillment);
   fulfillment.addToRolePolicy(bedrockPolicy());
   fulfillment.addPermission('LexInvoke', { principal: new iam.ServicePrincipal('lexv2.amazonaws.com') });
   // "version 28: 1 provisioned instance" that nothing routes to.
