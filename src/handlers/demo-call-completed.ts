@@ -1,0 +1,27 @@
+// Lambda entry point of the lead-to-call workflow: Amazon Connect contact events from EventBridge. STANDARD mode
+// resumes the waiting execution with the call outcome; EXPRESS mode (the execution did not wait) updates the Lead.
+// Configuration: FAST_LEX_CALL_CONTEXT_TABLE, FAST_LEX_WORKFLOW_MODE, and in EXPRESS mode the Salesforce variables.
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { getSalesforceClient } from '../runtime/salesforce/salesforce-client';
+import { callContextStoreFromEnvironment, requiredEnv, workflowModeFromEnvironment } from '../runtime/workflow/environment';
+import { WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { createCallCompletedHandler } from '../runtime/workflow/steps';
+import type { ConnectContactEvent } from '../runtime/workflow/types';
+
+let step: ReturnType<typeof createCallCompletedHandler> | undefined;
+
+export async function handler(event: ConnectContactEvent) {
+  if (!step) {
+    const mode = workflowModeFromEnvironment();
+    step = createCallCompletedHandler({
+      store: callContextStoreFromEnvironment(),
+      mode,
+      sfn: mode === 'STANDARD' ? new SFNClient({}) : undefined,
+      leads: mode === 'EXPRESS'
+        ? getSalesforceClient({ credentialsSecretId: requiredEnv(process.env, WORKFLOW_ENV.salesforceSecretId, 'the Salesforce credentials secret') })
+        : undefined,
+      externalIdField: mode === 'EXPRESS' ? requiredEnv(process.env, WORKFLOW_ENV.externalIdField, 'the Lead external-id field') : undefined,
+    });
+  }
+  return step(event);
+}

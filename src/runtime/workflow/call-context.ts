@@ -1,0 +1,186 @@
+// The call-context table: what the workflow stores for a call and what the Lex fulfillment handler reads during it.
+//   CALL#{interactionKey}  scenario, leadId, leadExternalId, contactId, taskToken, status, outcome, ttl, createdAt
+//   CONTACT#{contactId}    interactionKey, ttl (so a Connect contact event finds its call)
+// One partition key `pk` (string); TTL on `ttl`. Task token and outcome are written with UpdateItem returning the new
+// item, so whichever of "token stored" and "call ended" lands second resumes the execution: no lost wake-up.
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { WorkflowConfigurationError } from './errors';
+import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS, WORKFLOW_ENV } from './schema';
+import type { CallContext, CallOutcome } from './types';
+
+const CALL_CONTEXT_TABLE_ENV = WORKFLOW_ENV.callContextTable;
+
+export const callKey = (interactionKey: string): string => `CALL#${interactionKey}`;
+export const contactKey = (contactId: string): string => `CONTACT#${contactId}`;
+
+export interface CallContextStoreOptions {
+  /** Table name. @default - `process.env.FAST_LEX_CALL_CONTEXT_TABLE` */
+  readonly tableName?: string;
+  /** @default - a document client over `new DynamoDBClient({})` */
+  readonly client?: DynamoDBDocumentClient | DynamoDBClient;
+  /** How long items live. @default 86400 */
+  readonly ttlSeconds?: number;
+  /** Clock (ms since epoch). @default Date.now */
+  readonly now?: () => number;
+}
+
+/** The stored item, with the internal fields the handlers need. */
+export interface CallContextItem extends CallContext {
+  readonly taskToken?: string;
+}
+
+/** Reads and writes call context. Create one per process (module scope) or per test. */
+export class CallContextStore {
+  readonly tableName: string;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly ttlSeconds: number;
+  private readonly now: () => number;
+
+  constructor(options: CallContextStoreOptions = {}) {
+    const tableName = options.tableName ?? process.env[CALL_CONTEXT_TABLE_ENV];
+    if (!tableName) throw new WorkflowConfigurationError(CALL_CONTEXT_TABLE_ENV, 'is not set (the call-context table name)');
+    this.tableName = tableName;
+    const client = options.client ?? new DynamoDBClient({});
+    this.doc = client instanceof DynamoDBDocumentClient
+      ? client
+      : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.ttlSeconds = options.ttlSeconds ?? DEFAULT_CALL_CONTEXT_TTL_SECONDS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Stores the scenario and lead before the call connects. Idempotent: a retried step writes the same values. */
+  async putScenario(input: { interactionKey: string; scenario: string; leadId?: string; leadExternalId: string }): Promise<void> {
+    await this.doc.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(input.interactionKey) },
+      UpdateExpression: 'SET interactionKey = :k, scenario = :s, leadExternalId = :x, #ttl = :ttl, '
+        + 'createdAt = if_not_exists(createdAt, :now), #status = if_not_exists(#status, :pending)'
+        + (input.leadId ? ', leadId = :l' : ''),
+      ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':k': input.interactionKey, ':s': input.scenario, ':x': input.leadExternalId, ':ttl': this.expiry(),
+        ':now': new Date(this.now()).toISOString(), ':pending': 'PENDING', ...(input.leadId ? { ':l': input.leadId } : {}),
+      },
+    }));
+  }
+
+  /** Links the contact to the call (both directions) once Connect returned its id. */
+  async recordContact(interactionKey: string, contactId: string): Promise<void> {
+    const key = { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) };
+    const linkCall = async () => {
+      try {
+        await this.doc.send(new UpdateCommand({
+          TableName: this.tableName, Key: key,
+          UpdateExpression: 'SET contactId = :c, #status = :dialed',
+          ConditionExpression: 'attribute_not_exists(outcome)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':c': contactId, ':dialed': 'DIALED' },
+        }));
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException) && (err as Error)?.name !== 'ConditionalCheckFailedException') throw err;
+        // The call already ended (its event was faster than this write): keep COMPLETED.
+        await this.doc.send(new UpdateCommand({
+          TableName: this.tableName, Key: key, UpdateExpression: 'SET contactId = :c', ExpressionAttributeValues: { ':c': contactId },
+        }));
+      }
+    };
+    await Promise.all([
+      linkCall(),
+      this.doc.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { [CALL_CONTEXT_PARTITION_KEY]: contactKey(contactId), interactionKey, [CALL_CONTEXT_TTL_ATTRIBUTE]: this.expiry() },
+      })),
+    ]);
+  }
+
+  /** Stores the task token of the waiting execution; returns the item as it is now (it may already hold an outcome). */
+  async recordTaskToken(interactionKey: string, taskToken: string): Promise<CallContextItem> {
+    const out = await this.doc.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
+      UpdateExpression: 'SET taskToken = :t, interactionKey = :k, #ttl = if_not_exists(#ttl, :ttl)',
+      ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':t': taskToken, ':k': interactionKey, ':ttl': this.expiry() },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return toItem(out.Attributes);
+  }
+
+  /** Stores how the call ended; returns the item as it is now (with the task token, if the execution waits). */
+  async recordOutcome(interactionKey: string, outcome: CallOutcome): Promise<CallContextItem> {
+    const out = await this.doc.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
+      UpdateExpression: 'SET outcome = :o, #status = :done, interactionKey = :k, #ttl = if_not_exists(#ttl, :ttl)',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':o': outcome, ':done': 'COMPLETED', ':k': interactionKey, ':ttl': this.expiry() },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return toItem(out.Attributes);
+  }
+
+  /** The interaction key of a contact this workflow placed, or undefined for any other contact. */
+  async interactionKeyOfContact(contactId: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({
+      TableName: this.tableName,
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: contactKey(contactId) },
+      ConsistentRead: true,
+    }));
+    const key = out.Item?.interactionKey;
+    return typeof key === 'string' ? key : undefined;
+  }
+
+  /** The full item, task token included (for the workflow's own handlers). */
+  async getItem(interactionKey: string): Promise<CallContextItem | undefined> {
+    const out = await this.doc.send(new GetCommand({
+      TableName: this.tableName,
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
+    }));
+    if (!out.Item || typeof out.Item.scenario !== 'string') return undefined;
+    if (typeof out.Item.ttl === 'number' && out.Item.ttl * 1000 < this.now()) return undefined; // TTL deletion lags
+    return toItem(out.Item);
+  }
+
+  /** The call context for the Lex fulfillment handler: no task token. Undefined when unknown or expired. */
+  async get(interactionKey: string): Promise<CallContext | undefined> {
+    const item = await this.getItem(interactionKey);
+    if (!item) return undefined;
+    const { taskToken: _token, ...context } = item;
+    return context;
+  }
+
+  private expiry(): number {
+    return Math.floor(this.now() / 1000) + this.ttlSeconds;
+  }
+}
+
+function toItem(attrs: Record<string, unknown> | undefined): CallContextItem {
+  const a = attrs ?? {};
+  return {
+    interactionKey: String(a.interactionKey ?? ''),
+    scenario: typeof a.scenario === 'string' ? a.scenario : '',
+    leadId: typeof a.leadId === 'string' ? a.leadId : undefined,
+    leadExternalId: typeof a.leadExternalId === 'string' ? a.leadExternalId : '',
+    contactId: typeof a.contactId === 'string' ? a.contactId : undefined,
+    status: (a.status as CallContext['status']) ?? 'PENDING',
+    outcome: a.outcome as CallOutcome | undefined,
+    ttl: typeof a.ttl === 'number' ? a.ttl : 0,
+    createdAt: typeof a.createdAt === 'string' ? a.createdAt : '',
+    taskToken: typeof a.taskToken === 'string' ? a.taskToken : undefined,
+  };
+}
+
+let defaultStore: CallContextStore | undefined;
+
+/**
+ * Reads the call context of a workflow call: what the Lex fulfillment handler calls with the `interactionKey`
+ * contact attribute (copied into the Lex session attributes by the contact flow). The table comes from
+ * `FAST_LEX_CALL_CONTEXT_TABLE` unless `options.store` is given; the default store is created on first use and kept
+ * for the life of the process. Resolves to undefined when no context exists (unknown key, or past its TTL).
+ */
+export async function getCallContext(interactionKey: string, options: { store?: CallContextStore } = {}): Promise<CallContext | undefined> {
+  if (typeof interactionKey !== 'string' || interactionKey === '') return undefined;
+  const store = options.store ?? (defaultStore ??= new CallContextStore());
+  return store.get(interactionKey);
+}

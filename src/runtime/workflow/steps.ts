@@ -1,0 +1,320 @@
+// The steps of the lead-to-call workflow as factories over injected clients: the bundled handlers, the tests and the
+// offline example all run this code, only pointed at different endpoints.
+import { StartOutboundVoiceContactCommand, type ConnectClient } from '@aws-sdk/client-connect';
+import { SendTaskHeartbeatCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { BedrockGenerationError } from '../bedrock/errors';
+import { SalesforceUnavailableError } from '../salesforce/errors';
+import { CallContextStore } from './call-context';
+import {
+  LeadServiceUnavailableError, LeadWriteError, OutboundCallRejectedError, OutboundCallThrottledError,
+  ScenarioGenerationError, ScenarioGenerationThrottledError,
+} from './errors';
+import type {
+  CallOutcome, ConnectContactEvent, CreatedLead, DemoRequest, GeneratedScenario, PlacedCall, ValidatedDemoRequest,
+} from './types';
+import { validateDemoRequest } from './validate';
+
+/** What the workflow needs of a Salesforce client (`SalesforceClient` from `cdk-fast-lex/runtime` fits). */
+export interface LeadWriter {
+  upsertLead(externalIdField: string, externalId: string, fields: Readonly<Record<string, unknown>>): Promise<{ id?: string; created: boolean }>;
+  updateLead(id: string, fields: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
+/** What the workflow needs of a text generator (`ConverseGenerator` from `cdk-fast-lex/runtime` fits). */
+export interface ScenarioModel {
+  readonly modelId: string;
+  generate(prompt: string, options?: { system?: string; maxTokens?: number }): Promise<{ text: string; outputTokens: number }>;
+}
+
+/** The scenario prompt used when none is configured. */
+export const DEFAULT_SCENARIO_PROMPT = 'Write a short, friendly scenario (at most 80 words) for a live phone demo of our voice '
+  + 'assistant, tailored to this prospect. Speak to them by first name. Do not invent facts about their company.';
+
+/** Connect errors a later attempt can overcome: rate limits and server faults. */
+const CONNECT_RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'InternalServiceException', 'ServiceQuotaExceededException']);
+
+/** Event of the Validate step: the execution input plus the execution id from the context object. */
+export interface ValidateEvent {
+  readonly input: unknown;
+  readonly executionId: string;
+  readonly executionName?: string;
+}
+
+export function createValidateStep(): (event: ValidateEvent) => Promise<ValidatedDemoRequest> {
+  return async (event) => validateDemoRequest(event?.input, event?.executionId, event?.executionName);
+}
+
+export interface CreateLeadStepOptions {
+  readonly leads: LeadWriter;
+  /** API name of the Lead's external-id field, e.g. `Demo_Request_Id__c`. */
+  readonly externalIdField: string;
+  /** LeadSource value. @default 'Voice Demo' */
+  readonly leadSource?: string;
+}
+
+export function createCreateLeadStep(options: CreateLeadStepOptions): (event: { request: DemoRequest; leadExternalId: string }) => Promise<CreatedLead> {
+  return async ({ request, leadExternalId }) => {
+    const lead = request.lead;
+    const fields: Record<string, unknown> = {
+      LastName: lead.lastName,
+      Company: lead.company,
+      Phone: lead.phone,
+      LeadSource: options.leadSource ?? 'Voice Demo',
+      ...(lead.firstName ? { FirstName: lead.firstName } : {}),
+      ...(lead.email ? { Email: lead.email } : {}),
+    };
+    try {
+      // Upsert on the external id: a Step Functions retry after a lost response updates the same Lead.
+      const out = await options.leads.upsertLead(options.externalIdField, leadExternalId, fields);
+      return { leadId: out.id ?? null, created: out.created };
+    } catch (err) {
+      throw classifyLeadError(err, 'CreateLead');
+    }
+  };
+}
+
+export interface GenerateScenarioStepOptions {
+  readonly model: ScenarioModel;
+  /** Instructions for the model. @default DEFAULT_SCENARIO_PROMPT */
+  readonly prompt?: string;
+  /** @default - the model's configured maximum */
+  readonly maxTokens?: number;
+}
+
+export function createGenerateScenarioStep(options: GenerateScenarioStepOptions): (event: { request: DemoRequest }) => Promise<GeneratedScenario> {
+  return async ({ request }) => {
+    // The prompt carries names and context, never the phone number or email.
+    const facts = [
+      `First name: ${request.lead.firstName ?? '(unknown)'}`,
+      `Company: ${request.lead.company}`,
+      ...Object.entries(request.context ?? {}).map(([k, v]) => `${k}: ${v}`),
+    ].join('\n');
+    try {
+      const out = await options.model.generate(`${options.prompt ?? DEFAULT_SCENARIO_PROMPT}\n\nProspect:\n${facts}`, { maxTokens: options.maxTokens });
+      return { scenario: out.text, modelId: options.model.modelId, outputTokens: out.outputTokens };
+    } catch (err) {
+      if (err instanceof BedrockGenerationError) {
+        throw err.retriable
+          ? new ScenarioGenerationThrottledError(`GenerateScenario: ${err.message}`, { cause: err })
+          : new ScenarioGenerationError(`GenerateScenario: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+  };
+}
+
+export interface InvokeOutboundCallStepOptions {
+  readonly store: CallContextStore;
+  /** Build it with `maxAttempts: 1`: Step Functions retries the step (same ClientToken) with backoff and jitter. */
+  readonly connect: ConnectClient;
+  readonly instanceId: string;
+  readonly contactFlowId: string;
+  /** Caller id; one of `sourcePhoneNumber` and `queueId` is needed. */
+  readonly sourcePhoneNumber?: string;
+  readonly queueId?: string;
+  /** Contact attribute that carries the interaction key. @default 'interactionKey' */
+  readonly attributeName?: string;
+  /** Clock for the critical-path marker. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Event of InvokeOutboundCall: the prepared call context. */
+export interface InvokeOutboundCallEvent {
+  readonly interactionKey: string;
+  readonly clientToken: string;
+  readonly phone: string;
+  readonly scenario: string;
+  readonly leadId?: string | null;
+  readonly leadExternalId: string;
+}
+
+export function createInvokeOutboundCallStep(options: InvokeOutboundCallStepOptions): (event: InvokeOutboundCallEvent) => Promise<PlacedCall & { placedAt: number }> {
+  if (!options.sourcePhoneNumber && !options.queueId) {
+    throw new OutboundCallRejectedError('Configuration', 'set a source phone number or a queue id');
+  }
+  const now = options.now ?? Date.now;
+  return async (event) => {
+    // The scenario write and the dial run together: the fulfillment handler reads the scenario only after the callee
+    // answers, seconds later, so the write need not sit on the critical path.
+    const [, contactId] = await Promise.all([
+      options.store.putScenario({
+        interactionKey: event.interactionKey, scenario: event.scenario, leadId: event.leadId ?? undefined, leadExternalId: event.leadExternalId,
+      }),
+      dial(options, event),
+    ]);
+    const placedAt = now();
+    await options.store.recordContact(event.interactionKey, contactId);
+    return { contactId, interactionKey: event.interactionKey, placedAt };
+  };
+}
+
+async function dial(options: InvokeOutboundCallStepOptions, event: InvokeOutboundCallEvent): Promise<string> {
+  try {
+    const out = await options.connect.send(new StartOutboundVoiceContactCommand({
+      InstanceId: options.instanceId,
+      ContactFlowId: options.contactFlowId,
+      DestinationPhoneNumber: event.phone,
+      SourcePhoneNumber: options.sourcePhoneNumber,
+      QueueId: options.queueId,
+      ClientToken: event.clientToken,
+      Attributes: { [options.attributeName ?? 'interactionKey']: event.interactionKey },
+    }));
+    if (!out.ContactId) throw new OutboundCallRejectedError('NoContactId', 'StartOutboundVoiceContact returned no ContactId');
+    return out.ContactId;
+  } catch (err) {
+    if (err instanceof OutboundCallRejectedError) throw err;
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    const name = e?.name ?? 'Error';
+    const status = e?.$metadata?.httpStatusCode;
+    // Only the error name travels: Connect's messages can quote the destination number.
+    if (CONNECT_RETRYABLE.has(name) || (status !== undefined && status >= 500) || status === undefined) {
+      throw new OutboundCallThrottledError(name, { cause: err });
+    }
+    throw new OutboundCallRejectedError(name, 'check the instance, contact flow, caller id and number', { cause: err });
+  }
+}
+
+export interface AwaitCallStepOptions {
+  readonly store: CallContextStore;
+  readonly sfn: SFNClient;
+}
+
+/**
+ * The `.waitForTaskToken` task: stores the token against the call. If the call already ended (its event landed
+ * first), it resumes the execution itself.
+ */
+export function createAwaitCallStep(options: AwaitCallStepOptions): (event: { taskToken: string; interactionKey: string }) => Promise<{ waiting: boolean }> {
+  return async ({ taskToken, interactionKey }) => {
+    const item = await options.store.recordTaskToken(interactionKey, taskToken);
+    if (item.outcome) {
+      await resume(options.sfn, taskToken, item.outcome);
+      return { waiting: false };
+    }
+    return { waiting: true };
+  };
+}
+
+export interface CallCompletedHandlerOptions {
+  readonly store: CallContextStore;
+  /** STANDARD: resume the waiting execution. EXPRESS: the execution has ended; update the lead here. */
+  readonly mode: 'STANDARD' | 'EXPRESS';
+  /** Needed in STANDARD mode. */
+  readonly sfn?: SFNClient;
+  /** Needed in EXPRESS mode. */
+  readonly leads?: LeadWriter;
+  readonly externalIdField?: string;
+}
+
+/** What the call-completed handler did with one event. */
+export interface CallCompletedResult {
+  readonly action: 'resumed' | 'stored' | 'lead-updated' | 'heartbeat' | 'ignored';
+  readonly interactionKey?: string;
+}
+
+/** Handles Amazon Connect contact events: DISCONNECTED ends the wait; other events count as heartbeats. */
+export function createCallCompletedHandler(options: CallCompletedHandlerOptions): (event: ConnectContactEvent) => Promise<CallCompletedResult> {
+  return async (event) => {
+    const contactId = event?.detail?.contactId;
+    if (typeof contactId !== 'string' || contactId === '') return { action: 'ignored' };
+    // Contacts this workflow did not place (inbound calls on the same instance) have no mapping: ignore them.
+    const interactionKey = await options.store.interactionKeyOfContact(contactId);
+    if (!interactionKey) return { action: 'ignored' };
+    if (event.detail.eventType !== 'DISCONNECTED') {
+      const item = await options.store.getItem(interactionKey);
+      if (options.mode === 'STANDARD' && item?.taskToken && options.sfn && !item.outcome) {
+        await ignoreFinishedTask(options.sfn.send(new SendTaskHeartbeatCommand({ taskToken: item.taskToken })));
+        return { action: 'heartbeat', interactionKey };
+      }
+      return { action: 'ignored', interactionKey };
+    }
+    const outcome = outcomeOf(event);
+    const item = await options.store.recordOutcome(interactionKey, outcome);
+    if (options.mode === 'EXPRESS') {
+      if (!options.leads || !options.externalIdField) throw new LeadWriteError('call-completed in EXPRESS mode needs a Salesforce client and external-id field');
+      await updateLeadWithOutcome(options.leads, item.leadId, outcome);
+      return { action: 'lead-updated', interactionKey };
+    }
+    if (!item.taskToken) return { action: 'stored', interactionKey }; // the wait task will find the outcome
+    if (!options.sfn) throw new LeadWriteError('call-completed in STANDARD mode needs a Step Functions client');
+    await resume(options.sfn, item.taskToken, outcome);
+    return { action: 'resumed', interactionKey };
+  };
+}
+
+/** The outcome of a DISCONNECTED contact event. */
+export function outcomeOf(event: ConnectContactEvent): CallOutcome {
+  const d = event.detail;
+  const connected = typeof d.connectedToSystemTimestamp === 'string';
+  const start = Date.parse(d.connectedToSystemTimestamp ?? d.initiationTimestamp ?? '');
+  const end = Date.parse(d.disconnectTimestamp ?? '');
+  return {
+    status: connected ? 'COMPLETED' : 'NOT_CONNECTED',
+    contactId: d.contactId,
+    ...(d.disconnectReason ? { disconnectReason: d.disconnectReason } : {}),
+    ...(Number.isFinite(start) && Number.isFinite(end) ? { durationSeconds: Math.max(0, Math.round((end - start) / 1000)) } : {}),
+  };
+}
+
+export interface UpdateLeadStepOptions {
+  readonly leads: LeadWriter;
+  readonly externalIdField: string;
+}
+
+/** Event of UpdateLead (after the call) and MarkLeadFailed (the failure path). */
+export interface UpdateLeadEvent {
+  readonly mode: 'OUTCOME' | 'FAILED';
+  readonly leadId?: string | null;
+  readonly leadExternalId: string;
+  readonly outcome?: CallOutcome;
+  /** The caught error (`{ Error, Cause }`) on the failure path. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+  readonly request?: DemoRequest;
+}
+
+export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: UpdateLeadEvent) => Promise<{ updated: boolean }> {
+  return async (event) => {
+    try {
+      if (event.mode === 'OUTCOME') {
+        await updateLeadWithOutcome(options.leads, event.leadId ?? undefined, event.outcome ?? { status: 'UNKNOWN' });
+        return { updated: Boolean(event.leadId) };
+      }
+      // The failure path: record the error name on the Lead (upsert, so it exists even if CreateLead never ran).
+      const lead = event.request?.lead;
+      await options.leads.upsertLead(options.externalIdField, event.leadExternalId, {
+        Description: `Demo call workflow failed: ${event.error?.Error ?? 'unknown error'}`,
+        ...(lead ? { LastName: lead.lastName, Company: lead.company } : {}),
+      });
+      return { updated: true };
+    } catch (err) {
+      throw classifyLeadError(err, event.mode === 'OUTCOME' ? 'UpdateLead' : 'MarkLeadFailed');
+    }
+  };
+}
+
+async function updateLeadWithOutcome(leads: LeadWriter, leadId: string | undefined, outcome: CallOutcome): Promise<void> {
+  if (!leadId) return;
+  const detail = [outcome.disconnectReason, outcome.durationSeconds !== undefined ? `${outcome.durationSeconds} s` : undefined, outcome.reason]
+    .filter(Boolean).join(', ');
+  await leads.updateLead(leadId, { Description: `Demo call ${outcome.status}${detail ? ` (${detail})` : ''}` });
+}
+
+async function resume(sfn: SFNClient, taskToken: string, outcome: CallOutcome): Promise<void> {
+  await ignoreFinishedTask(sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(outcome) })));
+}
+
+/** A task that timed out or was already resumed (a duplicate event) is not an error for the caller. */
+async function ignoreFinishedTask(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name !== 'TaskTimedOut' && name !== 'TaskDoesNotExist' && name !== 'InvalidToken') throw err;
+  }
+}
+
+function classifyLeadError(err: unknown, step: string): Error {
+  if (err instanceof SalesforceUnavailableError) return new LeadServiceUnavailableError(`${step}: ${err.message}`, { cause: err });
+  if (err instanceof LeadServiceUnavailableError || err instanceof LeadWriteError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new LeadWriteError(`${step}: ${message}`, { cause: err });
+}

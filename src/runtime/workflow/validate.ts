@@ -1,0 +1,99 @@
+// Validates a demo request before any side effect: E.164 phone numbers with libphonenumber-js (full metadata), the
+// lead fields Salesforce requires, and the identifiers derived from the execution.
+import { createHash } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { InvalidDemoRequestError } from './errors';
+import type { DemoLead, DemoRequest, ValidatedDemoRequest } from './types';
+
+/** Salesforce's Lead field lengths. */
+const MAX_LENGTH = { firstName: 40, lastName: 80, company: 255, email: 80 } as const;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
+
+/**
+ * Checks the execution input and returns the normalised request with the ids the later steps use. Throws
+ * `InvalidDemoRequestError` naming the field; the message never contains the phone number.
+ */
+export function validateDemoRequest(input: unknown, executionId: string, executionName?: string): ValidatedDemoRequest {
+  if (typeof executionId !== 'string' || executionId === '') throw new InvalidDemoRequestError('executionId', 'is missing');
+  if (!isObject(input)) throw new InvalidDemoRequestError('$', 'must be a JSON object');
+  const leadIn = input.lead;
+  if (!isObject(leadIn)) throw new InvalidDemoRequestError('lead', 'must be an object with lastName, company and phone');
+  const lead: DemoLead = {
+    firstName: optionalText(leadIn.firstName, 'lead.firstName', MAX_LENGTH.firstName),
+    lastName: requiredText(leadIn.lastName, 'lead.lastName', MAX_LENGTH.lastName),
+    company: requiredText(leadIn.company, 'lead.company', MAX_LENGTH.company),
+    email: optionalEmail(leadIn.email),
+    phone: e164(leadIn.phone),
+  };
+  const context = optionalContext(input.context);
+  const requestId = input.requestId === undefined ? defaultRequestId(executionId, executionName) : input.requestId;
+  if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
+    throw new InvalidDemoRequestError('requestId', 'must be 1 to 80 letters, digits, or _ . : -');
+  }
+  const request: DemoRequest & { requestId: string } = { requestId, lead, ...(context ? { context } : {}) };
+  return {
+    request,
+    interactionKey: deriveInteractionKey(executionId),
+    leadExternalId: requestId,
+    clientToken: deriveClientToken(executionId),
+  };
+}
+
+/** Normalises a phone number to E.164 or throws; only international numbers (with `+` and country code) pass. */
+export function e164(value: unknown, field = 'lead.phone'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidDemoRequestError(field, 'is required');
+  const text = value.trim();
+  if (!text.startsWith('+')) throw new InvalidDemoRequestError(field, 'must be an international number in E.164 form (+ and country code)');
+  const parsed = parsePhoneNumberFromString(text);
+  if (!parsed || !parsed.isValid()) throw new InvalidDemoRequestError(field, 'is not a valid phone number');
+  return parsed.number;
+}
+
+/** The call-context key for an execution: stable, opaque, URL- and attribute-safe. */
+export function deriveInteractionKey(executionId: string): string {
+  return createHash('sha256').update(`interaction\u0000${executionId}`).digest('base64url').slice(0, 32);
+}
+
+/** The StartOutboundVoiceContact ClientToken for an execution: every retry of the step sends the same one. */
+export function deriveClientToken(executionId: string): string {
+  return createHash('sha256').update(`outbound-call\u0000${executionId}`).digest('hex');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function requiredText(v: unknown, field: string, max: number): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new InvalidDemoRequestError(field, 'is required');
+  if (v.trim().length > max) throw new InvalidDemoRequestError(field, `must be at most ${max} characters`);
+  return v.trim();
+}
+
+function optionalText(v: unknown, field: string, max: number): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return requiredText(v, field, max);
+}
+
+function optionalEmail(v: unknown): string | undefined {
+  const email = optionalText(v, 'lead.email', MAX_LENGTH.email);
+  if (email !== undefined && !EMAIL.test(email)) throw new InvalidDemoRequestError('lead.email', 'is not an email address');
+  return email;
+}
+
+function optionalContext(v: unknown): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) throw new InvalidDemoRequestError('context', 'must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v)) {
+    if (typeof value !== 'string' || value.length > 500) throw new InvalidDemoRequestError(`context.${k}`, 'must be a string of at most 500 characters');
+    out[k] = value;
+  }
+  return out;
+}
+
+/** The execution name when it is a usable external id (the usual UUID), else a digest of the execution id. */
+function defaultRequestId(executionId: string, executionName?: string): string {
+  const name = executionName || executionId.split(':').pop() || '';
+  return REQUEST_ID.test(name) ? name : createHash('sha256').update(executionId).digest('hex').slice(0, 40);
+}
