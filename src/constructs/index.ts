@@ -1,3 +1,4 @@
 export * from './response-cache-table';
 export * from './right-sized-function';
 export * from './cached-lex-fulfillment';
+export * from './demo-call-workflow';
