@@ -7,3 +7,4 @@ export * from './cache';
 export * from './secrets';
 export * from './salesforce';
 export * from './lex';
+export * from './workflow';

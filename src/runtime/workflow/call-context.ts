@@ -26,9 +26,9 @@ export interface CallContextStoreOptions {
 }
 
 /** The stored item, with the internal fields the handlers need. */
-export interface CallContextItem extends CallContext {
+export type CallContextItem = CallContext & {
   readonly taskToken?: string;
-}
+};
 
 /** Reads and writes call context. Create one per process (module scope) or per test. */
 export class CallContextStore {

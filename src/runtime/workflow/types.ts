@@ -64,8 +64,11 @@ export interface CallOutcome {
   readonly reason?: string;
 }
 
-/** The call context stored under `CALL#{interactionKey}`, read by the Lex fulfillment handler during the call. */
-export interface CallContext {
+/**
+ * The call context stored under `CALL#{interactionKey}`, read by the Lex fulfillment handler during the call. A type
+ * alias (not an interface) so it is assignable to `Record<string, unknown>`.
+ */
+export type CallContext = {
   readonly interactionKey: string;
   readonly scenario: string;
   readonly leadId?: string;
@@ -77,7 +80,7 @@ export interface CallContext {
   /** Epoch seconds after which DynamoDB TTL may delete the item. */
   readonly ttl: number;
   readonly createdAt: string;
-}
+};
 
 /** The subset of an Amazon Connect contact event (EventBridge) the workflow reads. */
 export interface ConnectContactEvent {
