@@ -10,7 +10,11 @@ const metaRoot = join(root, '.bundle-meta');
 
 async function main(): Promise<void> {
   const entries = (existsSync(handlersDir) ? readdirSync(handlersDir) : []).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  rmSync(outRoot, { recursive: true, force: true });
+  // Remove only bundles whose entry point is gone: tests may be reading the others while this runs.
+  const names = new Set(entries.map((f) => basename(f, '.ts')));
+  for (const stale of existsSync(outRoot) ? readdirSync(outRoot) : []) {
+    if (!names.has(stale)) rmSync(join(outRoot, stale), { recursive: true, force: true });
+  }
   const sizes: Record<string, number> = {};
   for (const file of entries) {
     const name = basename(file, '.ts');

@@ -1,5 +1,5 @@
 // Text generation with the Bedrock Converse API: one model-agnostic call, a deadline, and classified errors.
-import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from './errors';
 
 /** A current Claude Haiku (4.5) cross-region inference profile. Claude 3 / 3.5 Haiku have reached end of life. */
@@ -64,10 +64,14 @@ export class ConverseGenerator {
     this.clientInstance = options.client;
   }
 
-  /** Created on first use: building an SDK client costs time that a cache hit never needs to pay. */
-  private get client(): BedrockRuntimeClient {
-    this.clientInstance ??= new BedrockRuntimeClient({ maxAttempts: 1 });
-    return this.clientInstance;
+  /**
+   * The SDK module is loaded on first use, not at import: the fulfillment bundle includes this class for the
+   * optional synchronous mode, and loading the Bedrock client would add to every cold start that never uses it.
+   */
+  private async sdk(): Promise<{ client: BedrockRuntimeClient; ConverseCommand: typeof import('@aws-sdk/client-bedrock-runtime').ConverseCommand }> {
+    const mod = await import('@aws-sdk/client-bedrock-runtime');
+    this.clientInstance ??= new mod.BedrockRuntimeClient({ maxAttempts: 1 });
+    return { client: this.clientInstance, ConverseCommand: mod.ConverseCommand };
   }
 
   async generate(prompt: string, options: GenerateOptions = {}): Promise<Generation> {
@@ -77,7 +81,8 @@ export class ConverseGenerator {
     const started = this.now();
     let out: ConverseCommandOutput;
     try {
-      out = await this.client.send(new ConverseCommand({
+      const { client, ConverseCommand } = await this.sdk();
+      out = await client.send(new ConverseCommand({
         modelId: this.modelId,
         messages: [{ role: 'user', content: [{ text: prompt }] }],
         system: options.system ? [{ text: options.system }] : undefined,

@@ -1,6 +1,6 @@
 // The Lex V2 fulfillment handler: answers from the response cache, starts workflows, never makes Lex wait on Bedrock.
 import { createHash } from 'node:crypto';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
 import type { LexV2Event, LexV2Response } from '../lex-types';
@@ -143,7 +143,9 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       }
       const workflow = options.workflows?.[intent];
       if (workflow) {
-        sfn ??= new SFNClient({});
+        // Loaded on first use: most turns never start a workflow, and the client would add to every cold start.
+        const { SFNClient: Client, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+        sfn ??= new Client({});
         await sfn.send(new StartExecutionCommand({
           stateMachineArn: workflow.stateMachineArn,
           name: executionName(event),
