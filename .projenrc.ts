@@ -23,6 +23,7 @@ const RUNTIME_PACKAGES = [
   `@aws-sdk/client-sqs@${AWS_SDK_VERSION}`,
   `@aws-sdk/lib-dynamodb@${AWS_SDK_VERSION}`,
   'jsforce@^3.10.17',
+  'undici@^8.0.0', // jsforce's HTTP client: the Salesforce client and stand-in pass it a TLS-aware dispatcher
   'lru-cache@^11.0.0',
   'libphonenumber-js@^1.12.0',
   '@aws-lambda-powertools/metrics@^2.30.0',
@@ -89,6 +90,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/lib-dynamodb@^3.1169.0',
     '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
     'jsforce@^3.10.26',
+    'undici@^8.0.0',
+    '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
     'lru-cache@^11.5.3',
     'libphonenumber-js@^1.13.16',
     '@aws-lambda-powertools/metrics@^2.36.0',
