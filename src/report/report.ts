@@ -36,7 +36,7 @@ export interface Variant {
 
 /** A Lex bot alias code hook, or a state machine. */
 export interface PathReport {
-  readonly kind: 'lex-bot-alias' | 'state-machine';
+  readonly kind: 'lex-code-hook' | 'state-machine';
   readonly name: string;
   readonly stack: string;
   readonly logicalId: string;
@@ -254,43 +254,55 @@ export function lambdaMonthlyUsd(
 
 function lexPaths(tm: TemplateModel, model: LatencyModel, load: Load, prices: LambdaPriceTable): PathReport[] {
   const reports: PathReport[] = [];
+  const covered = new Set<string>();
   for (const alias of tm.ofType('AWS::Lex::BotAlias')) {
     const settings = Array.isArray(alias.properties.BotAliasLocaleSettings) ? alias.properties.BotAliasLocaleSettings : [];
     tm.codeHooks(alias).forEach((hook, i) => {
       const locale = flatten((settings[i] as JsonObject | undefined)?.LocaleId) || String(i);
-      const name = `${tm.stackName}/${alias.logicalId} (${locale})`;
       const target = tm.functionTarget(hook);
-      const fn = tm.get(target.functionId, 'AWS::Lambda::Function');
-      const turns = load.paths[name] ?? load.lexTurnsPerMonth;
-      const notes: string[] = [];
-      const variant = (alternative: boolean): Variant => {
-        const segments: Segment[] = [step('Lex NLU', model.lexNluMs.value)];
-        let costLines: string[] = [];
-        let monthlyUsd = 0;
-        if (fn) {
-          const f = tm.functionFacts(fn);
-          const provisioned = target.qualifier === Qualifier.LOCAL ? target.provisioned : 0;
-          const steps = functionSteps(model, tm, f, { provisioned, conversation: true, alternative });
-          segments.push(...steps.map((s) => ({ kind: 'step' as const, step: s })));
-          const shape = variantShape(model, f, alternative);
-          const pc = alternative ? Math.max(provisioned, model.alternativeProvisionedConcurrency.value) : provisioned;
-          const durationMs = steps.reduce((sum, s) => sum + s.ms, 0);
-          monthlyUsd = lambdaMonthlyUsd(prices, { invocations: turns, durationMs, ...shape, provisioned: pc });
-          costLines = [`${fn.logicalId}: ${turns} x ${round(durationMs)} ms at ${shape.memoryMb} MB ${shape.architecture}` +
-            (pc > 0 ? `, ${pc} provisioned` : '') + ` = $${monthlyUsd.toFixed(2)}`];
-        } else if (!alternative) {
-          notes.push(`the code hook ${target.text} is not a function of this app: its latency is not estimated`);
-        }
-        segments.push(step('Lex response', model.lexResponseMs.value));
-        return { segments, totalMs: segmentsMs(segments), monthlyUsd, costLines };
-      };
-      reports.push({
-        kind: 'lex-bot-alias', name, stack: tm.stackName, logicalId: alias.logicalId, monthlyLoad: turns,
-        current: variant(false), alternative: variant(true), notes,
-      });
+      if (target.functionId) covered.add(target.functionId);
+      const provisioned = target.qualifier === Qualifier.LOCAL ? target.provisioned : 0;
+      reports.push(lexPath(tm, model, load, prices, `${tm.stackName}/${alias.logicalId} (${locale})`, alias.logicalId,
+        target.functionId, provisioned, target.text));
     });
   }
+  // Functions Lex may invoke (a lexv2.amazonaws.com permission) whose bot alias is not in this app.
+  for (const [fnId, provisioned] of tm.conversationFunctions()) {
+    if (covered.has(fnId)) continue;
+    reports.push(lexPath(tm, model, load, prices, `${tm.stackName}/${fnId} (Lex permission)`, fnId, fnId, provisioned, fnId));
+  }
   return reports;
+}
+
+function lexPath(
+  tm: TemplateModel, model: LatencyModel, load: Load, prices: LambdaPriceTable,
+  name: string, logicalId: string, functionId: string | undefined, provisioned: number, targetText: string,
+): PathReport {
+  const fn = tm.get(functionId, 'AWS::Lambda::Function');
+  const turns = load.paths[name] ?? load.lexTurnsPerMonth;
+  const notes: string[] = fn ? [] : [`the code hook ${targetText} is not a function of this app: its latency is not estimated`];
+  const variant = (alternative: boolean): Variant => {
+    const segments: Segment[] = [step('Lex NLU', model.lexNluMs.value)];
+    let costLines: string[] = [];
+    let monthlyUsd = 0;
+    if (fn) {
+      const f = tm.functionFacts(fn);
+      const steps = functionSteps(model, tm, f, { provisioned, conversation: true, alternative });
+      segments.push(...steps.map((s) => ({ kind: 'step' as const, step: s })));
+      const shape = variantShape(model, f, alternative);
+      const pc = alternative ? Math.max(provisioned, model.alternativeProvisionedConcurrency.value) : provisioned;
+      const durationMs = steps.reduce((sum, s) => sum + s.ms, 0);
+      monthlyUsd = lambdaMonthlyUsd(prices, { invocations: turns, durationMs, ...shape, provisioned: pc });
+      costLines = [`${fn.logicalId}: ${turns} x ${round(durationMs)} ms at ${shape.memoryMb} MB ${shape.architecture}` +
+        (pc > 0 ? `, ${pc} provisioned` : '') + ` = $${monthlyUsd.toFixed(2)}`];
+    }
+    segments.push(step('Lex response', model.lexResponseMs.value));
+    return { segments, totalMs: segmentsMs(segments), monthlyUsd, costLines };
+  };
+  return {
+    kind: 'lex-code-hook', name, stack: tm.stackName, logicalId, monthlyLoad: turns,
+    current: variant(false), alternative: variant(true), notes,
+  };
 }
 
 interface Walk {
@@ -507,7 +519,7 @@ export function renderText(report: LatencyReport): string {
   out.push(`Load: ${report.load.lexTurnsPerMonth} Lex turns/month per bot alias, ${report.load.workflowExecutionsPerMonth} executions/month per state machine.`);
   out.push('Estimates from the latency model (figures and sources in the JSON output); alternative = with the LatencyChecks fixes.');
   for (const p of report.paths) {
-    out.push('', `${p.kind === 'lex-bot-alias' ? 'Lex bot alias' : 'State machine'} ${p.name}`);
+    out.push('', `${p.kind === 'lex-code-hook' ? 'Lex code hook' : 'State machine'} ${p.name}`);
     for (const [label, variant] of [['current', p.current], ['alternative', p.alternative]] as const) {
       out.push(`  ${label}:`);
       for (const [name, ms, detail] of rows(variant.segments)) out.push(`    ${pad(name, 46)} ${lpad(round(ms), 9)} ms  ${detail}`);

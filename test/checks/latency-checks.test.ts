@@ -3,6 +3,7 @@ import { Size, Stack, Validations } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { LatencyChecks } from '../../src/checks';
+import { ResponseCacheTable } from '../../src/constructs/response-cache-table';
 import { runRules } from '../../src/checks/rules';
 import { TemplateModel } from '../../src/checks/template-model';
 import { cleanStack, newApp, seedCurrentStack } from './fixtures';
@@ -33,6 +34,12 @@ describe('LatencyChecks', () => {
 
   it('fires none on the clean stack', () => {
     expect(LatencyChecks.unacknowledgedFindings(cleanStack(newApp()))).toEqual([]);
+  });
+
+  it('finds nothing to say about the library\'s own ResponseCacheTable (it has a TTL)', () => {
+    const stack = new Stack(newApp(), 'Library');
+    new ResponseCacheTable(stack, 'Cache');
+    expect(LatencyChecks.unacknowledgedFindings(stack)).toEqual([]);
   });
 
   it('silences exactly the acknowledged finding when a reason is given', () => {

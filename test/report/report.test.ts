@@ -4,7 +4,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildReport, DEFAULT_MODEL, LatencyReport, leafSteps, loadLoad, modelFromOverrides, PathReport, renderSvg,
@@ -142,6 +144,23 @@ describe('the report of the clean app', () => {
   });
 });
 
+describe('a function Lex may invoke whose bot is not in the app', () => {
+  it('gets a path of its own, from its permission', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'PermissionOnly');
+    const fn = new lambda.Function(stack, 'Answer', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline(TASK_SOURCE),
+      memorySize: 256, architecture: lambda.Architecture.ARM_64,
+    });
+    const live = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 1 });
+    live.addPermission('Lex', { principal: new iam.ServicePrincipal('lexv2.amazonaws.com') });
+    const r = buildReport(app.synth().directory);
+    expect(r.paths.map((p) => p.name)).toEqual([expect.stringMatching(/^PermissionOnly\/Answer[0-9A-F]{8} \(Lex permission\)$/)]);
+    // Provisioned (no cold start), 256 MB runs 1.5x.
+    expect(r.paths[0].current.totalMs).toBeCloseTo(LEX_NLU + 0 + COMPUTE_1X / 1.5 + LEX_RESPONSE, 6);
+  });
+});
+
 describe('model and load overrides', () => {
   it('recomputes with the overridden figures and keeps their sources', () => {
     const model = modelFromOverrides({ coldStartProbability: { value: 0.1, source: 'our CloudWatch p50' }, bedrockMs: 800 }, 'test');
@@ -211,7 +230,7 @@ describe('the command and the chart', () => {
     const tsx = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
     const stdout = execFileSync(tsx, ['src/cli/main.ts', 'report', assemblyDir, '--model', modelFile, '--load', loadFile, '--out', out], { encoding: 'utf8' });
 
-    expect(stdout).toContain('Lex bot alias SeedCurrent/LiveBotAlias (en_US)');
+    expect(stdout).toContain('Lex code hook SeedCurrent/LiveBotAlias (en_US)');
     expect(stdout).toContain('FastLex-L7');
     const json = JSON.parse(fs.readFileSync(path.join(out, 'latency-report.json'), 'utf8')) as LatencyReport;
     expect(json.model.cacheHitRate).toEqual({ value: 0.8, source: 'GreetingIntent, seed' });
