@@ -158,7 +158,12 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       const ctx: Record<string, unknown> = { slots, localeId: event.bot?.localeId };
       const interactionKey = attributes[INTERACTION_KEY_ATTRIBUTE];
       if (interactionKey && options.callContext) {
-        ctx.call = await options.callContext(interactionKey);
+        try {
+          ctx.call = await options.callContext(interactionKey);
+        } catch (err) {
+          // The call's scenario only sharpens the answer: without it the caller still gets one, at once.
+          log({ intent, route: 'cache', status: 'call-context-unavailable', latencyMs: performance.now() - started, error: errorName(err) });
+        }
       }
       const answer = await respond(intent, ctx);
       const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: answer.answer }, options.history);
@@ -188,12 +193,24 @@ export function fulfillmentOptionsFromEnvironment(env: NodeJS.ProcessEnv = proce
       }
     }
   }
+  const callTable = env[FULFILLMENT_ENV.CALL_CONTEXT_TABLE];
   return {
     cache: () => ResponseCache.fromEnvironment(env),
+    callContext: callTable ? readScenario : undefined,
     workflows,
     fallbackIntents: env[FULFILLMENT_ENV.FALLBACK_INTENTS]?.split(',').map((s) => s.trim()).filter(Boolean),
     apology: env[FULFILLMENT_ENV.APOLOGY] || undefined,
   };
+}
+
+/**
+ * What the answer may depend on during a demo call: the scenario the workflow generated and the call's status,
+ * never the lead's name or phone number. Loaded on first use: most bots never take calls.
+ */
+async function readScenario(interactionKey: string): Promise<Record<string, unknown> | undefined> {
+  const { getCallContext } = await import('../workflow/call-context.js');
+  const context = await getCallContext(interactionKey);
+  return context ? { scenario: context.scenario, status: context.status } : undefined;
 }
 
 /**
