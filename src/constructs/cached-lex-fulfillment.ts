@@ -67,6 +67,12 @@ export interface WorkflowIntent {
   readonly stateMachine: sfn.IStateMachine;
   /** What the user hears at once, e.g. "Thanks! We'll call you in a moment." */
   readonly answer: string;
+  /**
+   * Where each slot goes in the execution input: input path (dotted) to slot name, e.g.
+   * `{ 'lead.phone': 'phoneNumber' }` for `DemoCallWorkflow`.
+   * @default - `{ intent, slots, localeId, requestedAt }` with every filled slot under `slots`
+   */
+  readonly inputSlots?: { [inputPath: string]: string };
 }
 
 /**
@@ -327,7 +333,7 @@ export class CachedLexFulfillment extends Construct {
     const env: Record<string, string> = {};
     if (props.workflowIntents?.length) {
       env.FAST_LEX_WORKFLOWS = Stack.of(this).toJsonString(Object.fromEntries(props.workflowIntents.map((w) => [
-        w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer },
+        w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
       ])));
     }
     env.FAST_LEX_FALLBACK_INTENTS = (props.fallbackIntentNames ?? ['FallbackIntent']).join(',');

@@ -92,7 +92,11 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
       FAST_LEX_GENERATION_QUEUE_URL: queues.queueUrl,
       FAST_LEX_INTENTS: JSON.stringify(INTENTS),
       FAST_LEX_FALLBACK_INTENTS: 'FallbackIntent',
-      FAST_LEX_WORKFLOWS: JSON.stringify({ RequestDemoIntent: { stateMachineArn, answer: "Thanks! We'll call you in a moment." } }),
+      FAST_LEX_WORKFLOWS: JSON.stringify({ RequestDemoIntent: {
+        stateMachineArn,
+        answer: "Thanks! We'll call you in a moment.",
+        input: { 'lead.lastName': 'name', 'lead.company': 'company', 'lead.phone': 'phoneNumber' },
+      } }),
     });
     return { tableName, ...queues };
   }
@@ -176,7 +180,7 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(response.messages).toBeUndefined();
   });
 
-  it('starts the demo workflow with the slots as input and answers at once', async () => {
+  it('starts the demo workflow with the slots mapped into its input and answers at once', async () => {
     await deploy();
     const handler = freshInstance();
     const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
@@ -189,10 +193,8 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(after.length - before.length).toBe(1);
     const started = after.find((e) => !before.some((b) => b.executionArn === e.executionArn))!;
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-    expect(JSON.parse(described.input!)).toMatchObject({
-      intent: 'RequestDemoIntent',
-      slots: { name: 'Ada Lovelace', company: 'Analytical Engines', phoneNumber: '+12065550100' },
-      localeId: 'en_US',
+    expect(JSON.parse(described.input!)).toEqual({
+      lead: { lastName: 'Ada Lovelace', company: 'Analytical Engines', phone: '+12065550100' },
     });
   });
 

@@ -16,9 +16,11 @@ export function unacknowledgedNagFindings(stack: Stack): string[] {
 }
 
 const HASH = /[a-f0-9]{64}/g;
+// Lambda version logical ids end with a hash of the function's code: `...CurrentVersion<8 hex><32 hex>`.
+const VERSION_HASH = /(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g;
 
-/** The template as JSON with asset hashes replaced, so a snapshot changes only when the template does. */
+/** The template as JSON with asset and code hashes replaced, so a snapshot changes only when the template does. */
 export function normalisedTemplate(stack: Stack): unknown {
   const json = JSON.stringify(Template.fromStack(stack).toJSON());
-  return JSON.parse(json.replace(HASH, '[ASSET HASH]'));
+  return JSON.parse(json.replace(HASH, '[ASSET HASH]').replace(VERSION_HASH, '$1[CODE HASH]'));
 }

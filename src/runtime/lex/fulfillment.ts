@@ -30,6 +30,12 @@ export interface WorkflowIntentConfig {
   readonly stateMachineArn: string;
   /** What the user hears while the workflow runs, e.g. "We'll call you in a moment." */
   readonly answer: string;
+  /**
+   * Where each slot goes in the execution input, as `{ "<dotted.input.path>": "<slotName>" }`, e.g.
+   * `{ "lead.phone": "phoneNumber" }`. Unfilled slots are left out.
+   * @default - `{ intent, slots, localeId, requestedAt }` with every filled slot under `slots`
+   */
+  readonly input?: Record<string, string>;
 }
 
 /** Intent name to workflow. */
@@ -149,7 +155,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
         await sfn.send(new StartExecutionCommand({
           stateMachineArn: workflow.stateMachineArn,
           name: executionName(event),
-          input: JSON.stringify({ intent, slots, localeId: event.bot?.localeId, requestedAt: new Date().toISOString() }),
+          input: JSON.stringify(workflowInput(workflow, intent, slots, event)),
         }));
         const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: workflow.answer }, options.history);
         return finish(closeResponse(event, workflow.answer, next), { route: 'workflow', status: 'started' });
@@ -191,6 +197,9 @@ export function fulfillmentOptionsFromEnvironment(env: NodeJS.ProcessEnv = proce
       if (!w || typeof w.stateMachineArn !== 'string' || typeof w.answer !== 'string') {
         throw new FulfillmentConfigurationError(`${FULFILLMENT_ENV.WORKFLOWS}: intent '${intent}' needs 'stateMachineArn' and 'answer' strings`);
       }
+      if (w.input !== undefined && (typeof w.input !== 'object' || Object.values(w.input).some((v) => typeof v !== 'string'))) {
+        throw new FulfillmentConfigurationError(`${FULFILLMENT_ENV.WORKFLOWS}: intent '${intent}': 'input' must map input paths to slot names`);
+      }
     }
   }
   const callTable = env[FULFILLMENT_ENV.CALL_CONTEXT_TABLE];
@@ -201,6 +210,25 @@ export function fulfillmentOptionsFromEnvironment(env: NodeJS.ProcessEnv = proce
     fallbackIntents: env[FULFILLMENT_ENV.FALLBACK_INTENTS]?.split(',').map((s) => s.trim()).filter(Boolean),
     apology: env[FULFILLMENT_ENV.APOLOGY] || undefined,
   };
+}
+
+/** The execution input: the slots mapped into the shape the state machine expects, or all of them under `slots`. */
+export function workflowInput(workflow: WorkflowIntentConfig, intent: string, slots: Record<string, string>, event: LexV2Event): Record<string, unknown> {
+  if (!workflow.input) {
+    return { intent, slots, localeId: event.bot?.localeId, requestedAt: new Date().toISOString() };
+  }
+  const input: Record<string, unknown> = {};
+  for (const [path, slot] of Object.entries(workflow.input)) {
+    const value = slots[slot];
+    if (value === undefined) continue;
+    const parts = path.split('.');
+    let node = input;
+    for (const part of parts.slice(0, -1)) {
+      node = (node[part] ??= {}) as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+  return input;
 }
 
 /**

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { appendHistory, parseLexEvent, readHistory, slotValues, workflowInput, HISTORY_ATTRIBUTE } from '../../../src/runtime';
+import { lexEvent } from '../../../src/testing';
+
+describe('parseLexEvent', () => {
+  it('accepts a Lex V2 event and keeps unknown fields', () => {
+    const event = { ...lexEvent({ intent: 'GreetingIntent' }), brandNewField: 1 };
+
+    expect(parseLexEvent(event)).toBe(event);
+  });
+
+  it.each([
+    [null, "'(event)' must be a JSON object"],
+    [{ invocationSource: 'X', sessionState: {} }, "'invocationSource' must be DialogCodeHook or FulfillmentCodeHook"],
+    [{ invocationSource: 'DialogCodeHook' }, "'sessionState' must be an object"],
+    [{ invocationSource: 'DialogCodeHook', sessionState: { intent: {} } }, "'sessionState.intent.name' must be a non-empty string"],
+    [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A', slots: [] } } }, "'sessionState.intent.slots' must be an object"],
+    [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A' }, sessionAttributes: { a: 1 } } }, "'sessionState.sessionAttributes.a' must be a string"],
+    [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A' } }, inputTranscript: 5 }, "'inputTranscript' must be a string"],
+  ])('names the field that makes %j unusable', (event, message) => {
+    expect(() => parseLexEvent(event)).toThrow(message);
+  });
+});
+
+describe('slotValues', () => {
+  it('takes interpreted values, falls back to the original, joins list slots and skips empty slots', () => {
+    const event = lexEvent({
+      intent: 'OrderIntent',
+      slots: {
+        size: 'large',
+        raw: { shape: 'Scalar', value: { originalValue: 'as typed' } },
+        toppings: { shape: 'List', values: [{ value: { interpretedValue: 'ham' } }, { value: { interpretedValue: 'olives' } }] },
+        missing: null,
+      },
+    });
+
+    expect(slotValues(event)).toEqual({ size: 'large', raw: 'as typed', toppings: 'ham, olives' });
+  });
+});
+
+describe('conversation history', () => {
+  it('keeps the last turns within the turn, character and byte bounds', () => {
+    let attributes: Record<string, string> = { keep: 'me' };
+    for (let i = 0; i < 10; i++) {
+      attributes = appendHistory(attributes, { i: 'Intent', u: `question ${i} ${'x'.repeat(300)}`, b: `answer ${i}` }, { maxTurns: 4, maxChars: 50, maxBytes: 2048 });
+    }
+
+    const history = readHistory(attributes);
+    expect(attributes.keep).toBe('me');
+    expect(history.map((t) => t.b)).toEqual(['answer 6', 'answer 7', 'answer 8', 'answer 9']);
+    expect(history.every((t) => t.u.length <= 50)).toBe(true);
+  });
+
+  it('drops the oldest turns first when the attribute would exceed its byte budget', () => {
+    let attributes: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) attributes = appendHistory(attributes, { i: 'I', u: 'u'.repeat(200), b: `b${i}` }, { maxBytes: 600 });
+
+    expect(Buffer.byteLength(attributes[HISTORY_ATTRIBUTE])).toBeLessThanOrEqual(600);
+    expect(readHistory(attributes).at(-1)!.b).toBe('b5');
+  });
+
+  it('treats a corrupt history attribute as empty instead of failing the turn', () => {
+    expect(readHistory({ [HISTORY_ATTRIBUTE]: '{not json' })).toEqual([]);
+  });
+});
+
+describe('workflowInput', () => {
+  const event = lexEvent({ intent: 'RequestDemoIntent' });
+
+  it('maps slots into nested input paths and leaves unfilled slots out', () => {
+    const input = workflowInput(
+      { stateMachineArn: 'arn', answer: 'ok', input: { 'lead.lastName': 'name', 'lead.phone': 'phone', 'lead.email': 'email' } },
+      'RequestDemoIntent', { name: 'Ada', phone: '+12065550100' }, event,
+    );
+
+    expect(input).toEqual({ lead: { lastName: 'Ada', phone: '+12065550100' } });
+  });
+
+  it('passes every slot under `slots` when no mapping is given', () => {
+    const input = workflowInput({ stateMachineArn: 'arn', answer: 'ok' }, 'RequestDemoIntent', { name: 'Ada' }, event);
+
+    expect(input).toMatchObject({ intent: 'RequestDemoIntent', slots: { name: 'Ada' }, localeId: 'en_US' });
+  });
+});
