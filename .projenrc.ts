@@ -2,7 +2,7 @@
 import { awscdk, javascript, JsonPatch } from 'projen';
 
 // Versions in one place.
-const CDK_VERSION = '2.276.0'; // current aws-cdk-lib: has Runtime.NODEJS_24_X and the Validations API that cdk-nag 3 uses
+const CDK_VERSION = '2.275.0'; // the newest aws-cdk-lib on both npm and PyPI (Python users pin it too); has NODEJS_24_X and Validations
 const CONSTRUCTS_VERSION = '10.5.1';
 const JSII_VERSION = '~6.0.0'; // jsii 6 compiles with TypeScript 6.0
 const TYPESCRIPT_VERSION = '~6.0.0'; // matches jsii

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     let handler = load(BUNDLE);
     await handler(turn('warm-up')); // first turn builds clients
     // What the generator worker would have written for this question, through the same cache code.
-    const { DynamoResponseStore, ResponseCache } = await import('../src/runtime');
+    const { DynamoResponseStore, ResponseCache } = await import('../src/runtime/index.js');
     const writer = new ResponseCache({ intents: INTENTS, store: new DynamoResponseStore({ client: ddb, tableName: 'bench-fulfillment' }), queue: { enqueue: async () => undefined } });
     await writer.put('AboutTechnologyIntent', { slots: { topic: 'speech' }, localeId: 'en_US' }, 'Generated: speech recognition with Lex.');
     await handler(turn('speech')); // L2 hit fills L1
