@@ -320,12 +320,12 @@ export class DemoCallWorkflow extends Construct {
       }
       return task;
     };
-    const invoke = (id: string, fn: RightSizedFunction, payload: sfn.TaskInput, resultPath: string, errors: string[]) => retryable(new tasks.LambdaInvoke(scope, id, {
+    const invoke = (id: string, fn: RightSizedFunction, payload: sfn.TaskInput, resultPath: string | undefined, errors: string[]) => retryable(new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fn.alias,
       payload,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false, // replaced by a retry with jitter, above
-      resultPath,
+      resultPath, // undefined: the result replaces the state's input (the ASL default)
     }), errors);
 
     const failed = new sfn.Fail(scope, 'DemoCallFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
@@ -344,16 +344,16 @@ export class DemoCallWorkflow extends Construct {
       input: sfn.JsonPath.entirePayload,
       executionId: sfn.JsonPath.executionId,
       executionName: sfn.JsonPath.executionName,
-    }), '$', []);
+    }), undefined, []);
 
     // The scenario does not need the lead id: both calls run at once, so the slower one alone is on the critical path.
     const createLead = invoke('CreateLead', this.createLeadFunction, sfn.TaskInput.fromObject({
       request: sfn.JsonPath.objectAt('$.request'),
       leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
-    }), '$', ['LeadServiceUnavailableError']);
+    }), undefined, ['LeadServiceUnavailableError']);
     const generateScenario = invoke('GenerateScenario', this.generateScenarioFunction, sfn.TaskInput.fromObject({
       request: sfn.JsonPath.objectAt('$.request'),
-    }), '$', ['ScenarioGenerationThrottledError']);
+    }), undefined, ['ScenarioGenerationThrottledError']);
     const leadAndScenario = new sfn.Parallel(scope, 'CreateLeadAndScenario', {
       resultSelector: { 'lead.$': '$[0]', 'scenario.$': '$[1]' },
       resultPath: '$.prepared',
@@ -376,7 +376,14 @@ export class DemoCallWorkflow extends Construct {
       },
     });
 
-    const placeCall = invoke('InvokeOutboundCall', this.invokeOutboundCallFunction, sfn.TaskInput.fromJsonPathAt('$.call'), '$.placed', ['OutboundCallThrottledError']);
+    const placeCall = invoke('InvokeOutboundCall', this.invokeOutboundCallFunction, sfn.TaskInput.fromObject({
+      interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
+      clientToken: sfn.JsonPath.stringAt('$.call.clientToken'),
+      phone: sfn.JsonPath.stringAt('$.call.phone'),
+      scenario: sfn.JsonPath.stringAt('$.call.scenario'),
+      leadId: sfn.JsonPath.stringAt('$.call.leadId'),
+      leadExternalId: sfn.JsonPath.stringAt('$.call.leadExternalId'),
+    }), '$.placed', ['OutboundCallThrottledError']);
     onFailure(placeCall);
 
     const chain = validate.next(leadAndScenario).next(prepare).next(placeCall);

@@ -8,3 +8,6 @@ export * from './moto-server';
 export * from './bedrock-stand-in';
 export * from './self-signed-certificate';
 export * from './salesforce-stand-in';
+export * from './connect-stand-in';
+export * from './step-functions-stand-in';
+export * from './local-workflow';

@@ -1,0 +1,147 @@
+// A local Step Functions stand-in for the callback API (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) over the
+// AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocal, type LocalEndpoint } from './local-server';
+
+/** How a waiting task ended. */
+export type TaskTokenResult =
+  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
+  | { readonly status: 'FAILED'; readonly error?: string; readonly cause?: string };
+
+/** A task waiting for its token. */
+export interface PendingTask {
+  readonly taskToken: string;
+  /** Settles when SendTaskSuccess or SendTaskFailure arrives for the token. */
+  readonly result: Promise<TaskTokenResult>;
+  /** Heartbeats received so far. */
+  readonly heartbeats: number;
+  /** Called on each SendTaskHeartbeat. */
+  onHeartbeat(listener: () => void): void;
+  /** Ends the wait as Step Functions does on a timeout: later calls with the token get `TaskTimedOut`. */
+  expire(): void;
+}
+
+/** A running stand-in. */
+export interface StepFunctionsStandIn extends LocalEndpoint {
+  /** Makes a token that `SendTask*` calls can complete. */
+  createTask(): PendingTask;
+  /** Every callback call received: operation and whether it was accepted. */
+  readonly calls: ReadonlyArray<{ readonly operation: string; readonly accepted: boolean }>;
+}
+
+interface TaskState {
+  settled: boolean;
+  expired: boolean;
+  heartbeats: number;
+  listeners: Array<() => void>;
+  resolve: (r: TaskTokenResult) => void;
+}
+
+/**
+ * Starts a Step Functions stand-in on 127.0.0.1 for the task-token callback API. Tokens come from `createTask()`;
+ * unknown tokens get `InvalidToken`, finished ones `TaskTimedOut` (as the service answers for a closed task).
+ * Every other operation gets `UnknownOperationException`. Point the real `SFNClient` at `endpoint` (or set
+ * `AWS_ENDPOINT_URL_SFN` for code that builds its own client).
+ *
+ * @example
+ * import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+ * import { LOCAL_CREDENTIALS, startStepFunctionsStandIn } from 'cdk-fast-lex/testing';
+ *
+ * const sfnLocal = await startStepFunctionsStandIn();
+ * const task = sfnLocal.createTask();
+ * const sfn = new SFNClient({ endpoint: sfnLocal.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+ * await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"ok":true}' }));
+ * console.log(await task.result); // { status: 'SUCCEEDED', output: { ok: true } }
+ * await sfnLocal.stop();
+ */
+export async function startStepFunctionsStandIn(options: { port?: number } = {}): Promise<StepFunctionsStandIn> {
+  const tasks = new Map<string, TaskState>();
+  const calls: Array<{ operation: string; accepted: boolean }> = [];
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => sendError(res, 500, 'InternalFailure', String(err)));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
+    if (req.method !== 'POST' || !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) {
+      calls.push({ operation: operation || target, accepted: false });
+      sendError(res, 400, 'UnknownOperationException', `The stand-in serves only the task-token callbacks, not '${target}'.`);
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    } catch {
+      sendError(res, 400, 'SerializationException', 'The request body is not valid JSON.');
+      return;
+    }
+    const token = typeof body.taskToken === 'string' ? body.taskToken : '';
+    const task = tasks.get(token);
+    const reject = (type: string, message: string) => {
+      calls.push({ operation, accepted: false });
+      sendError(res, 400, type, message);
+    };
+    if (!task) return reject('InvalidToken', 'Invalid Token.');
+    if (task.settled || task.expired) return reject('TaskTimedOut', 'Task Timed Out.');
+    if (operation === 'SendTaskHeartbeat') {
+      task.heartbeats++;
+      for (const l of task.listeners) l();
+    } else if (operation === 'SendTaskSuccess') {
+      let output: unknown;
+      try {
+        output = JSON.parse(String(body.output));
+      } catch {
+        return reject('InvalidOutput', 'Invalid Output: the output is not valid JSON.');
+      }
+      task.settled = true;
+      task.resolve({ status: 'SUCCEEDED', output });
+    } else {
+      task.settled = true;
+      task.resolve({ status: 'FAILED', error: body.error as string | undefined, cause: body.cause as string | undefined });
+    }
+    calls.push({ operation, accepted: true });
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
+    res.end('{}');
+  }
+
+  const endpoint = await listenLocal(server, options.port ?? 0);
+  return {
+    ...endpoint,
+    calls,
+    createTask: () => {
+      // Real tokens are long opaque strings; this one is too, so length limits in handlers are exercised.
+      const taskToken = `AQ${randomBytes(96).toString('base64url')}`;
+      let resolve!: (r: TaskTokenResult) => void;
+      const result = new Promise<TaskTokenResult>((r) => { resolve = r; });
+      const state: TaskState = { settled: false, expired: false, heartbeats: 0, listeners: [], resolve };
+      tasks.set(taskToken, state);
+      return {
+        taskToken,
+        result,
+        get heartbeats() { return state.heartbeats; },
+        onHeartbeat: (l) => { state.listeners.push(l); },
+        expire: () => { state.expired = true; },
+      };
+    },
+  };
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  if (res.headersSent) return;
+  // AWS JSON 1.0: the error type in `__type`.
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
+  res.end(JSON.stringify({ __type: `com.amazonaws.sfn#${type}`, message }));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
