@@ -1,0 +1,54 @@
+// The Atlas Engine bot's language model: intents, sample utterances, slots and the answers the cache starts from.
+// Kept as data so the stack, the offline simulation's intent matcher and the tests read the same definition.
+
+export interface SlotDefinition {
+  readonly name: string;
+  readonly slotTypeName: string;
+  readonly prompt: string;
+}
+
+export interface IntentDefinition {
+  readonly name: string;
+  readonly utterances: string[];
+  readonly slots?: SlotDefinition[];
+  /** Served at once on a cache miss (and while Bedrock generates a better one). */
+  readonly staticAnswer?: string;
+  /** Bedrock prompt for the generated answer. */
+  readonly prompt?: string;
+}
+
+export const COMPANY_SLOT_TYPE = 'CompanyName';
+
+export const INTENTS: IntentDefinition[] = [
+  {
+    name: 'GreetingIntent',
+    utterances: ['hello', 'hi', 'hi there', 'good morning', 'hey atlas', 'hello is anyone there'],
+    staticAnswer: 'Hello! I am Atlas. Ask me about our technology, or ask for a live demo call.',
+    prompt: 'Greet a visitor of the Atlas Engine demo line in one friendly sentence and offer to explain the technology or arrange a demo call.',
+  },
+  {
+    name: 'AboutTechnologyIntent',
+    utterances: ['what technology do you use', 'how does it work', 'tell me about the technology', 'what is under the hood', 'which AI do you use'],
+    staticAnswer: 'Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.',
+    prompt: 'In two sentences, explain how the Atlas Engine uses Amazon Lex, Amazon Bedrock and Amazon Connect to answer callers fast.',
+  },
+  {
+    name: 'AboutDemoIntent',
+    utterances: ['what is the demo', 'what happens in the demo', 'tell me about the demo', 'how does the demo call work'],
+    staticAnswer: 'In the demo, Atlas calls you, plays a scenario written for your company, and answers your questions live.',
+    prompt: 'In two sentences, describe the Atlas Engine demo: an outbound call with a scenario generated for the caller\'s company.',
+  },
+  {
+    name: 'RequestDemoIntent',
+    utterances: ['i want a demo', 'book a demo', 'call me for a demo', 'i would like a demo call', 'can you call me'],
+    slots: [
+      { name: 'FirstName', slotTypeName: 'AMAZON.FirstName', prompt: 'Great! What is your first name?' },
+      { name: 'LastName', slotTypeName: 'AMAZON.LastName', prompt: 'And your last name?' },
+      { name: 'Company', slotTypeName: COMPANY_SLOT_TYPE, prompt: 'Which company are you with?' },
+      { name: 'PhoneNumber', slotTypeName: 'AMAZON.PhoneNumber', prompt: 'Which number should we call, with the country code?' },
+    ],
+  },
+];
+
+export const FALLBACK_ANSWER = "Sorry, I didn't catch that. You can ask about our technology, the demo, or ask for a demo call.";
+export const DEMO_REQUEST_ANSWER = "Thanks! We're preparing your demo and will call you in a moment.";
