@@ -1,0 +1,204 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { DemoCallWorkflow, type DemoCallWorkflowProps } from '../../src';
+import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
+
+const INSTANCE_ARN = 'arn:aws:connect:us-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555';
+
+function build(props: Partial<DemoCallWorkflowProps> = {}): { stack: Stack; workflow: DemoCallWorkflow; template: Template } {
+  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-west-2' } });
+  const workflow = new DemoCallWorkflow(stack, 'Workflow', {
+    connectInstanceArn: INSTANCE_ARN,
+    contactFlowId: '66666666-7777-8888-9999-000000000000',
+    sourcePhoneNumber: '+14155550100',
+    salesforceCredentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Salesforce', 'salesforce/jwt'),
+    salesforceExternalIdField: 'Demo_Request_Id__c',
+    ...props,
+  });
+  return { stack, workflow, template: Template.fromStack(stack) };
+}
+
+function definitionOf(template: Template): Record<string, any> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
+  const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  // Tokens sit inside JSON strings: write them as TOKEN[LogicalId] (Ref) or TOKEN[LogicalId.Attr] (GetAtt).
+  return JSON.parse(parts.map((p: any) => (typeof p === 'string' ? p : `TOKEN[${p.Ref ?? p['Fn::GetAtt']?.join('.') ?? '?'}]`)).join(''));
+}
+
+function statementsOf(template: Template, policyIdPrefix: string): any[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const id = Object.keys(policies).find((k) => k.startsWith(policyIdPrefix));
+  expect(id, `policy ${policyIdPrefix}`).toBeDefined();
+  return policies[id!].Properties.PolicyDocument.Statement;
+}
+
+describe('DemoCallWorkflow', () => {
+  it('builds a Standard workflow: validate, lead and scenario in parallel, call, wait for the call, update the lead', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: Match.anyValue() },
+    });
+    const def = definitionOf(template);
+    expect(def.StartAt).toBe('ValidateRequest');
+    expect(def.States.ValidateRequest.Next).toBe('CreateLeadAndScenario');
+    expect(def.States.ValidateRequest.Catch).toBeUndefined();
+    expect(def.States.CreateLeadAndScenario.Type).toBe('Parallel');
+    expect(def.States.CreateLeadAndScenario.Branches.map((b: any) => b.StartAt)).toEqual(['CreateLead', 'GenerateScenario']);
+    expect(def.States.PrepareCallContext.Type).toBe('Pass');
+    expect(def.States.InvokeOutboundCall.Next).toBe('WaitForCallCompletion');
+    const wait = def.States.WaitForCallCompletion;
+    expect(wait.Resource).toContain('lambda:invoke.waitForTaskToken');
+    expect(wait.TimeoutSeconds).toBe(3600);
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], Next: 'CallOutcomeUnknown' });
+    expect(def.States.CallOutcomeUnknown.Next).toBe('UpdateLead');
+    expect(def.States.DemoCallFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('invokes every function through its live alias, never $LATEST', () => {
+    const { template } = build();
+    const def = JSON.stringify(definitionOf(template));
+    const aliases = Object.keys(template.findResources('AWS::Lambda::Alias'));
+    expect(aliases).toHaveLength(7);
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    for (const fn of functions) expect(def).not.toContain(`TOKEN[${fn}`);
+    for (const alias of aliases.filter((a) => !a.includes('CallCompleted'))) expect(def).toContain(`TOKEN[${alias}]`);
+  });
+
+  it('retries every task with backoff and full jitter, including Connect throttling, and catches to the failure path', () => {
+    const def = definitionOf(build().template);
+    const tasks = ['CreateLead', 'GenerateScenario'].map((n) => def.States.CreateLeadAndScenario.Branches.find((b: any) => b.StartAt === n).States[n])
+      .concat(['ValidateRequest', 'InvokeOutboundCall', 'WaitForCallCompletion', 'UpdateLead', 'MarkLeadFailed'].map((n) => def.States[n]));
+    for (const task of tasks) {
+      expect(task.Retry.length).toBeGreaterThan(0);
+      for (const r of task.Retry) expect(r).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2, MaxDelaySeconds: expect.any(Number) });
+      expect(task.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+    }
+    expect(def.States.InvokeOutboundCall.Retry[1].ErrorEquals).toEqual(['OutboundCallThrottledError']);
+    expect(tasks[0].Retry[1].ErrorEquals).toEqual(['LeadServiceUnavailableError']);
+    expect(tasks[1].Retry[1].ErrorEquals).toEqual(['ScenarioGenerationThrottledError']);
+    for (const name of ['CreateLeadAndScenario', 'InvokeOutboundCall', 'WaitForCallCompletion', 'UpdateLead']) {
+      expect(def.States[name].Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkLeadFailed' });
+    }
+  });
+
+  it('rejects EXPRESS with a callback wait at synth time, explaining why', () => {
+    expect(() => build({ workflowType: sfn.StateMachineType.EXPRESS, waitForCallCompletion: true }))
+      .toThrow(/EXPRESS workflow.*only the Request\/Response integration pattern \(no \.waitForTaskToken, no \.sync\).*at most 5 minutes/);
+  });
+
+  it('runs EXPRESS as a hot path that ends once the call is placed, the contact event updating the lead', () => {
+    const { template, workflow } = build({ workflowType: sfn.StateMachineType.EXPRESS });
+    expect(workflow.waitsForCallCompletion).toBe(false);
+    expect(workflow.awaitCallFunction).toBeUndefined();
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', LoggingConfiguration: Match.objectLike({ Level: 'ALL' }) });
+    const def = definitionOf(template);
+    expect(def.States.InvokeOutboundCall.Next).toBe('CallPlaced');
+    expect(def.States.WaitForCallCompletion).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_WORKFLOW_MODE: 'EXPRESS', FAST_LEX_RUNTIME: '1' }) },
+    });
+  });
+
+  it('routes DISCONNECTED contact events of this instance to the call-completed alias, with a dead-letter queue', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.connect'],
+        'detail-type': ['Amazon Connect Contact Event'],
+        'detail': { eventType: ['DISCONNECTED'], instanceArn: [INSTANCE_ARN] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('CallCompletedLiveAlias') }, DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+  });
+
+  it('adds the other contact events as heartbeats when a heartbeat is set', () => {
+    const { template } = build({ callHeartbeat: Duration.minutes(10), callTimeout: Duration.hours(2) });
+    expect(definitionOf(template).States.WaitForCallCompletion).toMatchObject({ HeartbeatSeconds: 600, TimeoutSeconds: 7200 });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: Match.objectLike({ eventType: Match.arrayWith(['DISCONNECTED', 'CONNECTED_TO_SYSTEM']) }) }),
+    });
+  });
+
+  it('grants least privilege: Connect contacts of the instance, the state machine\'s task callbacks, the model, item actions', () => {
+    const { template } = build();
+    const call = statementsOf(template, 'WorkflowInvokeOutboundCallRole');
+    expect(call).toContainEqual({ Action: 'connect:StartOutboundVoiceContact', Effect: 'Allow', Resource: `${INSTANCE_ARN}/contact/*` });
+    expect(call).toContainEqual(expect.objectContaining({ Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem'] }));
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
+    const name = machine.Properties.StateMachineName as string;
+    expect(name).toMatch(/^Test-Workflow-[0-9A-F]{8}$/);
+    // The ARN is built from the fixed name (no Ref): the roles can name the state machine that names their aliases.
+    const smArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:states:us-west-2:123456789012:stateMachine:${name}`]] };
+    for (const role of ['WorkflowAwaitCallRole', 'WorkflowCallCompletedRole']) {
+      const statements = statementsOf(template, role);
+      const callbacks = statements.find((s) => JSON.stringify(s.Action).includes('states:SendTaskSuccess'));
+      expect(callbacks.Resource).toEqual(smArn);
+      expect(JSON.stringify(statements)).not.toContain('dynamodb:Scan');
+    }
+    const bedrock = statementsOf(template, 'WorkflowGenerateScenarioRole').filter((s) => s.Action === 'bedrock:InvokeModel');
+    expect(bedrock).toHaveLength(2);
+    expect(JSON.stringify(bedrock[0].Resource)).toContain('inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(JSON.stringify(bedrock[1].Resource)).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(bedrock[1].Condition.StringEquals['bedrock:InferenceProfileArn']).toEqual(bedrock[0].Resource);
+    expect(JSON.stringify(statementsOf(template, 'WorkflowCreateLeadRole'))).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(statementsOf(template, 'WorkflowValidateRequestRole'))).not.toMatch(/secretsmanager|dynamodb|connect:|bedrock/);
+  });
+
+  it('grants a plain foundation model id only in the stack\'s Region', () => {
+    const { template } = build({ modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0' });
+    const bedrock = statementsOf(template, 'WorkflowGenerateScenarioRole').filter((s) => s.Action === 'bedrock:InvokeModel');
+    expect(bedrock).toHaveLength(1);
+    expect(JSON.stringify(bedrock[0].Resource)).toContain(':bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
+  });
+
+  it('grants start and call-context reads to the conversation\'s function', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-west-2' } });
+    const workflow = new DemoCallWorkflow(stack, 'Workflow', {
+      connectInstanceArn: INSTANCE_ARN, contactFlowId: '66666666-7777-8888-9999-000000000000', queueId: 'queue-1',
+      salesforceCredentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Salesforce', 'salesforce/jwt'),
+      salesforceExternalIdField: 'Demo_Request_Id__c', workflowType: sfn.StateMachineType.EXPRESS,
+    });
+    const role = new iam.Role(stack, 'Fulfillment', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    workflow.grantStartExecution(role);
+    workflow.grantReadCallContext(role);
+    const statements = statementsOf(Template.fromStack(stack), 'FulfillmentDefaultPolicy');
+    expect(statements.map((s) => s.Action)).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StartSyncExecution', 'dynamodb:GetItem']));
+  });
+
+  it('creates the call-context table with point-in-time recovery, encryption and TTL, or uses the one given', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '90000' }) } }, 3);
+  });
+
+  it('validates its props with errors that name the prop', () => {
+    expect(() => build({ sourcePhoneNumber: undefined })).toThrow(/'sourcePhoneNumber'.*or 'queueId'/);
+    expect(() => build({ sourcePhoneNumber: '555-0100' })).toThrow(/'sourcePhoneNumber' must be an E.164 number/);
+    expect(() => build({ connectInstanceArn: 'arn:aws:connect:us-west-2:123456789012:instance' })).toThrow(/'connectInstanceArn'/);
+    expect(() => build({ contactFlowId: 'flow' })).toThrow(/'contactFlowId'/);
+    expect(() => build({ salesforceExternalIdField: 'bad field' })).toThrow(/'salesforceExternalIdField'/);
+    expect(() => build({ callHeartbeat: Duration.hours(2) })).toThrow(/'callHeartbeat' must be shorter than 'callTimeout'/);
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions findings, Standard or Express', () => {
+    expect(unacknowledgedNagFindings(build().stack)).toEqual([]);
+    expect(unacknowledgedNagFindings(build({ workflowType: sfn.StateMachineType.EXPRESS }).stack)).toEqual([]);
+  });
+
+  it('matches the snapshot', () => {
+    expect(normalisedTemplate(build().stack)).toMatchSnapshot();
+  });
+});
