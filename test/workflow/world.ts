@@ -13,6 +13,7 @@ import {
   startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
   type BedrockStandIn, type ConnectStandIn, type LocalEndpoint, type LocalExecution, type SalesforceStandIn, type StepFunctionsStandIn,
 } from '../../src/testing';
+import { startAwsJsonProxy } from '../helpers/aws-json-proxy';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -28,6 +29,10 @@ export interface WorldLatency {
   readonly salesforceNewConnectionMs?: number;
   readonly bedrockMs?: number;
   readonly connectMs?: number;
+  /** Added to every DynamoDB request by a proxy in front of dynalite. */
+  readonly dynamoDbMs?: number;
+  /** Added to every Secrets Manager request by a proxy in front of moto. */
+  readonly secretsManagerMs?: number;
 }
 
 export interface World {
@@ -44,6 +49,8 @@ export interface World {
   readonly stepFunctions: StepFunctionsStandIn;
   readonly secretArn: string;
   readonly store: CallContextStore;
+  /** The endpoints the handlers use (through the latency proxies, when set). */
+  readonly endpoints: { readonly dynamoDb: string; readonly secretsManager: string };
   /** A fresh LocalWorkflow (fresh handler modules: cold caches, new connections). */
   newWorkflow(options?: { retryPauseMs?: number; environment?: Record<string, string> }): LocalWorkflow;
   /** The logical id of a construct's function. */
@@ -78,6 +85,10 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
     started.push(connect);
     const stepFunctions = await startStepFunctionsStandIn();
     started.push(stepFunctions);
+    const dynamoProxy = await startAwsJsonProxy(dynamo.endpoint, latency.dynamoDbMs ?? 0);
+    started.push(dynamoProxy);
+    const secretsProxy = await startAwsJsonProxy(moto.endpoint, latency.secretsManagerMs ?? 0);
+    started.push(secretsProxy);
 
     const admin = new SecretsManagerClient({ endpoint: moto.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
     const secret = await admin.send(new CreateSecretCommand({
@@ -113,8 +124,8 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsProxy.endpoint,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
       AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
@@ -123,6 +134,7 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
     return {
       stack, construct, template, assemblyDirectory: assembly.directory, tableName, dynamo, moto, salesforce, bedrock, connect,
       stepFunctions, secretArn: secret.ARN!, store, functionId,
+      endpoints: { dynamoDb: dynamoProxy.endpoint, secretsManager: secretsProxy.endpoint },
       newWorkflow: (o = {}) => {
         const pause = o.retryPauseMs ?? 5;
         const wf = LocalWorkflow.fromTemplate(template, {

@@ -1,0 +1,163 @@
+// Benchmark: critical path (execution start -> outbound call placed) of the lead-to-call workflow in three shapes,
+// all interpreted by aws-local-stepfunctions against stand-ins with the seed's latencies. Writes bench/results/workflow.json.
+//   seedCurrent   the seed's workflow today: sequential, secret fetched and Salesforce connection opened per call
+//   seedOptimized the seed's plan: cached secret, pooled Salesforce, Haiku; CreateLead then GenerateScenario, then the
+//                 scenario write before the dial
+//   ours          DemoCallWorkflow as synthesized, bundled handlers, warm (second and later executions)
+// limitMs: what no design avoids, max(warm CreateLead, GenerateScenario) + the Connect call.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConnectClient, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseGenerator } from '../src/runtime/bedrock';
+import { SalesforceClient } from '../src/runtime/salesforce';
+import { SecretCache } from '../src/runtime/secrets';
+import { LOCAL_CREDENTIALS, LocalWorkflow } from '../src/testing';
+import { EXTERNAL_ID_FIELD, INSTANCE_ID, REGION, demoRequest, runCall, startWorld, type World } from '../test/workflow/world';
+
+/** Stand-in latencies from the seed ("Step Functions Workflow", "Salesforce Authentication"). */
+const LATENCY = {
+  secretsManagerMs: 300,
+  salesforceOauthMs: 500,
+  // 800 ms unpooled (a new TLS connection: 600 + the request: 200), 200 ms on a pooled connection.
+  salesforceApiMs: 200,
+  salesforceNewConnectionMs: 600,
+  bedrockMs: 750,
+  connectMs: 800,
+  dynamoDbMs: 100,
+};
+const LIMIT_MS = Math.max(LATENCY.salesforceApiMs, LATENCY.bedrockMs) + LATENCY.connectMs;
+const RUNS = { seedCurrent: 3, seedOptimized: 3, ours: 5 };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const world = await startWorld({}, LATENCY);
+  try {
+    const ours = await measureOurs(world);
+    const seedCurrent = await measureSeed(world, 'current');
+    const seedOptimized = await measureSeed(world, 'optimized');
+    const result = {
+      criticalPathMs: { seedCurrent: median(seedCurrent), seedOptimized: median(seedOptimized), ours: median(ours.warm) },
+      limitMs: LIMIT_MS,
+      oursColdMs: ours.cold,
+      oursOverLimitPct: Number((((median(ours.warm) - LIMIT_MS) / LIMIT_MS) * 100).toFixed(1)),
+      runsMs: { seedCurrent, seedOptimized, ours: ours.warm },
+      latenciesMs: LATENCY,
+      note: 'criticalPathMs: execution start to the Connect stand-in answering StartOutboundVoiceContact, median of runs; '
+        + 'aws-local-stepfunctions in-process, so Step Functions state transitions and Lambda invoke overhead are not included.',
+    };
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', 'workflow.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log('\nWorkflow critical path (start -> outbound call placed), stand-ins at the seed\'s latencies');
+    console.table({
+      seedCurrent: { ms: result.criticalPathMs.seedCurrent, shape: 'sequential, no caching' },
+      seedOptimized: { ms: result.criticalPathMs.seedOptimized, shape: 'the seed\'s plan (cached, pooled, sequential)' },
+      ours: { ms: result.criticalPathMs.ours, shape: 'DemoCallWorkflow, warm' },
+      oursCold: { ms: ours.cold, shape: 'DemoCallWorkflow, first execution' },
+      limitMs: { ms: LIMIT_MS, shape: 'max(CreateLead, GenerateScenario) + Connect' },
+    });
+    console.log(`ours is ${result.oursOverLimitPct} % above the limit; wrote bench/results/workflow.json`);
+  } finally {
+    await world.stop();
+  }
+}
+
+/** DemoCallWorkflow as synthesized: one cold execution, then warm ones, each hung up once placed. */
+async function measureOurs(world: World): Promise<{ cold: number; warm: number[] }> {
+  const workflow = world.newWorkflow();
+  const criticalPath = async (i: number) => {
+    const before = world.connect.calls.length;
+    const execution = await runCall(world, workflow, demoRequest({ requestId: `bench-ours-${Date.now()}-${i}` }));
+    if (execution.status !== 'SUCCEEDED') throw new Error(`ours: ${execution.error}: ${execution.cause}`);
+    return world.connect.calls[before].placedAt - execution.startedAt;
+  };
+  const cold = await criticalPath(0);
+  const warm: number[] = [];
+  for (let i = 1; i <= RUNS.ours; i++) warm.push(await criticalPath(i));
+  return { cold, warm };
+}
+
+/**
+ * The seed's shapes as ASL (what its diagrams show), each task a local function built from the same runtime pieces
+ * against the same stand-ins; only caching and pooling differ.
+ */
+async function measureSeed(world: World, shape: 'current' | 'optimized'): Promise<number[]> {
+  const aws = { region: REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamo = new DynamoDBClient({ ...aws, endpoint: world.endpoints.dynamoDb });
+  const connect = new ConnectClient({ ...aws, endpoint: world.connect.endpoint, maxAttempts: 1 });
+  const secretsClient = () => new SecretsManagerClient({ ...aws, endpoint: world.endpoints.secretsManager });
+  const pooledSecrets = new SecretCache({ client: secretsClient() });
+  const pooledDispatcher = world.salesforce.createDispatcher();
+  let pooled: SalesforceClient | undefined;
+  const salesforce = () => {
+    if (shape === 'optimized') return (pooled ??= new SalesforceClient({ credentialsSecretId: world.secretArn, secrets: pooledSecrets, dispatcher: pooledDispatcher }));
+    // The seed today: the secret fetched and a new connection (TLS + OAuth) on every call.
+    return new SalesforceClient({ credentialsSecretId: world.secretArn, secrets: new SecretCache({ client: secretsClient() }), dispatcher: world.salesforce.createDispatcher() });
+  };
+  const generator = new ConverseGenerator({ client: new BedrockRuntimeClient({ ...aws, endpoint: world.bedrock.endpoint, maxAttempts: 1 }) });
+  const table = world.tableName;
+  const definition = {
+    StartAt: 'CreateLead',
+    States: {
+      CreateLead: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:SeedCreateLead', Next: 'GenerateScenario' },
+      GenerateScenario: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:SeedGenerateScenario', Next: 'InvokeOutboundCall' },
+      InvokeOutboundCall: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:SeedInvokeOutboundCall', End: true },
+    },
+  };
+  let seq = 0;
+  const workflow = new LocalWorkflow({
+    definition,
+    taskHandlers: {
+      CreateLead: async (input) => {
+        const { lead, requestId } = input as { lead: Record<string, string>; requestId: string };
+        const out = await salesforce().upsertLead(EXTERNAL_ID_FIELD, requestId, { LastName: lead.lastName, Company: lead.company, Phone: lead.phone });
+        await dynamo.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `LEAD#${requestId}` }, leadId: { S: out.id ?? '' } } }));
+        return { ...(input as object), leadId: out.id };
+      },
+      GenerateScenario: async (input) => {
+        const g = await generator.generate(`Write a demo scenario for ${(input as { lead: { company: string } }).lead.company}.`);
+        return { ...(input as object), scenario: g.text };
+      },
+      InvokeOutboundCall: async (input) => {
+        const { lead, requestId, scenario } = input as { lead: Record<string, string>; requestId: string; scenario: string };
+        const key = `seed-${requestId}`;
+        // The seed writes the scenario, then dials, then records the contact id: all in sequence.
+        await dynamo.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `CALL#${key}` }, scenario: { S: scenario } } }));
+        const call = await connect.send(new StartOutboundVoiceContactCommand({
+          InstanceId: INSTANCE_ID, ContactFlowId: '66666666-7777-8888-9999-000000000000', DestinationPhoneNumber: lead.phone,
+          SourcePhoneNumber: '+14155550100', Attributes: { interactionKey: key },
+        }));
+        await dynamo.send(new UpdateItemCommand({
+          TableName: table, Key: { pk: { S: `CALL#${key}` } }, UpdateExpression: 'SET contactId = :c', ExpressionAttributeValues: { ':c': { S: call.ContactId! } },
+        }));
+        return { contactId: call.ContactId };
+      },
+    },
+  });
+  const run = async () => {
+    const before = world.connect.calls.length;
+    const request = demoRequest() as { lead: Record<string, string> };
+    const execution = await workflow.run({ ...request, requestId: `bench-seed-${shape}-${Date.now()}-${++seq}` });
+    if (execution.status !== 'SUCCEEDED') throw new Error(`seed ${shape}: ${execution.error}: ${execution.cause}`);
+    return world.connect.calls[before].placedAt - execution.startedAt;
+  };
+  try {
+    if (shape === 'optimized') await run(); // warm the cache and the pool, as the seed's plan assumes
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS[shape === 'current' ? 'seedCurrent' : 'seedOptimized']; i++) runs.push(await run());
+    return runs;
+  } finally {
+    workflow.close();
+    dynamo.destroy();
+    connect.destroy();
+    await pooledDispatcher.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
