@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       target: 'node24',
       format: 'cjs',
       minify: true,
+      // Error classes name themselves after their class (FastLexError); Step Functions Retry/Catch match on names.
+      keepNames: true,
       sourcemap: true,
       sourcesContent: false,
       // The AWS SDK v3 comes from the Lambda runtime (nodejs24.x ships it) unless BUNDLE_AWS_SDK=1: bundling it

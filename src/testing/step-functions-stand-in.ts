@@ -41,7 +41,7 @@ interface TaskState {
 /**
  * Starts a Step Functions stand-in on 127.0.0.1 for the task-token callback API. Tokens come from `createTask()`;
  * unknown tokens get `InvalidToken`, finished ones `TaskTimedOut` (as the service answers for a closed task).
- * Every other operation gets `UnknownOperationException`. Point the real `SFNClient` at `endpoint` (or set
+ * With `onStartExecution`, StartExecution is served too. Every other operation gets `UnknownOperationException`. Point the real `SFNClient` at `endpoint` (or set
  * `AWS_ENDPOINT_URL_SFN` for code that builds its own client).
  *
  * @example
@@ -55,7 +55,30 @@ interface TaskState {
  * console.log(await task.result); // { status: 'SUCCEEDED', output: { ok: true } }
  * await sfnLocal.stop();
  */
-export async function startStepFunctionsStandIn(options: { port?: number } = {}): Promise<StepFunctionsStandIn> {
+/** A StartExecution request the stand-in received. */
+export interface StartExecutionRequest {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  /** The parsed JSON input. */
+  readonly input: unknown;
+  /** The ARN the stand-in answers with. */
+  readonly executionArn: string;
+}
+
+export interface StepFunctionsStandInOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /**
+   * Serves StartExecution: called with each accepted request after the answer is sent, as the service starts an
+   * execution asynchronously (e.g. run it with `LocalWorkflow`). A repeated name with the same input is answered
+   * with the first execution, as Standard workflows do; with other input, `ExecutionAlreadyExists`.
+   * @default - StartExecution is answered with `UnknownOperationException`
+   */
+  readonly onStartExecution?: (request: StartExecutionRequest) => void;
+}
+
+export async function startStepFunctionsStandIn(options: StepFunctionsStandInOptions = {}): Promise<StepFunctionsStandIn> {
+  const executions = new Map<string, { input: string; executionArn: string; startDate: number }>();
   const tasks = new Map<string, TaskState>();
   const calls: Array<{ operation: string; accepted: boolean }> = [];
 
@@ -67,6 +90,10 @@ export async function startStepFunctionsStandIn(options: { port?: number } = {})
     const raw = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
+    if (req.method === 'POST' && operation === 'StartExecution' && options.onStartExecution) {
+      startExecution(raw, res, options.onStartExecution);
+      return;
+    }
     if (req.method !== 'POST' || !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) {
       calls.push({ operation: operation || target, accepted: false });
       sendError(res, 400, 'UnknownOperationException', `The stand-in serves only the task-token callbacks, not '${target}'.`);
@@ -106,6 +133,43 @@ export async function startStepFunctionsStandIn(options: { port?: number } = {})
     calls.push({ operation, accepted: true });
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
     res.end('{}');
+  }
+
+  function startExecution(raw: string, res: ServerResponse, onStart: (request: StartExecutionRequest) => void): void {
+    let body: Record<string, unknown>;
+    let input: unknown;
+    try {
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      input = JSON.parse(typeof body.input === 'string' ? body.input : '{}');
+    } catch {
+      calls.push({ operation: 'StartExecution', accepted: false });
+      sendError(res, 400, 'InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON.');
+      return;
+    }
+    const stateMachineArn = String(body.stateMachineArn ?? '');
+    if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
+      calls.push({ operation: 'StartExecution', accepted: false });
+      sendError(res, 400, 'InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+      return;
+    }
+    const name = typeof body.name === 'string' && body.name !== '' ? body.name : randomUUID();
+    const key = `${stateMachineArn}\u0000${name}`;
+    const inputText = JSON.stringify(input);
+    const previous = executions.get(key);
+    if (previous && previous.input !== inputText) {
+      calls.push({ operation: 'StartExecution', accepted: false });
+      sendError(res, 400, 'ExecutionAlreadyExists', `Execution Already Exists: '${previous.executionArn}'`);
+      return;
+    }
+    const executionArn = previous?.executionArn ?? stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const startDate = previous?.startDate ?? Date.now() / 1000;
+    calls.push({ operation: 'StartExecution', accepted: true });
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
+    res.end(JSON.stringify({ executionArn, startDate }));
+    if (!previous) {
+      executions.set(key, { input: inputText, executionArn, startDate });
+      onStart({ stateMachineArn, name, input, executionArn });
+    }
   }
 
   const endpoint = await listenLocal(server, options.port ?? 0);
