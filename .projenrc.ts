@@ -119,6 +119,8 @@ function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
   p.package.addField('exports', {
     '.': { types: './lib/index.d.ts', default: './lib/index.js' },
     './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+    './runtime/salesforce': { types: './lib/runtime/salesforce/index.d.ts', default: './lib/runtime/salesforce/index.js' },
+    './runtime/workflow': { types: './lib/runtime/workflow/index.d.ts', default: './lib/runtime/workflow/index.js' },
     './testing': { types: './lib/testing/index.d.ts', default: './lib/testing/index.js' },
     './package.json': './package.json',
     './.jsii': './.jsii',
@@ -174,5 +176,6 @@ function configureMainJob(p: awscdk.AwsCdkConstructLibrary) {
   });
   main.spawn(p.tasks.tryFind('pre-compile')!);
   main.spawn(p.compileTask);
+  main.exec('bash scripts/setup-python.sh'); // moto server (SQS, Secrets Manager) and cfn-lint, in .venv
   main.exec('tsx examples/atlas-engine/bin/main.ts', { receiveArgs: true });
 }

@@ -7,6 +7,8 @@ export default defineConfig({
     // Synthesis and the local stand-ins are CPU-bound; two workers match the two cores CI has.
     maxWorkers: 2,
     testTimeout: 60_000,
+    // Handlers print structured logs and EMF metrics: show them only for tests that fail.
+    silent: 'passed-only',
     hookTimeout: 600_000,
     coverage: {
       provider: 'v8',

@@ -17,7 +17,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { build } from 'esbuild';
 import type { IntentCacheConfigs } from '../src/runtime';
 import { LOCAL_CREDENTIALS, createResponseCacheTable, lexEvent, localDynamoDbClient, startBedrockStandIn, startLocalDynamoDb, startMotoServer } from '../src/testing';
-import { startAwsJsonProxy } from '../test/helpers/aws-json-proxy';
+import { startAwsJsonProxy } from '../src/testing';
 
 const root = join(__dirname, '..');
 const BUNDLE = join(root, 'assets', 'handlers', 'lex-fulfillment', 'index.js');

@@ -3,7 +3,7 @@
 //
 // Everything runs on loopback with real clients: the AWS SDK against moto's Secrets Manager, jsforce against the
 // HTTPS Salesforce stand-in. Latencies come from the seed's figures:
-// - Secrets Manager 300 ms: a loopback proxy in front of moto (test/helpers/aws-json-proxy.ts) sleeps 300 ms before
+// - Secrets Manager 300 ms: a loopback proxy in front of moto (startAwsJsonProxy in the test kit) sleeps 300 ms before
 //   forwarding each request, so the delay is on the wire, not in the client under test.
 // - OAuth token request 200 ms; REST API 200 ms per request plus 600 ms on the first request of each new TLS
 //   connection (the stand-in's `latency`), i.e. the seed's 800 ms unpooled and 200 ms pooled call.
@@ -20,7 +20,7 @@ import { setDispatcher } from 'jsforce/lib/request';
 import { SalesforceClient, signJwtBearerAssertion } from '../src/runtime/salesforce';
 import { SecretCache } from '../src/runtime/secrets';
 import { LOCAL_CREDENTIALS, createJwtKeyPair, startMotoServer, startSalesforceStandIn } from '../src/testing';
-import { startAwsJsonProxy } from '../test/helpers/aws-json-proxy';
+import { startAwsJsonProxy } from '../src/testing';
 
 const SECRETS_MS = 300;
 const OAUTH_MS = 200;

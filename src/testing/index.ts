@@ -11,3 +11,4 @@ export * from './salesforce-stand-in';
 export * from './connect-stand-in';
 export * from './step-functions-stand-in';
 export * from './local-workflow';
+export * from './aws-json-proxy';

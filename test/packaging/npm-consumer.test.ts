@@ -23,11 +23,13 @@ describe('the npm package, installed into a fresh CDK app', () => {
     app = mkdtempSync(join(tmpdir(), 'cdk-fast-lex-consumer-'));
     const cdkVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
     const constructsVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
-    const lruVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'lru-cache', 'package.json'), 'utf8')).version;
+    // What a Lambda author installs to import cdk-fast-lex/runtime (README, "Runtime and test-kit packages").
+    const runtimePackages = ['lru-cache', '@aws-lambda-powertools/metrics', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-secrets-manager']
+      .map((name) => `${name}@${JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, version: '1.0.0' }));
     execFileSync('npm', [
       'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
-      tarball(), `aws-cdk-lib@${cdkVersion}`, `constructs@${constructsVersion}`, `lru-cache@${lruVersion}`,
+      tarball(), `aws-cdk-lib@${cdkVersion}`, `constructs@${constructsVersion}`, ...runtimePackages,
     ], { cwd: app, stdio: 'pipe' });
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, outDir: 'out', skipLibCheck: true, types: [] },

@@ -13,7 +13,7 @@ import {
   startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
   type BedrockStandIn, type ConnectStandIn, type LocalEndpoint, type LocalExecution, type SalesforceStandIn, type StepFunctionsStandIn,
 } from '../../src/testing';
-import { startAwsJsonProxy } from '../helpers/aws-json-proxy';
+import { startAwsJsonProxy } from '../../src/testing';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';

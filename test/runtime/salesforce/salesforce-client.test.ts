@@ -11,7 +11,7 @@ import { SecretCache } from '../../../src/runtime/secrets';
 import {
   LOCAL_CREDENTIALS, createJwtKeyPair, startMotoServer, startSalesforceStandIn, type LocalEndpoint, type SalesforceStandIn,
 } from '../../../src/testing';
-import { startAwsJsonProxy, type AwsJsonProxy } from '../../helpers/aws-json-proxy';
+import { startAwsJsonProxy, type AwsJsonProxy } from '../../../src/testing';
 
 const CLIENT_ID = '3MVG9-test-consumer-key';
 const USERNAME = 'integration@example.com';

@@ -8,7 +8,7 @@ import {
   SecretCache, SecretFetchError, SecretFormatError, SecretNotFoundError, SecretStaleError,
 } from '../../../src/runtime/secrets';
 import { LOCAL_CREDENTIALS, delay, resetMotoServer, startMotoServer, type LocalEndpoint } from '../../../src/testing';
-import { startAwsJsonProxy, type AwsJsonProxy } from '../../helpers/aws-json-proxy';
+import { startAwsJsonProxy, type AwsJsonProxy } from '../../../src/testing';
 
 let moto: LocalEndpoint;
 let proxy: AwsJsonProxy;

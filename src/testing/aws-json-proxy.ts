@@ -1,7 +1,8 @@
-// A loopback HTTP proxy in front of moto for AWS JSON-protocol services (Secrets Manager): adds wire latency, counts
-// calls per X-Amz-Target operation, and can answer with AWS's real JSON error shape for failures moto cannot produce.
+// A loopback HTTP proxy in front of a local AWS JSON-protocol service (moto's Secrets Manager, dynalite): adds wire
+// latency, counts calls per X-Amz-Target operation, and can answer with AWS's real JSON error shape for failures the
+// backend cannot produce.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { delay, listenLocal, type LocalEndpoint } from '../../src/testing';
+import { delay, listenLocal, type LocalEndpoint } from './local-server';
 
 /** An AWS JSON-protocol error as the service sends it (`__type` + `message`, HTTP status). */
 export interface AwsJsonError {

@@ -1,0 +1,292 @@
+// The Atlas Engine's main job: synthesize the app, check the template, then run the whole system offline and
+// print what a caller would experience. `npm run atlas [-- --interactive | --remote --bot-id X --bot-alias-id Y]`.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LatencyChecks } from 'cdk-fast-lex';
+import { lexEvent } from 'cdk-fast-lex/testing';
+import { buildApp } from './app';
+import { INTENTS } from '../lib/bot-definition';
+import { matchIntent } from '../simulation/intent-matcher';
+import { OfflineAtlas, SEED_LATENCIES, type TurnResult } from '../simulation/offline-atlas';
+import { playRemote } from '../simulation/remote';
+
+const exampleDir = resolve(__dirname, '..');
+const repoRoot = resolve(exampleDir, '..', '..');
+const outdir = join(exampleDir, 'cdk.out');
+
+/** The seed's own figures, quoted from seed/atlas-engine-architecture.md. */
+const SEED = {
+  turnCurrent: '5.5-9.5 s (handler), 9+ s end to end',
+  turnPlanned: '50-150 ms',
+  coldStart: '3.2 s on ~30 % of turns',
+  workflowCurrent: '6.5-11.5 s',
+  workflowPlanned: '2.5-3.5 s',
+  generation: 'blocking 2-4 s in the turn',
+};
+
+/**
+ * The handlers log structured lines and EMF metrics to stdout, as they do in Lambda (where CloudWatch keeps them).
+ * Here they go to cdk.out/offline-run.log, and the simulation prints its own account of the run.
+ */
+const handlerOutput = { turnLines: [] as Array<Record<string, unknown>> };
+const print = (text = '') => { realStdout(`${text}\n`); };
+const realStdout = process.stdout.write.bind(process.stdout) as (s: string) => boolean;
+function captureHandlerOutput(logFile: string): void {
+  const sink = createWriteStream(logFile);
+  const capture = (chunk: unknown): boolean => {
+    const text = String(chunk);
+    sink.write(text);
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const parsed = JSON.parse(line);
+        if (parsed?.message === 'lex turn') handlerOutput.turnLines.push(parsed);
+      } catch {
+        // not JSON
+      }
+    }
+    return true;
+  };
+  process.stdout.write = capture as typeof process.stdout.write;
+  process.stderr.write = ((chunk: unknown) => { sink.write(String(chunk)); return true; }) as typeof process.stderr.write;
+}
+
+function step(text: string): () => string {
+  const started = performance.now();
+  realStdout(`▸ ${text} ... `);
+  return () => {
+    const ms = performance.now() - started;
+    const took = ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+    realStdout(`done (${took})\n`);
+    return took;
+  };
+}
+
+function args(argv: string[]): { interactive: boolean; remote?: { botId: string; botAliasId: string; region?: string } } {
+  const value = (flag: string) => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
+  if (argv.includes('--remote')) {
+    const botId = value('--bot-id');
+    const botAliasId = value('--bot-alias-id');
+    if (!botId || !botAliasId) throw new Error('--remote needs --bot-id <id> and --bot-alias-id <id> of the deployed bot.');
+    return { interactive: false, remote: { botId, botAliasId, region: value('--region') } };
+  }
+  return { interactive: argv.includes('--interactive') };
+}
+
+/** Synthesizes the app into examples/atlas-engine/cdk.out and checks it; throws on any finding. */
+function synthesizeAndCheck(): { template: any } {
+  let done = step('Synthesizing the Atlas Engine app (examples/atlas-engine) into cdk.out');
+  rmSync(outdir, { recursive: true, force: true });
+  const context = JSON.parse(readFileSync(join(exampleDir, 'cdk.json'), 'utf8')).context;
+  const app = new App({ outdir, context });
+  const { stack } = buildApp(app);
+  app.synth();
+  done();
+
+  done = step('Checking it: cdk-nag AwsSolutions, LatencyChecks, cfn-lint');
+  const nag = new AwsSolutionsChecks(stack).validateScope(stack).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`));
+  const latency = LatencyChecks.unacknowledgedFindings(stack);
+  const cfnLint = join(repoRoot, '.venv', 'bin', 'cfn-lint');
+  if (!existsSync(cfnLint)) throw new Error('cfn-lint is missing: run `bash scripts/setup-python.sh` (npm run atlas does).');
+  let lint = '[]';
+  try {
+    lint = execFileSync(cfnLint, ['--format', 'json', join(outdir, `${stack.artifactId}.template.json`)], { encoding: 'utf8' });
+  } catch (err) {
+    lint = (err as { stdout?: string }).stdout ?? '[]';
+  }
+  const lintFindings = JSON.parse(lint) as Array<{ Level: string; Rule: { Id: string }; Message: string }>;
+  const lintErrors = lintFindings.filter((f) => f.Level === 'Error');
+  done();
+  print(`  cdk-nag AwsSolutions: ${nag.length} unacknowledged findings; LatencyChecks: ${latency.length}; cfn-lint: ${lintErrors.length} errors, ${lintFindings.length - lintErrors.length} warnings`);
+  const problems = [...nag, ...latency, ...lintErrors.map((e) => `cfn-lint ${e.Rule.Id}: ${e.Message}`)];
+  if (problems.length > 0) throw new Error(`The template has findings:\n  ${problems.join('\n  ')}`);
+  return { template: JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf8')) };
+}
+
+function printTurn(who: string, said: string, turn: TurnResult): void {
+  const ms = turn.latencyMs < 10 ? turn.latencyMs.toFixed(2) : turn.latencyMs.toFixed(0);
+  print(`  ${who.padEnd(6)} "${said}"`);
+  print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
+}
+
+function sayEvent(text: string, sessionId: string, extra: { sessionAttributes?: Record<string, string>; inputMode?: 'Text' | 'Speech'; slots?: Record<string, string>; intent?: string; dialog?: boolean } = {}) {
+  const intent = extra.intent ?? matchIntent(text, INTENTS).intent;
+  return lexEvent({
+    intent,
+    inputTranscript: text,
+    sessionId,
+    slots: extra.slots,
+    sessionAttributes: extra.sessionAttributes,
+    inputMode: extra.inputMode,
+    invocationSource: extra.dialog ? 'DialogCodeHook' : 'FulfillmentCodeHook',
+  });
+}
+
+export interface SessionFigures {
+  readonly hit: string;
+  readonly miss: string;
+  readonly generation: string;
+  readonly workflow: string;
+  readonly workflowWarm: string;
+}
+
+async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
+  const session = 'web-chat-1';
+  const measured = { hits: [] as number[], misses: [] as number[] };
+  const record = (t: TurnResult) => {
+    if (/hit/.test(t.status)) measured.hits.push(t.latencyMs);
+    if (t.status === 'miss') measured.misses.push(t.latencyMs);
+  };
+  print('\nA visitor chats on the web (offline: intents are matched by the bot\'s sample utterances, not Lex\'s NLU)');
+  for (const text of ['hello', 'what technology do you use']) {
+    const t = await atlas.turn(sayEvent(text, session));
+    printTurn('User', text, t);
+    record(t);
+  }
+  const gen1 = await atlas.runGenerator();
+  print(`  (background) the generator worker wrote ${gen1.generated} answers with Bedrock in ${Math.round(gen1.ms)} ms; nobody waited for it`);
+  for (const text of ['hi there', 'how does it work', 'hello', 'what technology do you use', 'purple monkey dishwasher']) {
+    const t = await atlas.turn(sayEvent(text, session));
+    printTurn('User', text, t);
+    record(t);
+  }
+
+  print('\nThe visitor asks for a demo call (Lex elicits the slots; the handler delegates until they are filled)');
+  const dialog = await atlas.turn(sayEvent('i want a demo', session, { dialog: true }));
+  print(`  User   "i want a demo"\n  Atlas  [${dialog.latencyMs.toFixed(2)} ms, ${dialog.status}] (Lex asks for first name, last name, company, phone)`);
+  const slots = { FirstName: 'Ada', LastName: 'Lovelace', Company: 'Analytical Engines', PhoneNumber: '+14155552671' };
+  const request = await atlas.turn(sayEvent('yes please', session, { intent: 'RequestDemoIntent', slots }));
+  printTurn('User', 'Ada / Lovelace / Analytical Engines / +1 415 555 2671', request);
+
+  const [executionArn, execution] = [...atlas.executions.entries()].at(-1) ?? [];
+  if (!executionArn || !execution) throw new Error('The demo request started no workflow.');
+  let done = step('The demo workflow runs (validate, CreateLead ∥ GenerateScenario, InvokeOutboundCall)');
+  const call = await atlas.waitForCall(executionArn);
+  done();
+  const criticalPathMs = call.placedAt - execution.startedAt;
+  print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: start -> call placed)`);
+
+  print('\nThe call: Connect hands the caller to the same bot, which knows the scenario by interactionKey');
+  const voice = { sessionAttributes: { interactionKey: call.interactionKey }, inputMode: 'Speech' as const };
+  const first = await atlas.turn(sayEvent('what happens in the demo', 'connect-call-1', voice));
+  printTurn('Caller', 'what happens in the demo', first);
+  record(first);
+  const gen2 = await atlas.runGenerator();
+  print(`  (background) the generator worker wrote ${gen2.generated} scenario-aware answer in ${Math.round(gen2.ms)} ms`);
+  const second = await atlas.turn(sayEvent('tell me about the demo', 'connect-call-1', voice));
+  printTurn('Caller', 'tell me about the demo', second);
+  record(second);
+
+  done = step('The caller hangs up: DISCONNECTED event -> CallCompleted -> the workflow resumes -> UpdateLead');
+  await atlas.hangUp(call.contactId);
+  const result = await execution.done;
+  done();
+  print(`  execution ${result.status} in ${result.durationMs} ms: ${result.states.map((s) => `${s.name} ${s.durationMs ?? '-'} ms`).join(', ')}`);
+  if (result.status !== 'SUCCEEDED') throw new Error(`The workflow failed: ${result.error} ${result.cause}`);
+
+  print('\nA second visitor asks for a demo: the workflow\'s functions are warm now (cached secret, pooled Salesforce connection)');
+  const again = await atlas.turn(sayEvent('yes please', 'web-chat-2', { intent: 'RequestDemoIntent', slots: { FirstName: 'Grace', LastName: 'Hopper', Company: 'Globex', PhoneNumber: '+442071838750' } }));
+  printTurn('User', 'Grace / Hopper / Globex / +44 20 7183 8750', again);
+  const [secondArn, second2] = [...atlas.executions.entries()].at(-1)!;
+  done = step('The demo workflow runs again');
+  const call2 = await atlas.waitForCall(secondArn);
+  done();
+  const warmMs = call2.placedAt - second2.startedAt;
+  print(`  the phone rings ${warmMs} ms after the execution started`);
+  await atlas.hangUp(call2.contactId);
+  const result2 = await second2.done;
+  if (result2.status !== 'SUCCEEDED') throw new Error(`The second workflow failed: ${result2.error} ${result2.cause}`);
+
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
+  return {
+    workflowWarm: `${warmMs} ms`,
+    hit: `${median(measured.hits).toFixed(2)} ms (median of ${measured.hits.length})`,
+    miss: `${median(measured.misses).toFixed(1)} ms (median of ${measured.misses.length})`,
+    generation: `${Math.round(gen1.ms)} ms in the background (${gen1.generated} answers)`,
+    workflow: `${criticalPathMs} ms`,
+  };
+}
+
+async function interactive(atlas: OfflineAtlas): Promise<void> {
+  // process.stdout carries the handlers' logs to the log file; the conversation goes to the terminal.
+  const terminal = new Writable({ write: (chunk, _enc, callback) => { realStdout(String(chunk)); callback(); } });
+  const rl = createInterface({ input: process.stdin, output: terminal });
+  print('\nType what a visitor would say ("quit" to stop). Offline, intents are matched by the bot\'s sample utterances.');
+  const session = `interactive-${Date.now()}`;
+  try {
+    for (;;) {
+      const text = (await rl.question('you> ')).trim();
+      if (text === '' ) continue;
+      if (/^(quit|exit)$/i.test(text)) break;
+      const { intent } = matchIntent(text, INTENTS);
+      const definition = INTENTS.find((i) => i.name === intent);
+      const slots: Record<string, string> = {};
+      for (const slot of definition?.slots ?? []) slots[slot.name] = (await rl.question(`atlas> ${slot.prompt}\nyou> `)).trim();
+      const turn = await atlas.turn(sayEvent(text, session, { intent, slots }));
+      print(`atlas> ${turn.answer}   [${intent}, ${turn.latencyMs.toFixed(1)} ms, ${turn.status}]`);
+      const generated = await atlas.runGenerator();
+      if (generated.generated > 0) print(`       (Bedrock wrote ${generated.generated} better answer for next time, in ${Math.round(generated.ms)} ms)`);
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = args(process.argv.slice(2));
+  const started = performance.now();
+  const { template } = synthesizeAndCheck();
+
+  if (options.remote) {
+    const done = step(`Playing the scripted session against bot ${options.remote.botId} (Lex RecognizeText)`);
+    const turns = await playRemote(options.remote, ['hello', 'what technology do you use', 'hi there', 'how does it work', 'purple monkey dishwasher']);
+    done();
+    for (const t of turns) print(`  "${t.text}" -> [${Math.round(t.latencyMs)} ms, ${t.intent}] ${t.answer}`);
+    return;
+  }
+
+  let done = step('Starting the offline Atlas Engine (dynalite, moto, Bedrock/Salesforce/Connect/Step Functions stand-ins)');
+  captureHandlerOutput(join(outdir, 'offline-run.log'));
+  const atlas = await OfflineAtlas.start({ template, assemblyDirectory: outdir, nodeModulesFrom: repoRoot, output: handlerOutput });
+  done();
+  try {
+    done = step('Measuring the fulfillment function\'s init (new Node processes loading its bundle)');
+    const initMs = atlas.initMs();
+    done();
+    if (options.interactive) {
+      await interactive(atlas);
+      return;
+    }
+    const figures = await scripted(atlas);
+    const rows: Array<[string, string, string, string]> = [
+      ['Lex turn, cached answer (handler)', figures.hit, SEED.turnCurrent, SEED.turnPlanned],
+      ['Lex turn, first time asked (handler)', figures.miss, SEED.turnCurrent, '100 ms (static + async)'],
+      ['Fulfillment init (before any turn: provisioned)', `${initMs.toFixed(0)} ms, not on the turn`, SEED.coldStart, '0 (provisioned)'],
+      ['Answer generation (Bedrock stand-in, 750 ms)', figures.generation, SEED.generation, '0.5-1 s, async'],
+      ['Demo workflow: start -> call placed, cold', figures.workflow, SEED.workflowCurrent, SEED.workflowPlanned],
+      ['Demo workflow: start -> call placed, warm', figures.workflowWarm, SEED.workflowCurrent, SEED.workflowPlanned],
+    ];
+    print('\nMeasured in this run (stand-in latencies from the seed: Secrets Manager 300 ms, Salesforce auth 500 ms,');
+    print('API 200 ms + 600 ms per new connection, Bedrock 750 ms, Connect 800 ms; DynamoDB on loopback; Lex not included)');
+    const header = ['', 'offline, measured', 'seed: current', 'seed: planned'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+    print(line(header));
+    print(line(widths.map((w) => '-'.repeat(w))));
+    for (const r of rows) print(line(r));
+    print(`\nThe whole run took ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  } finally {
+    await atlas.stop();
+  }
+  void SEED_LATENCIES;
+}
+
+main().then(() => process.exit(0), (err) => {
+  realStdout(`\n✗ ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
