@@ -25,6 +25,8 @@ export interface ConverseGeneratorOptions {
   readonly timeoutMs?: number;
   /** Millisecond clock for latency. @default performance.now */
   readonly now?: () => number;
+  /** A Bedrock guardrail applied to every call (Converse `guardrailConfig`). @default - none */
+  readonly guardrail?: { readonly identifier: string; readonly version: string };
 }
 
 export interface GenerateOptions {
@@ -90,6 +92,9 @@ export class ConverseGenerator {
           maxTokens: options.maxTokens ?? this.maxTokens,
           temperature: this.options.temperature,
         },
+        guardrailConfig: this.options.guardrail
+          ? { guardrailIdentifier: this.options.guardrail.identifier, guardrailVersion: this.options.guardrail.version }
+          : undefined,
       }), { abortSignal: signal });
     } catch (err) {
       throw classifyBedrockError(err, this.modelId, signal.aborted ? Math.round(this.now() - started) : undefined);

@@ -8,7 +8,7 @@ import { DynamoResponseStore } from './dynamo-store';
 import { CacheConfigurationError } from './errors';
 import { parseGenerationRequest, type GenerationRequest } from './generation-request';
 import { CacheMetric, CacheMetrics } from './metrics';
-import { CACHE_ENV, answerEntry } from './response-cache';
+import { CACHE_ENV, answerEntry, guardrailFrom } from './response-cache';
 
 /** Structured log lines of the worker: ids, intents and error names only, never prompts, answers or context. */
 export interface WorkerLogger {
@@ -154,6 +154,7 @@ export function generatorWorkerFromEnvironment(env: NodeJS.ProcessEnv = process.
       modelId: env[CACHE_ENV.MODEL_ID] || DEFAULT_MODEL_ID,
       maxTokens: positive(env, CACHE_ENV.MAX_TOKENS, DEFAULT_MAX_TOKENS),
       timeoutMs: positive(env, CACHE_ENV.GENERATION_TIMEOUT_MS, DEFAULT_GENERATION_TIMEOUT_MS),
+      guardrail: guardrailFrom(env),
     }),
     sqs: queueUrl ? new SQSClient({}) : undefined,
     queueUrl,

@@ -46,6 +46,9 @@ export const CACHE_ENV = {
   L1_MAX_BYTES: 'FAST_LEX_L1_MAX_BYTES',
   /** How long a refresh lease holds before another request may enqueue again, ms. Default 60000. */
   REFRESH_LEASE_MS: 'FAST_LEX_REFRESH_LEASE_MS',
+  /** Bedrock guardrail id and version applied to every generation; both or neither. */
+  GUARDRAIL_ID: 'FAST_LEX_GUARDRAIL_ID',
+  GUARDRAIL_VERSION: 'FAST_LEX_GUARDRAIL_VERSION',
 } as const;
 
 /** How an answer was found. */
@@ -128,7 +131,7 @@ export class ResponseCache {
     const syncDeadlineMs = overrides.syncDeadlineMs ?? numberFrom(env, CACHE_ENV.SYNC_DEADLINE_MS, 0);
     const clock = overrides.clock;
     const generator = overrides.generator ?? (syncDeadlineMs > 0 || Object.values(intents).some((i) => (i.syncDeadlineMs ?? 0) > 0)
-      ? new ConverseGenerator({ modelId: env[CACHE_ENV.MODEL_ID] || DEFAULT_MODEL_ID, maxTokens: numberFrom(env, CACHE_ENV.MAX_TOKENS, DEFAULT_MAX_TOKENS) })
+      ? new ConverseGenerator({ modelId: env[CACHE_ENV.MODEL_ID] || DEFAULT_MODEL_ID, maxTokens: numberFrom(env, CACHE_ENV.MAX_TOKENS, DEFAULT_MAX_TOKENS), guardrail: guardrailFrom(env) })
       : undefined);
     return new ResponseCache({
       ...overrides,
@@ -389,6 +392,17 @@ export class ResponseCache {
 type SyncResult = { kind: 'generated'; entry: CachedAnswer } | { kind: 'busy' } | { kind: 'failed'; enqueued: boolean };
 
 /** A cached-answer record for an answer generated at `generatedAt`. */
+/** The guardrail the environment names, if any; one of the two variables without the other is a mistake. */
+export function guardrailFrom(env: NodeJS.ProcessEnv): { identifier: string; version: string } | undefined {
+  const identifier = env[CACHE_ENV.GUARDRAIL_ID];
+  const version = env[CACHE_ENV.GUARDRAIL_VERSION];
+  if (!identifier && !version) return undefined;
+  if (!identifier || !version) {
+    throw new CacheConfigurationError(identifier ? CACHE_ENV.GUARDRAIL_VERSION : CACHE_ENV.GUARDRAIL_ID, `is missing: ${CACHE_ENV.GUARDRAIL_ID} and ${CACHE_ENV.GUARDRAIL_VERSION} go together`);
+  }
+  return { identifier, version };
+}
+
 export function answerEntry(intent: string, answer: string, generatedAt: number, ttlSeconds: number, staleSeconds: number): CachedAnswer {
   const freshUntil = generatedAt + ttlSeconds * 1000;
   return { answer, intent, generatedAt, freshUntil, staleUntil: freshUntil + staleSeconds * 1000 };

@@ -6,6 +6,7 @@ import {
   BedrockValidationError,
   ConverseGenerator,
   DEFAULT_MODEL_ID,
+  guardrailFrom,
 } from '../../../src/runtime';
 import { startBedrockStandIn, type BedrockStandIn } from '../../../src/testing';
 import { localBedrockClient } from '../cache/fixtures';
@@ -32,6 +33,22 @@ describe('ConverseGenerator against the Bedrock stand-in', () => {
     expect(bedrock.calls).toHaveLength(1);
     expect(bedrock.calls[0].modelId).toBe(DEFAULT_MODEL_ID);
     expect(bedrock.calls[0].body).toMatchObject({ inferenceConfig: { maxTokens: 150 }, system: [{ text: 'Be brief.' }] });
+  });
+
+  it('sends the configured guardrail with every call, and none by default', async () => {
+    const guarded = new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint), guardrail: { identifier: 'gr-123', version: '2' } });
+
+    await guarded.generate('hello');
+    await generator.generate('hello');
+
+    expect(bedrock.calls[0].body.guardrailConfig).toEqual({ guardrailIdentifier: 'gr-123', guardrailVersion: '2' });
+    expect(bedrock.calls[1].body.guardrailConfig).toBeUndefined();
+  });
+
+  it('reads the guardrail from the environment, and refuses half of it', () => {
+    expect(guardrailFrom({ FAST_LEX_GUARDRAIL_ID: 'gr-1', FAST_LEX_GUARDRAIL_VERSION: 'DRAFT' })).toEqual({ identifier: 'gr-1', version: 'DRAFT' });
+    expect(guardrailFrom({})).toBeUndefined();
+    expect(() => guardrailFrom({ FAST_LEX_GUARDRAIL_ID: 'gr-1' })).toThrow("Cache setting 'FAST_LEX_GUARDRAIL_VERSION' is missing");
   });
 
   it('reports max_tokens when the answer is cut', async () => {
