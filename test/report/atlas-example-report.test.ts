@@ -1,0 +1,61 @@
+// The latency/cost report on the Atlas Engine example: the conversation path's figures checked against arithmetic
+// written out here from the model's defaults (the seed's figures) and the AWS prices.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../examples/atlas-engine/bin/app';
+import { buildReport, leafSteps, type LatencyReport } from '../../src/report';
+
+const LEX_NLU = 500;
+const LEX_RESPONSE = 500;
+const DDB_READ_WARM = 50; // the library runtime keeps its client warm
+const DDB_WRITE = 100;
+const OTHER_AWS_CALL = 20; // each other service the role may call (SQS, Step Functions)
+const COMPUTE_1X = 200; // at 128 MB; 512 MB runs 2.0x faster (seed: "Memory vs Performance")
+const ARM_PC_GBS = 0.0000033334;
+const ARM_PC_DURATION_GBS = 0.0000077778;
+const PER_REQUEST = 0.2 / 1e6;
+const MONTH_S = 30 * 24 * 3600;
+
+describe('the latency/cost report on the Atlas Engine example', () => {
+  let outdir: string;
+  let report: LatencyReport;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'atlas-report-'));
+    const context = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'examples', 'atlas-engine', 'cdk.json'), 'utf8')).context;
+    const app = new App({ outdir, context });
+    buildApp(app);
+    app.synth();
+    report = buildReport(outdir);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('puts a Lex turn at 1,290 ms with no cold start, as the model computes by hand', () => {
+    const lex = report.paths.find((p) => p.kind === 'lex-code-hook')!;
+    const expected = LEX_NLU + 0 + DDB_READ_WARM + DDB_WRITE + 2 * OTHER_AWS_CALL + COMPUTE_1X / 2 + LEX_RESPONSE;
+
+    expect(expected).toBe(1290);
+    expect(lex.current.totalMs).toBeCloseTo(expected, 6);
+    expect(Object.fromEntries(leafSteps(lex.current.segments).map((s) => [s.name, s.ms]))).toMatchObject({ 'Cold start': 0 });
+  });
+
+  it('prices the conversation path: two provisioned 512 MB arm64 instances and 100,000 turns', () => {
+    const lex = report.paths.find((p) => p.kind === 'lex-code-hook')!;
+    const handlerMs = DDB_READ_WARM + DDB_WRITE + 2 * OTHER_AWS_CALL + COMPUTE_1X / 2; // 290 ms billed per turn
+    const expected = 2 * 0.5 * MONTH_S * ARM_PC_GBS + 100_000 * (handlerMs / 1000) * 0.5 * ARM_PC_DURATION_GBS + 100_000 * PER_REQUEST;
+
+    expect(expected).toBeCloseTo(8.77295, 5);
+    expect(lex.current.monthlyUsd).toBeCloseTo(expected, 6);
+  });
+
+  it('runs CreateLead and GenerateScenario side by side on the workflow path, and finds nothing to fix', () => {
+    const workflow = report.paths.find((p) => p.kind === 'state-machine')!;
+    const parallel = workflow.current.segments.find((s) => s.kind === 'parallel');
+
+    expect(parallel && parallel.kind === 'parallel' && parallel.branches.map((b) => leafSteps(b).map((s) => s.name))).toEqual([['CreateLead'], ['GenerateScenario']]);
+    expect(report.findings.filter((f) => !f.acknowledged)).toEqual([]);
+  });
+});
