@@ -1,8 +1,8 @@
 // A loopback HTTP proxy in front of a local AWS JSON-protocol service (moto's Secrets Manager, dynalite): adds wire
 // latency, counts calls per X-Amz-Target operation, and can answer with AWS's real JSON error shape for failures the
 // backend cannot produce.
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { delay, listenLocal, type LocalEndpoint } from './local-server';
+import { createServer, request as httpRequest } from 'node:http';
+import { delay, listenLocal, readRequestBody, type LocalEndpoint } from './local-server';
 
 /** An AWS JSON-protocol error as the service sends it (`__type` + `message`, HTTP status). */
 export interface AwsJsonError {
@@ -26,7 +26,7 @@ export async function startAwsJsonProxy(upstream: string, latencyMs = 0): Promis
   const state = { calls: {} as Record<string, number>, latencyMs, failWith: undefined as AwsJsonError | undefined };
   const server = createServer((req, res) => {
     void (async () => {
-      const body = await readAll(req);
+      const body = await readRequestBody(req);
       const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
       state.calls[op] = (state.calls[op] ?? 0) + 1;
       if (state.latencyMs > 0) await delay(state.latencyMs);
@@ -50,11 +50,3 @@ export async function startAwsJsonProxy(upstream: string, latencyMs = 0): Promis
   return Object.assign(state, local);
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { duplexPair } from 'node:stream';
-import type { LocalEndpoint } from './local-server';
+import { readRequestBody, type LocalEndpoint } from './local-server';
 
 type Request = IncomingMessage | Http2ServerRequest;
 // Both expose the same writeHead/end API; writes go through `as ServerResponse` because TypeScript cannot call a
@@ -250,14 +250,7 @@ function countWords(s: string): number {
   return s.split(/\s+/).filter(Boolean).length;
 }
 
-function readBody(req: Request): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');
 
 /** Waits `ms`; resolves true early if the client goes away (an aborted SDK call). */
 function waitOrClose(req: Request, res: Response, ms: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // `PUT /contact/outbound-voice`), ClientToken idempotency, throttling with the real error shape, and call records.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { delay, listenLocal, type LocalEndpoint } from './local-server';
+import { delay, listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
 
 /** Errors the stand-in can script, with the HTTP status Amazon Connect uses for them. */
 export const CONNECT_ERROR_STATUS = {
@@ -295,11 +295,4 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ Message: message }));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');

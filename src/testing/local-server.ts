@@ -32,6 +32,16 @@ export async function listenLocal(server: Server, port = 0, scheme: 'http' | 'ht
   };
 }
 
+/** The whole body of a request (HTTP/1.1 or HTTP/2): every stand-in reads its requests this way. */
+export function readRequestBody(req: { on(event: string, listener: (...args: any[]) => void): unknown }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
 /** Resolves after `ms` milliseconds (0 resolves on the next turn of the event loop). */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { Agent } from 'undici';
-import { delay, listenLocal, type LocalEndpoint } from './local-server';
+import { delay, listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
 import { createSelfSignedCertificate } from './self-signed-certificate';
 
 /** The JWT bearer grant type Salesforce expects at /services/oauth2/token. */
@@ -344,11 +344,4 @@ function sendEmpty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');

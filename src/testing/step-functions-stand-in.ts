@@ -2,7 +2,7 @@
 // AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal, type LocalEndpoint } from './local-server';
+import { listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
 
 /** How a waiting task ended. */
 export type TaskTokenResult =
@@ -201,11 +201,4 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ __type: `com.amazonaws.sfn#${type}`, message }));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');
