@@ -103,8 +103,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'vitest.config.mts'],
     compilerOptions: { types: ['node'] },
   },
-  gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/'],
-  npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/.venv/', '/.local/', '/.bundle-meta/', '/tsconfig.dev.json'] },
+  gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/', '/.jsii.tabl.json'],
+  npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/.venv/', '/.local/', '/.bundle-meta/', '/tsconfig.dev.json', '/rosetta/'] },
 });
 
 configurePackageExports(project);
@@ -157,9 +157,13 @@ function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary) {
 
 /** `npm test`: build the package exactly as it ships, then run every vitest suite with coverage. */
 function configureTests(p: awscdk.AwsCdkConstructLibrary) {
+  // Every @example and README snippet must compile (and is translated to Python for the wheel's docs).
+  const rosetta = p.addTask('rosetta:extract', { description: 'Compile the documentation examples with jsii-rosetta', exec: 'jsii-rosetta extract --strict' });
+  p.postCompileTask.spawn(rosetta);
   p.testTask.reset();
   p.testTask.spawn(p.tasks.tryFind('pre-compile')!);
   p.testTask.spawn(p.compileTask);
+  p.testTask.spawn(rosetta);
   p.testTask.spawn(p.tasks.tryFind('package-all')!);
   p.testTask.exec('bash scripts/setup-python.sh'); // moto server and cfn-lint, in .venv
   p.testTask.exec('tsc --noEmit -p tsconfig.dev.json');

@@ -67,8 +67,12 @@ const PLUGIN_NAME = 'FastLex';
  * blank reason does not count.
  *
  * @example
+ * import { App, Validations } from 'aws-cdk-lib';
+ *
  * const app = new App();
  * Validations.of(app).addPlugins(new LatencyChecks());
+ * // Acknowledge a finding where it is deliberate, with the reason:
+ * // Validations.of(myFunction).acknowledge({ id: 'FastLex-L4', reason: 'a native x86 dependency' });
  */
 export class LatencyChecks implements IPolicyValidationPlugin {
   /** The rules of the pack, with their severity and explanation. */
