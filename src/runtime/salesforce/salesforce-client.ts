@@ -2,7 +2,9 @@
 // warm instance (re-authenticated on 401, one re-auth at a time), idempotent Lead writes with retries only where a
 // retry cannot duplicate, and typed errors. Logs name operations and secrets, never tokens, keys or field values.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Connection, OAuth2 } from 'jsforce';
+// The core modules only: the package root also loads every API module (bulk, metadata, soap...), 600 KB more per bundle.
+import { Connection } from 'jsforce/lib/connection';
+import { OAuth2 } from 'jsforce/lib/oauth2';
 import { setDispatcher } from 'jsforce/lib/request';
 import type { Dispatcher } from 'undici';
 import { getSecretCache, type SecretCache } from '../secrets/secret-cache';
