@@ -317,7 +317,8 @@ export async function startSalesforceStandIn(options: SalesforceStandInOptions):
     // jsforce fetches through its own undici Agent (not the global dispatcher), so NODE_EXTRA_CA_CERTS (read only at
     // process start) and undici's setGlobalDispatcher do not reach it, and disabling verification would test nothing.
     // A dispatcher that trusts exactly this certificate, installed with jsforce's setDispatcher, keeps TLS verified.
-    createDispatcher: () => new Agent({ connect: { ca: certPem, allowH2: false } }),
+    // One connection per host, as the Salesforce client's default: reuse shows in the handshake counter.
+    createDispatcher: () => new Agent({ connect: { ca: certPem, allowH2: false }, connections: 1 }),
   };
 }
 

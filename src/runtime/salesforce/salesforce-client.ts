@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Connection } from 'jsforce/lib/connection';
 import { OAuth2 } from 'jsforce/lib/oauth2';
 import { setDispatcher } from 'jsforce/lib/request';
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { getSecretCache, type SecretCache } from '../secrets/secret-cache';
 import {
   SalesforceAuthError, SalesforceCredentialsError, SalesforceInputError, SalesforceRecordError,
@@ -48,7 +48,9 @@ export interface SalesforceClientOptions {
   /**
    * undici dispatcher for every jsforce request in this process (jsforce keeps one module-wide dispatcher and has no
    * per-connection option, so this is installed with jsforce's `setDispatcher`). Use it to trust a test server's
-   * certificate or tune keep-alive. @default - jsforce's own keep-alive Agent
+   * certificate or tune keep-alive.
+   * @default - a keep-alive undici Agent with one connection per host: a Lambda handles one event at a time, and
+   * undici would otherwise open a second connection (another TLS handshake) after each streamed PATCH body
    */
   readonly dispatcher?: Dispatcher;
   /** Attempts for idempotent operations on 429/5xx/connection errors. @default 3 */
@@ -119,7 +121,7 @@ export class SalesforceClient {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    if (options.dispatcher) setDispatcher(options.dispatcher);
+    setDispatcher(options.dispatcher ?? new Agent({ connect: { allowH2: false }, connections: 1 }));
   }
 
   /**
