@@ -39,6 +39,12 @@ export interface DemoCallWorkflowProps {
    */
   readonly sourcePhoneNumber?: string;
   /**
+   * The country (ISO 3166-1 alpha-2, e.g. 'US') whose national phone numbers the request may carry. Lex's
+   * AMAZON.PhoneNumber slot gives a spoken US number as `2065550100`, without `+1`; with 'US' it is read as +12065550100.
+   * @default - only international numbers (`+` and country code) are accepted
+   */
+  readonly defaultPhoneCountry?: string;
+  /**
    * Queue of the outbound call; its outbound caller id is used.
    * @default - the queue defined in the contact flow (then `sourcePhoneNumber` is required)
    */
@@ -206,7 +212,8 @@ export class DemoCallWorkflow extends Construct {
       FAST_LEX_RUNTIME: '1',
     };
 
-    this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND, {});
+    this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND,
+      props.defaultPhoneCountry ? { [WORKFLOW_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {});
     this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
     props.salesforceCredentials.grantRead(this.createLeadFunction);
     // 512 MB as the seed measured: 128 MB added 500 ms to every generation.
@@ -517,6 +524,9 @@ function validateProps(id: string, props: DemoCallWorkflowProps, express: boolea
   }
   if (!props.sourcePhoneNumber && !props.queueId) {
     throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId': StartOutboundVoiceContact needs one of them.`);
+  }
+  if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !/^[A-Z]{2}$/.test(props.defaultPhoneCountry)) {
+    throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code such as 'US', got '${props.defaultPhoneCountry}'.`);
   }
   if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !/^\+[1-9]\d{6,14}$/.test(props.sourcePhoneNumber)) {
     throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100.`);

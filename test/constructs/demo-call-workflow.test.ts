@@ -191,6 +191,15 @@ describe('DemoCallWorkflow', () => {
     expect(() => build({ contactFlowId: 'flow' })).toThrow(/'contactFlowId'/);
     expect(() => build({ salesforceExternalIdField: 'bad field' })).toThrow(/'salesforceExternalIdField'/);
     expect(() => build({ callHeartbeat: Duration.hours(2) })).toThrow(/'callHeartbeat' must be shorter than 'callTimeout'/);
+    expect(() => build({ defaultPhoneCountry: 'USA' })).toThrow(/'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code/);
+  });
+
+  it('passes the default phone country to the Validate step only', () => {
+    const { stack } = build({ defaultPhoneCountry: 'US' });
+
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_DEFAULT_PHONE_COUNTRY: 'US' }) },
+    }, 1);
   });
 
   it('has no unacknowledged cdk-nag AwsSolutions findings, Standard or Express', () => {

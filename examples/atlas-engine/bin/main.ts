@@ -159,9 +159,10 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   print('\nThe visitor asks for a demo call (Lex elicits the slots; the handler delegates until they are filled)');
   const dialog = await atlas.turn(sayEvent('i want a demo', session, { dialog: true }));
   print(`  User   "i want a demo"\n  Atlas  [${dialog.latencyMs.toFixed(2)} ms, ${dialog.status}] (Lex asks for first name, last name, company, phone)`);
-  const slots = { FirstName: 'Ada', LastName: 'Lovelace', Company: 'Analytical Engines', PhoneNumber: '+14155552671' };
+  // A spoken US number reaches the bot as AMAZON.PhoneNumber gives it: ten digits, no +1.
+  const slots = { FirstName: 'Ada', LastName: 'Lovelace', Company: 'Analytical Engines', PhoneNumber: '4155552671' };
   const request = await atlas.turn(sayEvent('yes please', session, { intent: 'RequestDemoIntent', slots }));
-  printTurn('User', 'Ada / Lovelace / Analytical Engines / +1 415 555 2671', request);
+  printTurn('User', 'Ada / Lovelace / Analytical Engines / "four one five, five five five, two six seven one"', request);
 
   const [executionArn, execution] = [...atlas.executions.entries()].at(-1) ?? [];
   if (!executionArn || !execution) throw new Error('The demo request started no workflow.');

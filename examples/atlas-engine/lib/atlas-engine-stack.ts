@@ -41,6 +41,8 @@ export class AtlasEngineStack extends Stack {
       connectInstanceArn: instanceArn,
       contactFlowId: props.contactFlowId,
       sourcePhoneNumber: props.sourcePhoneNumber,
+      // Callers of the en_US bot say US numbers without +1; Lex's AMAZON.PhoneNumber gives them as 10 digits.
+      defaultPhoneCountry: 'US',
       salesforceCredentials: salesforce,
       salesforceExternalIdField: props.salesforceExternalIdField ?? 'Atlas_Request_Id__c',
       modelId,

@@ -45,7 +45,7 @@ export const INTENTS: IntentDefinition[] = [
       { name: 'FirstName', slotTypeName: 'AMAZON.FirstName', prompt: 'Great! What is your first name?' },
       { name: 'LastName', slotTypeName: 'AMAZON.LastName', prompt: 'And your last name?' },
       { name: 'Company', slotTypeName: COMPANY_SLOT_TYPE, prompt: 'Which company are you with?' },
-      { name: 'PhoneNumber', slotTypeName: 'AMAZON.PhoneNumber', prompt: 'Which number should we call, with the country code?' },
+      { name: 'PhoneNumber', slotTypeName: 'AMAZON.PhoneNumber', prompt: 'Which number should we call? Outside the US, start with the country code.' },
     ],
   },
 ];

@@ -14,6 +14,8 @@ export const WORKFLOW_ENV = {
   contactFlowId: 'FAST_LEX_CONTACT_FLOW_ID',
   sourcePhoneNumber: 'FAST_LEX_SOURCE_PHONE_NUMBER',
   queueId: 'FAST_LEX_QUEUE_ID',
+  /** ISO country whose national phone numbers the Validate step accepts (e.g. US). */
+  defaultPhoneCountry: 'FAST_LEX_DEFAULT_PHONE_COUNTRY',
   /** STANDARD: the execution waits for the call (call-completed resumes it); EXPRESS: call-completed updates the lead. */
   workflowMode: 'FAST_LEX_WORKFLOW_MODE',
 } as const;

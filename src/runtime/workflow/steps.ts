@@ -40,8 +40,12 @@ export interface ValidateEvent {
   readonly executionName?: string;
 }
 
-export function createValidateStep(): (event: ValidateEvent) => Promise<ValidatedDemoRequest> {
-  return async (event) => validateDemoRequest(event?.input, event?.executionId, event?.executionName);
+/**
+ * The Validate step. `defaultPhoneCountry` (e.g. 'US') reads national phone numbers as that country's; without it
+ * only international numbers pass.
+ */
+export function createValidateStep(options: { readonly defaultPhoneCountry?: string } = {}): (event: ValidateEvent) => Promise<ValidatedDemoRequest> {
+  return async (event) => validateDemoRequest(event?.input, event?.executionId, event?.executionName, options.defaultPhoneCountry);
 }
 
 export interface CreateLeadStepOptions {

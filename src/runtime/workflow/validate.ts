@@ -1,7 +1,7 @@
 // Validates a demo request before any side effect: E.164 phone numbers with libphonenumber-js (full metadata), the
 // lead fields Salesforce requires, and the identifiers derived from the execution.
 import { createHash } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { InvalidDemoRequestError } from './errors';
 import type { DemoLead, DemoRequest, ValidatedDemoRequest } from './types';
 
@@ -14,7 +14,7 @@ const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
  * Checks the execution input and returns the normalised request with the ids the later steps use. Throws
  * `InvalidDemoRequestError` naming the field; the message never contains the phone number.
  */
-export function validateDemoRequest(input: unknown, executionId: string, executionName?: string): ValidatedDemoRequest {
+export function validateDemoRequest(input: unknown, executionId: string, executionName?: string, defaultCountry?: string): ValidatedDemoRequest {
   if (typeof executionId !== 'string' || executionId === '') throw new InvalidDemoRequestError('executionId', 'is missing');
   if (!isObject(input)) throw new InvalidDemoRequestError('$', 'must be a JSON object');
   const leadIn = input.lead;
@@ -24,7 +24,7 @@ export function validateDemoRequest(input: unknown, executionId: string, executi
     lastName: requiredText(leadIn.lastName, 'lead.lastName', MAX_LENGTH.lastName),
     company: requiredText(leadIn.company, 'lead.company', MAX_LENGTH.company),
     email: optionalEmail(leadIn.email),
-    phone: e164(leadIn.phone),
+    phone: e164(leadIn.phone, 'lead.phone', defaultCountry),
   };
   const context = optionalContext(input.context);
   const requestId = input.requestId === undefined ? defaultRequestId(executionId, executionName) : input.requestId;
@@ -40,12 +40,18 @@ export function validateDemoRequest(input: unknown, executionId: string, executi
   };
 }
 
-/** Normalises a phone number to E.164 or throws; only international numbers (with `+` and country code) pass. */
-export function e164(value: unknown, field = 'lead.phone'): string {
+/**
+ * Normalises a phone number to E.164 or throws. International numbers (with `+` and country code) always pass when
+ * valid; national numbers (what Lex's AMAZON.PhoneNumber gives for "two zero six...") pass only with a
+ * `defaultCountry` (ISO 3166-1 alpha-2, e.g. 'US') to read them in.
+ */
+export function e164(value: unknown, field = 'lead.phone', defaultCountry?: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidDemoRequestError(field, 'is required');
   const text = value.trim();
-  if (!text.startsWith('+')) throw new InvalidDemoRequestError(field, 'must be an international number in E.164 form (+ and country code)');
-  const parsed = parsePhoneNumberFromString(text);
+  if (!text.startsWith('+') && !defaultCountry) {
+    throw new InvalidDemoRequestError(field, 'must be an international number in E.164 form (+ and country code)');
+  }
+  const parsed = parsePhoneNumberFromString(text, defaultCountry as CountryCode | undefined);
   if (!parsed || !parsed.isValid()) throw new InvalidDemoRequestError(field, 'is not a valid phone number');
   return parsed.number;
 }

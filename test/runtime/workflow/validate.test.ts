@@ -13,6 +13,12 @@ describe('validateDemoRequest', () => {
     expect(deriveClientToken(`${EXECUTION}x`)).not.toBe(out.clientToken);
   });
 
+  it('reads a national number (as Lex gives a spoken one) in the default country, and still refuses an invalid one', () => {
+    expect(validateDemoRequest({ lead: { ...lead, phone: '4155552671' } }, EXECUTION, 'run-1', 'US').request.lead.phone).toBe('+14155552671');
+    expect(validateDemoRequest({ lead: { ...lead, phone: '+44 20 7183 8750' } }, EXECUTION, 'run-1', 'US').request.lead.phone).toBe('+442071838750');
+    expect(() => validateDemoRequest({ lead: { ...lead, phone: '5550100' } }, EXECUTION, 'run-1', 'US')).toThrow(/not a valid phone number/);
+  });
+
   it.each([
     [{ lead: { ...lead, phone: '4155552671' } }, 'lead.phone', 'E.164'],
     [{ lead: { ...lead, phone: '+1 555 0100' } }, 'lead.phone', 'not a valid phone number'],
