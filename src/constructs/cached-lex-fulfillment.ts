@@ -346,25 +346,28 @@ export class CachedLexFulfillment extends Construct {
 
   private grantBedrock(fn: RightSizedFunction, modelId: string, guardrail?: BedrockGuardrail): void {
     const stack = Stack.of(this);
-    const resources: string[] = [];
     const profile = /^(us|eu|apac|global|us-gov|jp|au|ca)\.(.+)$/.exec(modelId);
     if (profile) {
       // An inference profile routes each call to the foundation model in one of several regions: the role needs the
-      // profile and the model in every region it may route to. The model ARN pins the one model id.
-      resources.push(stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }));
-      resources.push(`arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile[2]}`);
+      // profile, and the model in every region it may route to, but only when called through this profile.
+      const profileArn = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId });
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [profileArn] }));
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: [`arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile[2]}`],
+        conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+      }));
       Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
-        reason: `The cross-region inference profile ${modelId} routes calls to ${profile[2]} in regions it chooses; the region wildcard is pinned to that one model.`,
+        reason: `The cross-region inference profile ${modelId} routes calls to ${profile[2]} in regions it chooses; the region wildcard is pinned to that one model and conditioned on this profile.`,
       });
     } else {
-      resources.push(stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId }));
-    }
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       // Converse is authorised by bedrock:InvokeModel.
-      actions: ['bedrock:InvokeModel'],
-      resources,
-    }));
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })],
+      }));
+    }
     if (guardrail) {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['bedrock:ApplyGuardrail'],

@@ -148,13 +148,16 @@ describe('CachedLexFulfillment', () => {
 
     const template = Template.fromStack(stack);
     const bedrock = policyStatementsOf(template, 'FulfillmentGeneratorRole').filter((s) => String(s.Action).startsWith('bedrock:'));
-    expect(bedrock).toEqual([expect.objectContaining({
-      Action: 'bedrock:InvokeModel',
-      Resource: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0']] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] },
-      ],
-    })]);
+    const profileArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0']] };
+    expect(bedrock).toEqual([
+      { Action: 'bedrock:InvokeModel', Effect: 'Allow', Resource: profileArn },
+      expect.objectContaining({
+        Action: 'bedrock:InvokeModel',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] },
+        // The model in any region, but only through this inference profile.
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+      }),
+    ]);
   });
 
   it('scopes a foundation model id to its region and adds the guardrail permission', () => {
