@@ -1,6 +1,6 @@
 // The seed's conversation path as one construct: Lex V2 bot alias -> fulfillment alias (provisioned) -> response
 // cache, with generation moved off the turn to a queue and a worker (seed: "Optimized Architecture").
-import { Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,12 +9,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantBedrockInvoke } from './bedrock-access';
 import { prebundledHandler } from './handler-code';
 import { ResponseCacheTable } from './response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from './right-sized-function';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../shared/bedrock-defaults';
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
-export const DEFAULT_BEDROCK_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+export { DEFAULT_BEDROCK_MODEL_ID };
 
 /**
  * How one intent is answered through the response cache.
@@ -346,28 +348,7 @@ export class CachedLexFulfillment extends Construct {
 
   private grantBedrock(fn: RightSizedFunction, modelId: string, guardrail?: BedrockGuardrail): void {
     const stack = Stack.of(this);
-    const profile = /^(us|eu|apac|global|us-gov|jp|au|ca)\.(.+)$/.exec(modelId);
-    if (profile) {
-      // An inference profile routes each call to the foundation model in one of several regions: the role needs the
-      // profile, and the model in every region it may route to, but only when called through this profile.
-      const profileArn = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId });
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [profileArn] }));
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${Aws.PARTITION}:bedrock:*::foundation-model/${profile[2]}`],
-        conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
-      }));
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
-        reason: `The cross-region inference profile ${modelId} routes calls to ${profile[2]} in regions it chooses; the region wildcard is pinned to that one model and conditioned on this profile.`,
-      });
-    } else {
-      // Converse is authorised by bedrock:InvokeModel.
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
-        resources: [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })],
-      }));
-    }
+    grantBedrockInvoke(fn, modelId);
     if (guardrail) {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['bedrock:ApplyGuardrail'],

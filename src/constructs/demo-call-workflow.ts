@@ -11,14 +11,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { grantBedrockInvoke } from './bedrock-access';
 import { prebundledHandler } from './handler-code';
+import { resolveForNag } from './nag-ids';
 import { RightSizedFunction, WorkloadProfile } from './right-sized-function';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../shared/bedrock-defaults';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, WORKFLOW_ENV } from '../runtime/workflow/schema';
 
-/** The Bedrock model used when none is given: a current Claude Haiku (4.5) US cross-region inference profile. */
-const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-/** Prefixes of the system-defined cross-region inference profiles. */
-const INFERENCE_PROFILE_PREFIXES = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
 /** Errors Lambda (the service, not the function) reports; always worth a retry. */
 const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException',
@@ -184,7 +183,7 @@ export class DemoCallWorkflow extends Construct {
     validateProps(id, props, express, this.waitsForCallCompletion, callTimeout);
 
     const instanceId = Arn.split(props.connectInstanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-    const modelId = props.modelId ?? DEFAULT_MODEL_ID;
+    const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
     this.callContextTable = props.callContextTable ?? new dynamodb.Table(this, 'CallContext', {
       partitionKey: { name: CALL_CONTEXT_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
@@ -222,7 +221,7 @@ export class DemoCallWorkflow extends Construct {
       [WORKFLOW_ENV.maxTokens]: String(props.maxTokens ?? 150),
       ...(props.scenarioPrompt ? { [WORKFLOW_ENV.scenarioPrompt]: props.scenarioPrompt } : {}),
     });
-    this.grantBedrock(this.generateScenarioFunction, modelId);
+    grantBedrockInvoke(this.generateScenarioFunction, modelId);
     this.invokeOutboundCallFunction = this.handler('InvokeOutboundCall', 'demo-invoke-outbound-call', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
       [WORKFLOW_ENV.connectInstanceId]: instanceId,
@@ -439,33 +438,6 @@ export class DemoCallWorkflow extends Construct {
     return chain.next(wait).next(updateLead).next(done);
   }
 
-  /** Bedrock InvokeModel on the model; for an inference profile, the profile and its foundation model in any Region it routes to. */
-  private grantBedrock(fn: RightSizedFunction, modelId: string): void {
-    const stack = Stack.of(this);
-    if (modelId.startsWith('arn:')) {
-      fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [modelId] }));
-      return;
-    }
-    const dot = modelId.indexOf('.');
-    const prefix = dot > 0 ? modelId.slice(0, dot) : '';
-    if (INFERENCE_PROFILE_PREFIXES.includes(prefix)) {
-      const profileArn = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-      const baseModel = modelId.slice(dot + 1);
-      fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [profileArn] }));
-      // The profile routes to several Regions; the condition limits the foundation model to calls through this profile.
-      fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${stack.partition}:bedrock:*::foundation-model/${baseModel}`],
-        conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
-      }));
-      return;
-    }
-    fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['bedrock:InvokeModel'],
-      resources: [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-    }));
-  }
-
   /**
    * StartOutboundVoiceContact authorizes on the contact resource it creates (Service Authorization Reference:
    * resource type `contact`, `instance/{InstanceId}/contact/{ContactId}`), so the grant is limited to contacts of
@@ -484,10 +456,6 @@ export class DemoCallWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `${props.connectInstanceArn}/contact/*`) + ']',
       reason: 'StartOutboundVoiceContact authorizes on the contact it creates, whose id is not known before the call; the grant is limited to contacts of this instance.',
     });
-    Validations.of(this.generateScenarioFunction.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `arn:${stack.partition}:bedrock:*::foundation-model/${(props.modelId ?? DEFAULT_MODEL_ID).replace(/^[a-z-]+\./, '')}`) + ']',
-      reason: 'A cross-region inference profile routes to the foundation model in several Regions; the statement is conditioned on bedrock:InferenceProfileArn of this profile.',
-    });
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery, ...) support no resource-level permissions; Step Functions needs them on *.',
@@ -497,21 +465,6 @@ export class DemoCallWorkflow extends Construct {
       reason: 'This queue is the dead-letter queue of the contact-event rule target; it needs no dead-letter queue of its own.',
     });
   }
-}
-
-/** The form in which cdk-nag names a resource: tokens as `<LogicalId.Attr>` / `<AWS::Partition>`. */
-function resolveForNag(stack: Stack, value: string): string {
-  const resolved = stack.resolve(value);
-  if (typeof resolved === 'string') return resolved;
-  const join = resolved?.['Fn::Join'];
-  if (!join) return JSON.stringify(resolved);
-  return (join[1] as unknown[]).map((part) => {
-    if (typeof part === 'string') return part;
-    const p = part as Record<string, unknown>;
-    if (p.Ref) return `<${p.Ref}>`;
-    if (p['Fn::GetAtt']) return `<${(p['Fn::GetAtt'] as string[]).join('.')}>`;
-    return JSON.stringify(p);
-  }).join('');
 }
 
 function validateProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): void {

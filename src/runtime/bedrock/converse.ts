@@ -1,9 +1,10 @@
 // Text generation with the Bedrock Converse API: one model-agnostic call, a deadline, and classified errors.
 import type { BedrockRuntimeClient, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from './errors';
 
-/** A current Claude Haiku (4.5) cross-region inference profile. Claude 3 / 3.5 Haiku have reached end of life. */
-export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+/** A current Claude Haiku (4.5) cross-region inference profile: the model the constructs grant by default. */
+export const DEFAULT_MODEL_ID = DEFAULT_BEDROCK_MODEL_ID;
 /** As in the seed: short spoken answers. */
 export const DEFAULT_MAX_TOKENS = 150;
 /** Default deadline of one call. */
