@@ -30,8 +30,8 @@ function freshInstance(): Handler {
   return req(BUNDLE).handler as Handler;
 }
 
-/** Captures the handler's JSON log lines. */
-function captureLogs(): { lines: Array<Record<string, unknown>>; restore: () => void } {
+/** Runs `fn` and captures the handler's JSON log lines (EMF metric documents left out). */
+async function withLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Array<Record<string, unknown>> }> {
   const lines: Array<Record<string, unknown>> = [];
   const log = console.log;
   const error = console.error;
@@ -45,7 +45,12 @@ function captureLogs(): { lines: Array<Record<string, unknown>>; restore: () => 
   };
   console.log = grab;
   console.error = grab;
-  return { lines, restore: () => { console.log = log; console.error = error; } };
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
 }
 
 describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', (backend) => {
@@ -104,15 +109,11 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
   it('answers every documented event shape with a valid Lex V2 response', async () => {
     await deploy();
     const handler = freshInstance();
-    const logs = captureLogs();
-    try {
-      for (const event of [events.textGreeting, events.speechAboutTechnology, events.dialogRequestDemo, events.fallback, events.noSessionAttributes, events.extraUnknownFields]) {
-        const response = await handler(event);
 
-        expect(lexResponseProblems(response), `${event.inputMode} ${event.invocationSource} ${event.sessionState.intent?.name}`).toEqual([]);
-      }
-    } finally {
-      logs.restore();
+    for (const event of [events.textGreeting, events.speechAboutTechnology, events.dialogRequestDemo, events.fallback, events.noSessionAttributes, events.extraUnknownFields]) {
+      const { result: response } = await withLogs(() => handler(event));
+
+      expect(lexResponseProblems(response), `${event.inputMode} ${event.invocationSource} ${event.sessionState.intent?.name}`).toEqual([]);
     }
   });
 
@@ -136,26 +137,21 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     const { tableName, queueUrl } = await deploy();
     bedrock.setResponder(() => 'Welcome to Atlas, the demo line that answers fast.');
     const handler = freshInstance();
-    const logs = captureLogs();
-    try {
+    const worker = createGeneratorWorker({
+      store: new DynamoResponseStore({ client: ddb, tableName }),
+      generator: new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) }),
+      logger: silent,
+    });
+
+    const { result: [second, third], lines } = await withLogs(async () => {
       await handler(events.textGreeting);
-      const worker = createGeneratorWorker({
-        store: new DynamoResponseStore({ client: ddb, tableName }),
-        generator: new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) }),
-        logger: silent,
-      });
       await deliverOnce(sqs, queueUrl, worker);
+      return [await handler(events.textGreeting), await handler(events.textGreeting)];
+    });
 
-      const second = await handler(events.textGreeting);
-      const third = await handler(events.textGreeting);
-
-      expect(second.messages![0]).toEqual({ contentType: 'PlainText', content: 'Welcome to Atlas, the demo line that answers fast.' });
-      expect(third.messages![0]).toEqual(second.messages![0]);
-      const statuses = logs.lines.filter((l) => l.message === 'lex turn').map((l) => l.status);
-      expect(statuses).toEqual(['miss', 'l2-hit', 'l1-hit']);
-    } finally {
-      logs.restore();
-    }
+    expect(second.messages![0]).toEqual({ contentType: 'PlainText', content: 'Welcome to Atlas, the demo line that answers fast.' });
+    expect(third.messages![0]).toEqual(second.messages![0]);
+    expect(lines.filter((l) => l.message === 'lex turn').map((l) => l.status)).toEqual(['miss', 'l2-hit', 'l1-hit']);
   });
 
   it('answers the fallback intent with ElicitIntent so the conversation stays open', async () => {
@@ -201,66 +197,49 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
   it.each(events.malformed)('answers a malformed event (%s) with a polite ElicitIntent and logs the error', async (_name, event) => {
     await deploy();
     const handler = freshInstance();
-    const logs = captureLogs();
-    let response: LexV2Response;
-    try {
-      response = await handler(event);
-    } finally {
-      logs.restore();
-    }
 
-    expect(lexResponseProblems(response!)).toEqual([]);
-    expect(response!.sessionState.dialogAction.type).toBe('ElicitIntent');
-    expect(response!.messages).toEqual([{ contentType: 'PlainText', content: "Sorry, I didn't catch that. Could you say it another way?" }]);
-    expect(logs.lines).toEqual([expect.objectContaining({ level: 'ERROR', route: 'error', error: expect.stringMatching(/^LexEventError: Not a valid Lex V2 event/) })]);
+    const { result: response, lines } = await withLogs(() => handler(event));
+
+    expect(lexResponseProblems(response)).toEqual([]);
+    expect(response.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(response.messages).toEqual([{ contentType: 'PlainText', content: "Sorry, I didn't catch that. Could you say it another way?" }]);
+    expect(lines).toEqual([expect.objectContaining({ level: 'ERROR', route: 'error', error: expect.stringMatching(/^LexEventError: Not a valid Lex V2 event/) })]);
   });
 
   it('answers with the static text when DynamoDB is unreachable, never an exception', async () => {
     await deploy();
     process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9'; // nothing listens on the discard port
     const handler = freshInstance();
-    const logs = captureLogs();
-    let response: LexV2Response;
-    try {
-      response = await handler(events.textGreeting);
-    } finally {
-      logs.restore();
-    }
 
-    expect(response!.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
-    expect(logs.lines.find((l) => l.message === 'lex turn')).toMatchObject({ status: 'fallback' });
+    const { result: response, lines } = await withLogs(() => handler(events.textGreeting));
+
+    expect(response.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
+    expect(lines.find((l) => l.message === 'lex turn')).toMatchObject({ status: 'fallback' });
   });
 
   it('apologises instead of failing when its configuration is missing', async () => {
     await deploy();
     delete process.env.FAST_LEX_INTENTS;
     const handler = freshInstance();
-    const logs = captureLogs();
-    let response: LexV2Response;
-    try {
-      response = await handler(events.textGreeting);
-    } finally {
-      logs.restore();
-    }
 
-    expect(lexResponseProblems(response!)).toEqual([]);
-    expect(response!.sessionState.dialogAction.type).toBe('ElicitIntent');
-    expect(JSON.stringify(logs.lines)).toMatch(/FAST_LEX_INTENTS/);
+    const { result: response, lines } = await withLogs(() => handler(events.textGreeting));
+
+    expect(lexResponseProblems(response)).toEqual([]);
+    expect(response.sessionState.dialogAction.type).toBe('ElicitIntent');
+    expect(JSON.stringify(lines)).toMatch(/FAST_LEX_INTENTS/);
   });
 
   it('never writes slot values, utterances or answers into its log lines', async () => {
     await deploy();
     const handler = freshInstance();
-    const logs = captureLogs();
-    try {
+
+    const { lines } = await withLogs(async () => {
       await handler(events.fulfillRequestDemo);
       await handler(events.textGreeting);
-    } finally {
-      logs.restore();
-    }
+    });
 
-    const text = JSON.stringify(logs.lines);
-    expect(logs.lines.length).toBeGreaterThan(0);
+    const text = JSON.stringify(lines);
+    expect(lines.length).toBeGreaterThan(0);
     for (const secret of ['+12065550100', '206 555', 'Ada', 'Analytical', 'Hello there', 'Hello! I am Atlas']) {
       expect(text).not.toContain(secret);
     }
