@@ -27,6 +27,18 @@ function actionsOf(template: Template, rolePrefix: string): string[] {
   return policyStatementsOf(template, rolePrefix).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 }
 
+/** A bot alias of the user's own whose en_US code hook names `lambdaArn`. */
+function aliasWithCodeHook(stack: Stack, bot: lex.CfnBot, lambdaArn: string): lex.CfnBotAlias {
+  return new lex.CfnBotAlias(stack, 'MyAlias', {
+    botId: bot.attrId,
+    botAliasName: 'prod',
+    botAliasLocaleSettings: [{
+      localeId: 'en_US',
+      botAliasLocaleSetting: { enabled: true, codeHookSpecification: { lambdaCodeHook: { lambdaArn, codeHookInterfaceVersion: '1.0' } } },
+    }],
+  });
+}
+
 describe('CachedLexFulfillment', () => {
   it('wires the bot alias code hook to the fulfillment alias ARN with interface version 1.0', () => {
     const stack = newStack();
@@ -233,16 +245,7 @@ describe('CachedLexFulfillment', () => {
     const stack = newStack();
     const bot = minimalBot(stack);
     const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
-    const alias = new lex.CfnBotAlias(stack, 'MyAlias', {
-      botId: bot.attrId,
-      botAliasName: 'prod',
-      botAliasLocaleSettings: [{
-        localeId: 'en_US',
-        botAliasLocaleSetting: { enabled: true, codeHookSpecification: { lambdaCodeHook: {
-          lambdaArn: fulfillment.fulfillmentFunction.function.functionArn, codeHookInterfaceVersion: '1.0',
-        } } },
-      }],
-    });
+    const alias = aliasWithCodeHook(stack, bot, fulfillment.fulfillmentFunction.function.functionArn);
 
     expect(() => fulfillment.attachToBotAlias(alias)).toThrow(/unqualified Lambda function ARN.*\$LATEST.*provisioned concurrency never covers/);
   });
@@ -251,16 +254,7 @@ describe('CachedLexFulfillment', () => {
     const stack = newStack();
     const bot = minimalBot(stack);
     const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
-    const alias = new lex.CfnBotAlias(stack, 'MyAlias', {
-      botId: bot.attrId,
-      botAliasName: 'prod',
-      botAliasLocaleSettings: [{
-        localeId: 'en_US',
-        botAliasLocaleSetting: { enabled: true, codeHookSpecification: { lambdaCodeHook: {
-          lambdaArn: 'arn:aws:lambda:us-west-2:123456789012:function:LexFulfillmentHandler', codeHookInterfaceVersion: '1.0',
-        } } },
-      }],
-    });
+    const alias = aliasWithCodeHook(stack, bot, 'arn:aws:lambda:us-west-2:123456789012:function:LexFulfillmentHandler');
 
     expect(() => fulfillment.attachToBotAlias(alias)).toThrow(/unqualified Lambda function ARN/);
   });
