@@ -13,7 +13,7 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
     } catch (err) {
       // A deployment mistake must not surface to Lex as an exception: the caller hears an apology, the log says why.
       console.error(JSON.stringify({ level: 'ERROR', message: 'fulfillment configuration', error: `${(err as Error).name}: ${(err as Error).message}` }));
-      return elicitIntentResponse(undefined, process.env.FAST_LEX_APOLOGY || DEFAULT_APOLOGY, {});
+      return elicitIntentResponse(process.env.FAST_LEX_APOLOGY || DEFAULT_APOLOGY, {});
     }
   }
   return fulfill(event, context);

@@ -12,7 +12,7 @@ import { lexEvent } from 'cdk-fast-lex/testing';
 import { buildApp } from './app';
 import { INTENTS } from '../lib/bot-definition';
 import { matchIntent } from '../simulation/intent-matcher';
-import { OfflineAtlas, SEED_LATENCIES, type TurnResult } from '../simulation/offline-atlas';
+import { OfflineAtlas, type TurnResult } from '../simulation/offline-atlas';
 import { playRemote } from '../simulation/remote';
 
 const exampleDir = resolve(__dirname, '..');
@@ -284,7 +284,6 @@ async function main(): Promise<void> {
   } finally {
     await atlas.stop();
   }
-  void SEED_LATENCIES;
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -94,7 +94,6 @@ export class OfflineAtlas {
       // Recreate what the template deploys: tables (same keys and indexes), queues, the Salesforce secret.
       const ddb = localDynamoDbClient(dynamo.endpoint, REGION);
       const sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
-      const physicalNames: Record<string, string> = {};
       for (const [id, r] of Object.entries(options.template.Resources)) {
         if (r.Type === 'AWS::DynamoDB::Table') {
           await ddb.send(new CreateTableCommand(tableInput(id, r)));
@@ -122,24 +121,23 @@ export class OfflineAtlas {
         AWS_ENDPOINT_URL_SFN: sfnStandIn.endpoint,
       };
       // The app imports the secret by name; locally it lives at the ARN moto gave it.
-      const secretEnv: Record<string, Record<string, string>> = Object.fromEntries(Object.entries(options.template.Resources)
+      const functionEnvironment: Record<string, Record<string, string>> = Object.fromEntries(Object.entries(options.template.Resources)
         .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.[WORKFLOW_ENV.salesforceSecretId] !== undefined)
         .map(([id]) => [id, { [WORKFLOW_ENV.salesforceSecretId]: secret.ARN! }]));
       // The queue's URL is moto's, not the regional one the template resolves to.
       const queueUrl = `${moto.endpoint}/${ACCOUNT}/${generationQueueId(options.template)}`;
       for (const [id, r] of Object.entries(options.template.Resources)) {
         if (r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.FAST_LEX_GENERATION_QUEUE_URL !== undefined) {
-          secretEnv[id] = { ...secretEnv[id], FAST_LEX_GENERATION_QUEUE_URL: queueUrl };
+          functionEnvironment[id] = { ...functionEnvironment[id], FAST_LEX_GENERATION_QUEUE_URL: queueUrl };
         }
       }
       atlas.workflow = LocalWorkflow.fromTemplate(options.template, {
         assemblyDirectory: options.assemblyDirectory,
         region: REGION,
         account: ACCOUNT,
-        physicalNames,
         stepFunctions: sfnStandIn,
         environment,
-        functionEnvironment: secretEnv,
+        functionEnvironment,
         nodeModulesFrom: options.nodeModulesFrom,
       });
       atlas.sqs = sqs;

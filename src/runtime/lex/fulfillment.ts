@@ -122,7 +122,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       event = parseLexEvent(raw);
     } catch (err) {
       log({ intent: '(unknown)', route: 'error', latencyMs: performance.now() - started, error: errorName(err) + ': ' + (err as Error).message });
-      return elicitIntentResponse(undefined, apology, safeAttributes(raw));
+      return elicitIntentResponse(apology, safeAttributes(raw));
     }
 
     const intent = event.sessionState.intent!.name;
@@ -174,11 +174,11 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       const answer = await respond(intent, ctx);
       const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: answer.answer }, options.history);
       const response = fallbackIntents.has(intent)
-        ? elicitIntentResponse(event, answer.answer, next)
+        ? elicitIntentResponse(answer.answer, next)
         : closeResponse(event, answer.answer, next);
       return finish(response, { route: 'cache', status: answer.status });
     } catch (err) {
-      return finish(elicitIntentResponse(event, apology, attributes), { route: 'error', error: errorName(err) + ': ' + (err as Error).message });
+      return finish(elicitIntentResponse(apology, attributes), { route: 'error', error: errorName(err) + ': ' + (err as Error).message });
     }
   };
 }

@@ -9,15 +9,15 @@ export function closeResponse(event: LexV2Event, text: string, sessionAttributes
       dialogAction: { type: 'Close' },
       intent: { ...intentOf(event), state },
     },
-    messages: [message(event, text)],
+    messages: [plainText(text)],
   };
 }
 
 /** Answers and asks what the user wants next: dialog action `ElicitIntent` (the fallback's way). */
-export function elicitIntentResponse(event: LexV2Event | undefined, text: string, sessionAttributes: Record<string, string>): LexV2Response {
+export function elicitIntentResponse(text: string, sessionAttributes: Record<string, string>): LexV2Response {
   return {
     sessionState: { sessionAttributes, dialogAction: { type: 'ElicitIntent' } },
-    messages: [message(event, text)],
+    messages: [plainText(text)],
   };
 }
 
@@ -38,7 +38,7 @@ function intentOf(event: LexV2Event): LexIntent {
   return { name: intent.name, slots: intent.slots ?? {}, state: intent.state, confirmationState: intent.confirmationState ?? 'None' };
 }
 
-/** PlainText for text, SSML-safe PlainText for speech (Lex speaks PlainText too; no markup needed). */
-function message(_event: LexV2Event | undefined, text: string): LexMessage {
+/** PlainText serves text and speech alike: Lex speaks it through Polly, no SSML needed. */
+function plainText(text: string): LexMessage {
   return { contentType: 'PlainText', content: text };
 }
