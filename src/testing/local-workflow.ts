@@ -77,7 +77,10 @@ export interface FromTemplateOptions {
   readonly assemblyDirectory: string;
   /** Logical id of the state machine. @default - the only one in the template */
   readonly stateMachineLogicalId?: string;
-  /** Physical names for resources, by logical id (what `Ref` returns for tables, queues...). @default - the logical id */
+  /**
+   * Physical names for resources, by logical id (what `Ref` returns for tables, queues...). A queue's may be its full
+   * URL (a local SQS endpoint's), which `Ref` then returns as it is. @default - the logical id
+   */
   readonly physicalNames?: Readonly<Record<string, string>>;
   /** @default 'us-east-1' */
   readonly region?: string;
@@ -506,8 +509,10 @@ class CfnResolver {
         return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.resolve((r.Properties?.StateMachineName as Json) ?? this.physicalName(id))}`;
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${this.physicalName(id)}`;
-      case 'AWS::SQS::Queue':
-        return `https://sqs.${this.region}.amazonaws.com/${this.account}/${this.physicalName(id)}`;
+      case 'AWS::SQS::Queue': {
+        const name = this.physicalName(id);
+        return /^https?:\/\//.test(name) ? name : `https://sqs.${this.region}.amazonaws.com/${this.account}/${name}`;
+      }
       default: return this.physicalName(id);
     }
   }
@@ -519,7 +524,7 @@ class CfnResolver {
     switch (r?.Type) {
       case 'AWS::Lambda::Function': return `arn:aws:lambda:${this.region}:${this.account}:function:${name}`;
       case 'AWS::DynamoDB::Table': return `arn:aws:dynamodb:${this.region}:${this.account}:table/${name}`;
-      case 'AWS::SQS::Queue': return `arn:aws:sqs:${this.region}:${this.account}:${this.physicalName(id)}`;
+      case 'AWS::SQS::Queue': return `arn:aws:sqs:${this.region}:${this.account}:${this.physicalName(id).split('/').pop()}`;
       case 'AWS::IAM::Role': return `arn:aws:iam::${this.account}:role/${name}`;
       default: return name.startsWith('arn:') ? name : `arn:aws:local:${this.region}:${this.account}:${name}`;
     }

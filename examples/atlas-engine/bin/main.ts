@@ -108,6 +108,17 @@ function synthesizeAndCheck(): { template: any } {
   return { template: JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf8')) };
 }
 
+/** Bounds a wait of the simulation, so a lost callback fails the run instead of hanging it. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`Gave up waiting ${ms / 1000} s for ${what}.`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function printTurn(who: string, said: string, turn: TurnResult): void {
   const ms = turn.latencyMs < 10 ? turn.latencyMs.toFixed(2) : turn.latencyMs.toFixed(0);
   print(`  ${who.padEnd(6)} "${said}"`);
@@ -185,7 +196,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 
   done = step('The caller hangs up: DISCONNECTED event -> CallCompleted -> the workflow resumes -> UpdateLead');
   await atlas.hangUp(call.contactId);
-  const result = await execution.done;
+  const result = await within(execution.done, 60_000, 'the workflow to finish after the hang-up');
   done();
   print(`  execution ${result.status} in ${result.durationMs} ms: ${result.states.map((s) => `${s.name} ${s.durationMs ?? '-'} ms`).join(', ')}`);
   if (result.status !== 'SUCCEEDED') throw new Error(`The workflow failed: ${result.error} ${result.cause}`);
@@ -200,7 +211,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   const warmMs = call2.placedAt - second2.startedAt;
   print(`  the phone rings ${warmMs} ms after the execution started`);
   await atlas.hangUp(call2.contactId);
-  const result2 = await second2.done;
+  const result2 = await within(second2.done, 60_000, 'the second workflow to finish after the hang-up');
   if (result2.status !== 'SUCCEEDED') throw new Error(`The second workflow failed: ${result2.error} ${result2.cause}`);
 
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;

@@ -8,7 +8,7 @@ import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput 
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { LexV2Event, LexV2Response } from 'cdk-fast-lex/runtime';
-import { WORKFLOW_ENV, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
+import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, WORKFLOW_ENV, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
   startConnectStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
@@ -121,18 +121,15 @@ export class OfflineAtlas {
         AWS_ENDPOINT_URL_SFN: sfnStandIn.endpoint,
       };
       // The app imports the secret by name; locally it lives at the ARN moto gave it.
-      const functionEnvironment: Record<string, Record<string, string>> = Object.fromEntries(Object.entries(options.template.Resources)
+      const functionEnvironment = Object.fromEntries(Object.entries(options.template.Resources)
         .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.[WORKFLOW_ENV.salesforceSecretId] !== undefined)
         .map(([id]) => [id, { [WORKFLOW_ENV.salesforceSecretId]: secret.ARN! }]));
-      // The queue's URL is moto's, not the regional one the template resolves to.
-      const queueUrl = `${moto.endpoint}/${ACCOUNT}/${generationQueueId(options.template)}`;
-      for (const [id, r] of Object.entries(options.template.Resources)) {
-        if (r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.FAST_LEX_GENERATION_QUEUE_URL !== undefined) {
-          functionEnvironment[id] = { ...functionEnvironment[id], FAST_LEX_GENERATION_QUEUE_URL: queueUrl };
-        }
-      }
+      // The queue's URL is moto's, not the regional one the template would resolve to.
+      const queueId = generationQueueId(options.template);
+      const queueUrl = `${moto.endpoint}/${ACCOUNT}/${queueId}`;
       atlas.workflow = LocalWorkflow.fromTemplate(options.template, {
         assemblyDirectory: options.assemblyDirectory,
+        physicalNames: { [queueId]: queueUrl },
         region: REGION,
         account: ACCOUNT,
         stepFunctions: sfnStandIn,
@@ -142,6 +139,9 @@ export class OfflineAtlas {
       });
       atlas.sqs = sqs;
       atlas.queueUrl = queueUrl;
+      const callTable = Object.entries(options.template.Resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table'
+        && r.Properties?.KeySchema?.[0]?.AttributeName === CALL_CONTEXT_PARTITION_KEY)?.[0] ?? fail('call-context table');
+      atlas.calls = new CallContextStore({ tableName: callTable, client: ddb });
       atlas.stops = stops;
       return atlas;
     } catch (err) {
@@ -154,6 +154,7 @@ export class OfflineAtlas {
   readonly executions = new Map<string, { request: StartExecutionRequest; done: Promise<LocalExecution>; startedAt: number }>();
   private workflow!: LocalWorkflow;
   private sqs!: SQSClient;
+  private calls!: CallContextStore;
   private queueUrl!: string;
   private stops: Array<() => Promise<void>> = [];
   private readonly fulfillmentId: string;
@@ -228,7 +229,12 @@ export class OfflineAtlas {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const call = this.connect.calls.find((c) => c.attributes.interactionKey === interactionKey);
-      if (call) return { contactId: call.contactId, interactionKey, placedAt: call.placedAt };
+      // The call counts once the workflow has also linked its contact id to the call context: a DISCONNECTED event
+      // before that finds no call and is ignored (then only the call timeout ends the wait), as a real ring delay
+      // makes impossible.
+      if (call && (await this.calls.getItem(interactionKey))?.contactId) {
+        return { contactId: call.contactId, interactionKey, placedAt: call.placedAt };
+      }
       if (ended) {
         const result = await execution.done;
         throw new Error(`The workflow ended (${result.status}: ${result.error ?? ''} ${result.cause ?? ''}) without placing a call.`);
