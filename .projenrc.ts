@@ -1,5 +1,5 @@
 // The project definition of cdk-fast-lex: run `npx projen` after editing it.
-import { awscdk, javascript, JsonPatch } from 'projen';
+import { awscdk, javascript, JsonPatch, type Task } from 'projen';
 
 // Versions in one place.
 const CDK_VERSION = '2.275.0'; // the newest aws-cdk-lib on both npm and PyPI (Python users pin it too); has NODEJS_24_X and Validations
@@ -10,27 +10,66 @@ const NODE_VERSION = '24'; // Node 20 is end of life: every npm script runs on t
 const AWS_SDK_VERSION = '^3'; // the clients are versioned apart; the lock file pins what we test
 const VITEST_VERSION = '^4.1.12'; // vitest 5's coverage plugin needs a package the registry does not serve yet
 
-// Third-party packages used by `cdk-fast-lex/runtime` and `cdk-fast-lex/testing`. They are bundled into the
-// prebundled handlers and are devDependencies here, so neither the jsii assembly nor the Python wheel carries them.
-// jsii refuses non-jsii peer dependencies, so they are listed for Lambda authors under `cdkFastLex.runtimePackages`
-// in package.json and in the README, and a missing one fails with Node's MODULE_NOT_FOUND naming it.
-const RUNTIME_PACKAGES = [
-  `@aws-sdk/client-bedrock-runtime@${AWS_SDK_VERSION}`,
-  `@aws-sdk/client-connect@${AWS_SDK_VERSION}`,
-  `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`,
-  `@aws-sdk/client-secrets-manager@${AWS_SDK_VERSION}`,
-  `@aws-sdk/client-sfn@${AWS_SDK_VERSION}`,
-  `@aws-sdk/client-sqs@${AWS_SDK_VERSION}`,
-  `@aws-sdk/lib-dynamodb@${AWS_SDK_VERSION}`,
-  'jsforce@^3.10.17',
-  'undici@^8.0.0', // jsforce's HTTP client: the Salesforce client and stand-in pass it a TLS-aware dispatcher
-  'lru-cache@^11.0.0',
-  'libphonenumber-js@^1.12.0',
-  '@aws-lambda-powertools/metrics@^2.30.0',
-  '@aws-lambda-powertools/logger@^2.30.0',
-  // test kit only
-  'dynalite@^4.0.0',
-  'aws-local-stepfunctions@^3.0.0',
+// Third-party packages of `cdk-fast-lex/runtime` and `cdk-fast-lex/testing`, in one table: `accepts` is the range a
+// Lambda author may install (listed for them under `cdkFastLex.runtimePackages` in package.json), `testsWith` the
+// range we build and test with (a devDependency). They are bundled into the prebundled handlers, so neither the jsii
+// assembly nor the Python wheel carries them; jsii refuses non-jsii peer dependencies, so they cannot be peers, and a
+// missing one fails with Node's MODULE_NOT_FOUND naming it.
+interface RuntimePackage { readonly name: string; readonly accepts: string; readonly testsWith: string; readonly role: 'runtime' | 'testing'; readonly why?: string }
+const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
+  { name: '@aws-sdk/client-bedrock-runtime', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
+  { name: '@aws-sdk/client-connect', accepts: AWS_SDK_VERSION, testsWith: '^3.1136.0', role: 'runtime' },
+  { name: '@aws-sdk/client-dynamodb', accepts: AWS_SDK_VERSION, testsWith: '^3.1169.0', role: 'runtime' },
+  { name: '@aws-sdk/client-secrets-manager', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
+  { name: '@aws-sdk/client-sfn', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
+  { name: '@aws-sdk/client-sqs', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
+  { name: '@aws-sdk/lib-dynamodb', accepts: AWS_SDK_VERSION, testsWith: '^3.1169.0', role: 'runtime' },
+  { name: 'jsforce', accepts: '^3.10.17', testsWith: '^3.10.26', role: 'runtime', why: '3.10.17 is the first that runs on Node 22' },
+  { name: 'undici', accepts: '^8.0.0', testsWith: '^8.0.0', role: 'runtime', why: "jsforce's HTTP client: the Salesforce client and stand-in pass it a TLS-aware dispatcher" },
+  { name: 'lru-cache', accepts: '^11.0.0', testsWith: '^11.5.3', role: 'runtime' },
+  { name: 'libphonenumber-js', accepts: '^1.12.0', testsWith: '^1.13.16', role: 'runtime' },
+  { name: '@aws-lambda-powertools/metrics', accepts: '^2.30.0', testsWith: '^2.36.0', role: 'runtime' },
+  { name: '@aws-lambda-powertools/logger', accepts: '^2.30.0', testsWith: '^2.36.0', role: 'runtime' },
+  { name: 'dynalite', accepts: '^4.0.0', testsWith: '^4.0.0', role: 'testing' },
+  { name: 'aws-local-stepfunctions', accepts: '^3.0.0', testsWith: '^3.0.0', role: 'testing' },
+];
+
+/**
+ * The package's subpaths: `cdk-fast-lex` is the jsii assembly; the rest are Node-only, with their own types. Each
+ * runtime feature has its own subpath (as Powertools Parameters does), and `/runtime` holds the names a Lambda
+ * author starts with.
+ */
+const SUBPATHS: Record<string, string> = {
+  '.': 'index',
+  './runtime': 'runtime/index',
+  './runtime/lex': 'runtime/lex/index',
+  './runtime/cache': 'runtime/cache/index',
+  './runtime/secrets': 'runtime/secrets/index',
+  './runtime/bedrock': 'runtime/bedrock/index',
+  './runtime/salesforce': 'runtime/salesforce/index', // jsforce, undici
+  './runtime/workflow': 'runtime/workflow/index', // libphonenumber-js
+  './runtime/errors': 'runtime/errors',
+  './testing': 'testing/index',
+};
+
+// Build output and local tools that never enter git.
+const GIT_IGNORED = [
+  '/bench/results/*.tmp', // a benchmark's partial results while it runs
+  '/coverage/', // vitest coverage
+  '/.venv*', // moto server and cfn-lint (scripts/setup-python.sh)
+  '/test/python/.venv/', // the Python consumer test's virtualenv
+  '/examples/atlas-engine/cdk.out/', // the example's cloud assembly, synthesized by `npm run atlas` and the tests
+  '/.local/', // local scratch of the tests
+  '/.bundle-meta/', // esbuild metafiles behind the bundle-size figures
+  '/assets/', // the prebundled handlers, built in pre-compile
+  '/.jsii.tabl.json', // jsii-rosetta's translation cache
+];
+
+// What stays out of the npm package: the project's own tooling (the handlers in assets/ go in).
+const NPM_IGNORED = [
+  '/bench/', '/scripts/', '/examples/', '/rosetta/', '/.ci/', // benchmarks, build scripts, the example, CI
+  '/coverage/', '/.venv/', '/.local/', '/.bundle-meta/', // local output
+  '/vitest.config.mts', '/tsconfig.dev.json', // test configuration
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -76,26 +115,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@vitest/coverage-v8@${VITEST_VERSION}`,
     'cdk-nag@^3.0.2',
     'esbuild@^0.28.0',
-    'dynalite@^4.0.0',
-    'aws-local-stepfunctions@^3.0.0',
     '@types/aws-lambda@^8.10.0',
     'tsx@^4.19.0',
-    // What we build and test the runtime against (the peers above are the ranges we accept).
-    '@aws-sdk/client-bedrock-runtime@^3.1164.0',
-    '@aws-sdk/client-connect@^3.1136.0',
-    '@aws-sdk/client-dynamodb@^3.1169.0',
-    '@aws-sdk/client-secrets-manager@^3.1164.0',
-    '@aws-sdk/client-sfn@^3.1164.0',
-    '@aws-sdk/client-sqs@^3.1164.0',
-    '@aws-sdk/lib-dynamodb@^3.1169.0',
     '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
-    'jsforce@^3.10.26',
-    'undici@^8.0.0',
     '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
-    'lru-cache@^11.5.3',
-    'libphonenumber-js@^1.13.16',
-    '@aws-lambda-powertools/metrics@^2.36.0',
-    '@aws-lambda-powertools/logger@^2.36.0',
+    // What we build and test the runtime and the test kit against (RUNTIME_PACKAGES: the ranges we accept).
+    ...RUNTIME_PACKAGES.map((pkg) => `${pkg.name}@${pkg.testsWith}`),
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json', // type-checks tests, benchmarks, scripts and the example
@@ -103,25 +128,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'vitest.config.mts'],
     compilerOptions: { types: ['node'] },
   },
-  gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/', '/.jsii.tabl.json'],
-  npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/.venv/', '/.local/', '/.bundle-meta/', '/tsconfig.dev.json', '/rosetta/'] },
+  gitignore: GIT_IGNORED,
+  npmIgnoreOptions: { ignorePatterns: NPM_IGNORED },
 });
 
 configurePackageExports(project);
-configureHandlerBundles(project);
+const bundleTask = configureHandlerBundles(project);
 configureTests(project);
 configureMainJob(project);
-configureBenchmarks(project);
+configureBenchmarks(project, bundleTask);
 project.synth();
 
-/** `cdk-fast-lex` is the jsii assembly; `/runtime` and `/testing` are Node-only subpaths with their own types. */
 function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
   p.package.addField('exports', {
-    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
-    './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
-    './runtime/salesforce': { types: './lib/runtime/salesforce/index.d.ts', default: './lib/runtime/salesforce/index.js' },
-    './runtime/workflow': { types: './lib/runtime/workflow/index.d.ts', default: './lib/runtime/workflow/index.js' },
-    './testing': { types: './lib/testing/index.d.ts', default: './lib/testing/index.js' },
+    ...Object.fromEntries(Object.entries(SUBPATHS).map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, default: `./lib/${file}.js` }])),
     './package.json': './package.json',
     './.jsii': './.jsii',
   });
@@ -129,7 +149,7 @@ function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
   p.package.addField('allowScripts', { 'node': true, 'esbuild': true, 'core-js': false, 'core-js-pure': false, 'classic-level': false });
   // Needed only by Lambda authors who import `cdk-fast-lex/runtime` or `/testing` (see RUNTIME_PACKAGES).
   p.package.addField('cdkFastLex', {
-    runtimePackages: Object.fromEntries(RUNTIME_PACKAGES.map((spec) => [spec.slice(0, spec.lastIndexOf('@')), spec.slice(spec.lastIndexOf('@') + 1)])),
+    runtimePackages: Object.fromEntries(RUNTIME_PACKAGES.map((pkg) => [pkg.name, pkg.accepts])),
   });
 }
 
@@ -137,20 +157,21 @@ function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
  * Handlers are bundled at build time into `assets/handlers/<name>/index.js` and shipped in the npm package, so
  * no consumer (Python above all) needs esbuild or Docker at synth. The AWS SDK is bundled too: see README.
  */
-function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary) {
+function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
   const bundle = p.addTask('bundle', {
     description: 'Bundle the Lambda handlers into assets/handlers (esbuild, minified, sourcemaps, node24)',
     exec: 'tsx scripts/bundle-handlers.ts',
   });
   p.preCompileTask.spawn(bundle);
   p.addPackageIgnore('!/assets/');
+  return bundle;
 }
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
-function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary) {
+function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
   for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
-    if (name === 'fulfillment') task.spawn(p.tasks.tryFind('bundle')!); // measures the handler as shipped
+    if (name === 'fulfillment') task.spawn(bundle); // measures the handler as shipped
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
   }
 }
@@ -161,10 +182,10 @@ function configureTests(p: awscdk.AwsCdkConstructLibrary) {
   const rosetta = p.addTask('rosetta:extract', { description: 'Compile the documentation examples with jsii-rosetta', exec: 'jsii-rosetta extract --strict' });
   p.postCompileTask.spawn(rosetta);
   p.testTask.reset();
-  p.testTask.spawn(p.tasks.tryFind('pre-compile')!);
+  p.testTask.spawn(p.preCompileTask);
   p.testTask.spawn(p.compileTask);
   p.testTask.spawn(rosetta);
-  p.testTask.spawn(p.tasks.tryFind('package-all')!);
+  p.testTask.spawn(projenTask(p, 'package-all'));
   p.testTask.exec('bash scripts/setup-python.sh'); // moto server and cfn-lint, in .venv
   p.testTask.exec('tsc --noEmit -p tsconfig.dev.json');
   p.testTask.exec('vitest run --coverage', { receiveArgs: true });
@@ -178,8 +199,15 @@ function configureMainJob(p: awscdk.AwsCdkConstructLibrary) {
   const main = p.addTask('atlas', {
     description: 'Build the library, synthesize and check the Atlas Engine example, then run it offline',
   });
-  main.spawn(p.tasks.tryFind('pre-compile')!);
+  main.spawn(p.preCompileTask);
   main.spawn(p.compileTask);
   main.exec('bash scripts/setup-python.sh'); // moto server (SQS, Secrets Manager) and cfn-lint, in .venv
   main.exec('tsx examples/atlas-engine/bin/main.ts', { receiveArgs: true });
+}
+
+/** A task projen's jsii build creates without exposing it as a property. */
+function projenTask(p: awscdk.AwsCdkConstructLibrary, name: string): Task {
+  const task = p.tasks.tryFind(name);
+  if (!task) throw new Error(`projen no longer creates the '${name}' task: update .projenrc.ts`);
+  return task;
 }

@@ -12,15 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { SQSClient, CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import {
-  CacheMetrics,
-  ConverseGenerator,
-  DynamoResponseStore,
-  ResponseCache,
-  SqsGenerationQueue,
-  answerEntry,
-  type IntentCacheConfigs,
-} from '../src/runtime';
+import { ConverseGenerator } from '../src/runtime/bedrock/converse';
+import { DynamoResponseStore, answerEntry } from '../src/runtime/cache/dynamo-store';
+import { SqsGenerationQueue } from '../src/runtime/cache/generation-request';
+import { CacheMetrics } from '../src/runtime/cache/metrics';
+import { ResponseCache } from '../src/runtime/cache/response-cache';
+import { type IntentCacheConfigs } from '../src/shared/wire';
 import {
   LOCAL_CREDENTIALS,
   createResponseCacheTable,

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
-import type { IntentCacheConfigs } from '../src/runtime';
+import type { IntentCacheConfigs } from '../src/shared/wire';
 import { LOCAL_CREDENTIALS, createResponseCacheTable, lexEvent, localDynamoDbClient, startBedrockStandIn, startLocalDynamoDb, startMotoServer } from '../src/testing';
 import { startAwsJsonProxy } from '../src/testing';
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     let handler = load(BUNDLE);
     await handler(turn('warm-up')); // first turn builds clients
     // What the generator worker would have written for this question, through the same cache code.
-    const { DynamoResponseStore, ResponseCache } = await import('../src/runtime/index.js');
+    const { DynamoResponseStore, ResponseCache } = await import('../src/runtime/cache/index.js');
     const writer = new ResponseCache({ intents: INTENTS, store: new DynamoResponseStore({ client: ddb, tableName: 'bench-fulfillment' }), queue: { enqueue: async () => undefined } });
     await writer.put('AboutTechnologyIntent', { slots: { topic: 'speech' }, localeId: 'en_US' }, 'Generated: speech recognition with Lex.');
     await handler(turn('speech')); // L2 hit fills L1

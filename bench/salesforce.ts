@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Connection } from 'jsforce';
 import { setDispatcher } from 'jsforce/lib/request';
-import { SalesforceClient, signJwtBearerAssertion } from '../src/runtime/salesforce';
-import { SecretCache } from '../src/runtime/secrets';
+import { signJwtBearerAssertion } from '../src/runtime/salesforce/jwt-bearer';
+import { SalesforceClient } from '../src/runtime/salesforce/salesforce-client';
+import { SecretCache } from '../src/runtime/secrets/secret-cache';
 import { LOCAL_CREDENTIALS, createJwtKeyPair, startMotoServer, startSalesforceStandIn } from '../src/testing';
 import { startAwsJsonProxy } from '../src/testing';
 

@@ -11,9 +11,9 @@ import { PutItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/clie
 import { ConnectClient, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { ConverseGenerator } from '../src/runtime/bedrock';
-import { SalesforceClient } from '../src/runtime/salesforce';
-import { SecretCache } from '../src/runtime/secrets';
+import { ConverseGenerator } from '../src/runtime/bedrock/converse';
+import { SalesforceClient } from '../src/runtime/salesforce/salesforce-client';
+import { SecretCache } from '../src/runtime/secrets/secret-cache';
 import { LOCAL_CREDENTIALS, LocalWorkflow } from '../src/testing';
 import { EXTERNAL_ID_FIELD, INSTANCE_ID, REGION, demoRequest, runCall, startWorld, type World } from '../test/workflow/world';
 

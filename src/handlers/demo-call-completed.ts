@@ -3,10 +3,11 @@
 // Configuration: FAST_LEX_CALL_CONTEXT_TABLE, FAST_LEX_WORKFLOW_MODE, and in EXPRESS mode the Salesforce variables.
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { getSalesforceClient } from '../runtime/salesforce/salesforce-client';
-import { callContextStoreFromEnvironment, requiredEnv, workflowModeFromEnvironment } from '../runtime/workflow/environment';
-import { WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { requiredEnv } from '../runtime/env';
+import { callContextStoreFromEnvironment, workflowModeFromEnvironment } from '../runtime/workflow/environment';
 import { createCallCompletedHandler } from '../runtime/workflow/steps';
 import type { ConnectContactEvent } from '../runtime/workflow/types';
+import { FAST_LEX_ENV } from '../shared/env';
 
 let step: ReturnType<typeof createCallCompletedHandler> | undefined;
 
@@ -18,9 +19,9 @@ export async function handler(event: ConnectContactEvent) {
       mode,
       sfn: mode === 'STANDARD' ? new SFNClient({}) : undefined,
       leads: mode === 'EXPRESS'
-        ? getSalesforceClient({ credentialsSecretId: requiredEnv(process.env, WORKFLOW_ENV.salesforceSecretId, 'the Salesforce credentials secret') })
+        ? getSalesforceClient({ credentialsSecretId: requiredEnv(process.env, FAST_LEX_ENV.salesforceSecretId, 'the Salesforce credentials secret') })
         : undefined,
-      externalIdField: mode === 'EXPRESS' ? requiredEnv(process.env, WORKFLOW_ENV.externalIdField, 'the Lead external-id field') : undefined,
+      externalIdField: mode === 'EXPRESS' ? requiredEnv(process.env, FAST_LEX_ENV.externalIdField, 'the Lead external-id field') : undefined,
     });
   }
   return step(event);

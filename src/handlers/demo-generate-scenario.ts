@@ -1,19 +1,21 @@
 // Lambda entry point of the lead-to-call workflow: generates the call scenario with Bedrock Converse.
 // Configuration: FAST_LEX_MODEL_ID, FAST_LEX_MAX_TOKENS, FAST_LEX_SCENARIO_PROMPT; endpoint from AWS_ENDPOINT_URL_*.
-import { ConverseGenerator, DEFAULT_MAX_TOKENS, DEFAULT_MODEL_ID } from '../runtime/bedrock/converse';
-import { positiveIntEnv } from '../runtime/workflow/environment';
-import { WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../shared/bedrock-defaults';
+import { DEFAULT_MAX_TOKENS } from '../shared/defaults';
+import { ConverseGenerator } from '../runtime/bedrock/converse';
+import { numberEnv, optionalEnv } from '../runtime/env';
 import { createGenerateScenarioStep } from '../runtime/workflow/steps';
+import { FAST_LEX_ENV } from '../shared/env';
 
 let step: ReturnType<typeof createGenerateScenarioStep> | undefined;
 
 export async function handler(event: Parameters<ReturnType<typeof createGenerateScenarioStep>>[0]) {
   if (!step) {
-    const maxTokens = positiveIntEnv(process.env, WORKFLOW_ENV.maxTokens, DEFAULT_MAX_TOKENS);
+    const maxTokens = numberEnv(process.env, FAST_LEX_ENV.maxTokens, { fallback: DEFAULT_MAX_TOKENS, min: 1, integer: true });
     step = createGenerateScenarioStep({
       // One attempt per invocation (the generator's default): Step Functions retries throttling with backoff and jitter.
-      model: new ConverseGenerator({ modelId: process.env[WORKFLOW_ENV.modelId] || DEFAULT_MODEL_ID, maxTokens }),
-      prompt: process.env[WORKFLOW_ENV.scenarioPrompt] || undefined,
+      model: new ConverseGenerator({ modelId: optionalEnv(process.env, FAST_LEX_ENV.modelId) ?? DEFAULT_BEDROCK_MODEL_ID, maxTokens }),
+      prompt: optionalEnv(process.env, FAST_LEX_ENV.scenarioPrompt),
       maxTokens,
     });
   }

@@ -2,9 +2,10 @@
 // ClientToken derived from the execution. Configuration: FAST_LEX_CALL_CONTEXT_TABLE, FAST_LEX_CONNECT_INSTANCE_ID,
 // FAST_LEX_CONTACT_FLOW_ID, FAST_LEX_SOURCE_PHONE_NUMBER or FAST_LEX_QUEUE_ID.
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { callContextStoreFromEnvironment, requiredEnv } from '../runtime/workflow/environment';
-import { WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { optionalEnv, requiredEnv } from '../runtime/env';
+import { callContextStoreFromEnvironment } from '../runtime/workflow/environment';
 import { createInvokeOutboundCallStep, type InvokeOutboundCallEvent } from '../runtime/workflow/steps';
+import { FAST_LEX_ENV } from '../shared/env';
 
 let step: ReturnType<typeof createInvokeOutboundCallStep> | undefined;
 
@@ -13,10 +14,10 @@ export async function handler(event: InvokeOutboundCallEvent) {
     store: callContextStoreFromEnvironment(),
     // One attempt: Step Functions retries with backoff and jitter, with the same ClientToken, so it never dials twice.
     connect: new ConnectClient({ maxAttempts: 1 }),
-    instanceId: requiredEnv(process.env, WORKFLOW_ENV.connectInstanceId, 'the Amazon Connect instance id'),
-    contactFlowId: requiredEnv(process.env, WORKFLOW_ENV.contactFlowId, 'the contact flow id'),
-    sourcePhoneNumber: process.env[WORKFLOW_ENV.sourcePhoneNumber] || undefined,
-    queueId: process.env[WORKFLOW_ENV.queueId] || undefined,
+    instanceId: requiredEnv(process.env, FAST_LEX_ENV.connectInstanceId, 'the Amazon Connect instance id'),
+    contactFlowId: requiredEnv(process.env, FAST_LEX_ENV.contactFlowId, 'the contact flow id'),
+    sourcePhoneNumber: optionalEnv(process.env, FAST_LEX_ENV.sourcePhoneNumber),
+    queueId: optionalEnv(process.env, FAST_LEX_ENV.queueId),
   });
   return step(event);
 }

@@ -1,8 +1,9 @@
 // Lambda entry point of the lead-to-call workflow: validates the request (E.164 phone, lead fields) before any side effect.
-import { WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { optionalEnv } from '../runtime/env';
 import { createValidateStep, type ValidateEvent } from '../runtime/workflow/steps';
+import { FAST_LEX_ENV } from '../shared/env';
 
-const step = createValidateStep({ defaultPhoneCountry: process.env[WORKFLOW_ENV.defaultPhoneCountry] || undefined });
+const step = createValidateStep({ defaultPhoneCountry: optionalEnv(process.env, FAST_LEX_ENV.defaultPhoneCountry) });
 
 export async function handler(event: ValidateEvent) {
   return step(event);

@@ -1,6 +1,9 @@
-// Lambda entry point of the Lex V2 fulfillment handler that CachedLexFulfillment deploys.
-// Configuration: CACHE_ENV (cache table, queue, intents JSON) and FULFILLMENT_ENV (workflows, fallback intents).
-import { DEFAULT_APOLOGY, createFulfillmentHandler, fulfillmentOptionsFromEnvironment, type LexFulfillmentHandler } from '../runtime/lex/fulfillment';
+// Lambda entry point of the Lex V2 fulfillment handler that CachedLexFulfillment deploys. Configuration: FAST_LEX_ENV
+// (cache table, queue, intents, workflows, fallback intents, apology; the call-context table during demo calls).
+import { DEFAULT_APOLOGY } from '../shared/defaults';
+import { FAST_LEX_ENV } from '../shared/env';
+import { optionalEnv } from '../runtime/env';
+import { createFulfillmentHandler, fulfillmentOptionsFromEnvironment, type CallContextReader, type LexFulfillmentHandler } from '../runtime/lex/fulfillment';
 import { elicitIntentResponse } from '../runtime/lex/responses';
 
 // Module scope, built on the first event: the cache's memory tier and the clients survive warm invocations.
@@ -9,12 +12,22 @@ let fulfill: LexFulfillmentHandler | undefined;
 export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<unknown> {
   if (!fulfill) {
     try {
-      fulfill = createFulfillmentHandler(fulfillmentOptionsFromEnvironment());
+      fulfill = createFulfillmentHandler(fulfillmentOptionsFromEnvironment(process.env, { callContext: callContextFromEnvironment() }));
     } catch (err) {
       // A deployment mistake must not surface to Lex as an exception: the caller hears an apology, the log says why.
       console.error(JSON.stringify({ level: 'ERROR', message: 'fulfillment configuration', error: `${(err as Error).name}: ${(err as Error).message}` }));
-      return elicitIntentResponse(process.env.FAST_LEX_APOLOGY || DEFAULT_APOLOGY, {});
+      return elicitIntentResponse(optionalEnv(process.env, FAST_LEX_ENV.apology) ?? DEFAULT_APOLOGY, {});
     }
   }
   return fulfill(event, context);
+}
+
+/** The call-context reader when the function has a call-context table; loaded on first use, as most bots never take calls. */
+function callContextFromEnvironment(): CallContextReader | undefined {
+  if (optionalEnv(process.env, FAST_LEX_ENV.callContextTable) === undefined) return undefined;
+  let read: CallContextReader | undefined;
+  return async (interactionKey) => {
+    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(process.env);
+    return read(interactionKey);
+  };
 }

@@ -1,16 +1,24 @@
-// Named errors of the runtime SDK: each sets `name` and keeps the `cause`, so callers can branch on them.
-
-/** Base class of every error the runtime SDK throws. */
-export class FastLexError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** A context value cannot be turned into a cache key; `field` names the offending path. */
-export class CacheKeyError extends FastLexError {
-  constructor(public readonly field: string, reason: string) {
-    super(`Cannot build a cache key: context field '${field}' ${reason}.`);
-  }
-}
+// cdk-fast-lex/runtime/errors: every error the runtime SDK throws, in one place. Each is a FastLexError whose `name`
+// is a string literal (bundles are minified), and each keeps its `cause`.
+export { ConfigurationError, FastLexError } from '../shared/errors';
+export { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from './bedrock/errors';
+export { CacheKeyError, GenerationRequestError, IntentConfigError, UnknownIntentError } from './cache/errors';
+export { LexEventError } from './lex/errors';
+export {
+  SalesforceAuthError,
+  SalesforceCredentialsError,
+  SalesforceInputError,
+  SalesforceRecordError,
+  SalesforceUnavailableError,
+  type SalesforceErrorDetail,
+} from './salesforce/errors';
+export { SecretFetchError, SecretFormatError, SecretNotFoundError, SecretStaleError } from './secrets/errors';
+export {
+  InvalidDemoRequestError,
+  LeadServiceUnavailableError,
+  LeadWriteError,
+  OutboundCallRejectedError,
+  OutboundCallThrottledError,
+  ScenarioGenerationError,
+  ScenarioGenerationThrottledError,
+} from './workflow/errors';

@@ -1,10 +1,21 @@
-// cdk-fast-lex/runtime: the Node-only SDK that Lambda handlers import (not part of the jsii assembly). Its imports are
-// the AWS SDK, lru-cache and Powertools Metrics. Parts with heavier dependencies have their own entry points:
-// `cdk-fast-lex/runtime/salesforce` (jsforce, undici) and `cdk-fast-lex/runtime/workflow` (also libphonenumber-js).
-export * from './cache-key';
-export * from './errors';
-export * from './lex-types';
-export * from './bedrock';
-export * from './cache';
-export * from './secrets';
-export * from './lex';
+// cdk-fast-lex/runtime: what a Lambda author starts with (Node only, not part of the jsii assembly). Each feature has
+// its own subpath with the rest: /lex, /cache, /secrets, /bedrock, /salesforce (jsforce), /workflow
+// (libphonenumber-js) and /errors.
+export { FAST_LEX_ENV } from '../shared/env';
+export { ConfigurationError, FastLexError } from '../shared/errors';
+export { ResponseCache, type CacheResponse } from './cache';
+export {
+  closeResponse,
+  createFulfillmentHandler,
+  delegateResponse,
+  elicitIntentResponse,
+  fulfillmentOptionsFromEnvironment,
+  parseLexEvent,
+  slotValues,
+  type CustomRoute,
+  type FulfillmentHandlerOptions,
+  type LexV2Event,
+  type LexV2Response,
+  type RouteContext,
+} from './lex';
+export { getSecretJson, getSecretString } from './secrets';

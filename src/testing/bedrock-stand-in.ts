@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { duplexPair } from 'node:stream';
-import { readRequestBody, type LocalEndpoint } from './local-server';
+import { readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
 
 type Request = IncomingMessage | Http2ServerRequest;
 // Both expose the same writeHead/end API; writes go through `as ServerResponse` because TypeScript cannot call a
@@ -108,7 +108,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
   async function handle(req: Request, res: Response): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const match = /^\/model\/([^/]+)\/converse$/.exec(url.pathname);
-    const raw = await readBody(req);
+    const raw = await readRequestText(req);
     if (req.method !== 'POST' || !match) {
       (res as ServerResponse).writeHead(404, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'UnknownOperationException' });
       res.end(JSON.stringify({ message: `No route for ${req.method} ${url.pathname}` }));
@@ -234,10 +234,9 @@ async function listenBothProtocols(onRequest: (req: Request, res: Response) => v
 }
 
 function sendError(res: Response, type: BedrockErrorType, message: string): void {
-  if (res.headersSent) return;
-  // The REST-JSON protocol: the error type in x-amzn-ErrorType, a JSON body with `message`.
-  (res as ServerResponse).writeHead(BEDROCK_ERROR_STATUS[type], { 'content-type': 'application/json', 'x-amzn-ErrorType': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-RequestId': requestId() });
-  res.end(JSON.stringify({ message }));
+  sendAwsError(res as ServerResponse, BEDROCK_ERROR_STATUS[type], {
+    protocol: 'rest-json', type, message, qualifiedType: `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+  });
 }
 
 function lastUserText(body: Record<string, unknown>): string {
@@ -250,7 +249,6 @@ function countWords(s: string): number {
   return s.split(/\s+/).filter(Boolean).length;
 }
 
-const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');
 
 /** Waits `ms`; resolves true early if the client goes away (an aborted SDK call). */
 function waitOrClose(req: Request, res: Response, ms: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // `PUT /contact/outbound-voice`), ClientToken idempotency, throttling with the real error shape, and call records.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { delay, listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
+import { delay, listenLocal, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
 
 /** Errors the stand-in can script, with the HTTP status Amazon Connect uses for them. */
 export const CONNECT_ERROR_STATUS = {
@@ -154,7 +154,7 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readRequestText(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'PUT' || url.pathname.replace(/\/$/, '') !== '/contact/outbound-voice') {
       sendError(res, 404, 'UnknownOperationException', `The stand-in serves only StartOutboundVoiceContact, not ${req.method} ${url.pathname}.`);
@@ -289,10 +289,7 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  if (res.headersSent) return;
-  // REST-JSON: the error type in x-amzn-ErrorType; Connect's error members are capitalised (`Message`).
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-ErrorType': type, 'x-amzn-RequestId': randomUUID() });
-  res.end(JSON.stringify({ Message: message }));
+  // Connect's error members are capitalised (`Message`).
+  sendAwsError(res, status, { protocol: 'rest-json', type, message, messageMember: 'Message' });
 }
 
-const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');

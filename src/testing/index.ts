@@ -1,14 +1,56 @@
 // cdk-fast-lex/testing: the offline test kit (Node only): Lex V2 event builders and local stand-ins for AWS services
 // and Salesforce, driven by the real clients through endpoint overrides. Every server listens on 127.0.0.1 only.
-export * from './lex-events';
-export * from './lex-response';
-export * from './local-server';
-export * from './local-dynamodb';
-export * from './moto-server';
-export * from './bedrock-stand-in';
-export * from './self-signed-certificate';
-export * from './salesforce-stand-in';
-export * from './connect-stand-in';
-export * from './step-functions-stand-in';
-export * from './local-workflow';
-export * from './aws-json-proxy';
+export { startAwsJsonProxy, type AwsJsonError, type AwsJsonProxy } from './aws-json-proxy';
+export {
+  BEDROCK_ERROR_STATUS,
+  startBedrockStandIn,
+  type BedrockErrorType,
+  type BedrockStandIn,
+  type BedrockStandInOptions,
+  type ConverseCall,
+  type ConverseReply,
+} from './bedrock-stand-in';
+export {
+  CONNECT_ERROR_STATUS,
+  startConnectStandIn,
+  type ConnectContactEventShape,
+  type ConnectErrorType,
+  type ConnectStandIn,
+  type ConnectStandInOptions,
+  type OutboundCallRecord,
+  type OutboundCallRequest,
+} from './connect-stand-in';
+export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
+export { lexResponseProblems } from './lex-response';
+export { createResponseCacheTable, localDynamoDbClient, startLocalDynamoDb, type LocalDynamoDbOptions } from './local-dynamodb';
+export { LOCAL_CREDENTIALS, type LocalEndpoint } from './local-server';
+export {
+  LocalWorkflow,
+  type FromTemplateOptions,
+  type LocalExecution,
+  type LocalLambda,
+  type LocalStateRecord,
+  type LocalTaskHandler,
+  type LocalWorkflowOptions,
+} from './local-workflow';
+export { resetMotoServer, startMotoServer, type MotoServerOptions } from './moto-server';
+export {
+  JWT_BEARER_GRANT_TYPE,
+  createJwtKeyPair,
+  startSalesforceStandIn,
+  type InjectedFailure,
+  type SalesforceStandIn,
+  type SalesforceStandInCounters,
+  type SalesforceStandInLatency,
+  type SalesforceStandInOptions,
+  type StandInLead,
+} from './salesforce-stand-in';
+export { createSelfSignedCertificate, type SelfSignedCertificate, type SelfSignedCertificateOptions } from './self-signed-certificate';
+export {
+  startStepFunctionsStandIn,
+  type PendingTask,
+  type StartExecutionRequest,
+  type StepFunctionsStandIn,
+  type StepFunctionsStandInOptions,
+  type TaskTokenResult,
+} from './step-functions-stand-in';

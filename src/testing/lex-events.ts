@@ -1,5 +1,5 @@
 // Builders for Lex V2 code hook events, shaped as Lex sends them, for tests that run a bot's handler offline.
-import type { LexInputMode, LexInvocationSource, LexSlot, LexV2Event } from '../runtime/lex-types';
+import type { LexInputMode, LexInvocationSource, LexSlot, LexV2Event } from '../runtime/lex/types';
 
 /** What varies between turns; everything else gets the values the Lex V2 test alias sends. */
 export interface LexEventOptions {

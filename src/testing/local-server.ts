@@ -1,6 +1,7 @@
 // Shared plumbing of the local stand-ins: every one listens on 127.0.0.1 only, on a free port, and stops cleanly.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Server, ServerResponse } from 'node:http';
 
 /** A running local service. */
 export interface LocalEndpoint {
@@ -40,6 +41,40 @@ export function readRequestBody(req: { on(event: string, listener: (...args: any
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The whole body of a request as UTF-8 text. */
+export async function readRequestText(req: Parameters<typeof readRequestBody>[0]): Promise<string> {
+  return (await readRequestBody(req)).toString('utf8');
+}
+
+/** How an AWS service writes its errors on the wire. */
+export interface AwsErrorShape {
+  /**
+   * `rest-json`: the type in the `x-amzn-ErrorType` header (Bedrock, Connect, Lex); `json-1.0`: the type in the body's
+   * `__type`, prefixed with the service's namespace (Step Functions).
+   */
+  readonly protocol: 'rest-json' | 'json-1.0';
+  /** The error type, e.g. `ThrottlingException`. */
+  readonly type: string;
+  readonly message: string;
+  /** The `x-amzn-ErrorType` value, or the `__type` namespace prefix. @default - the type alone */
+  readonly qualifiedType?: string;
+  /** The body member of the message: most services say `message`, Connect says `Message`. @default 'message' */
+  readonly messageMember?: string;
+}
+
+/** Writes an AWS error response (once: a response already started is left alone). */
+export function sendAwsError(res: ServerResponse, status: number, error: AwsErrorShape): void {
+  if (res.headersSent) return;
+  const member = error.messageMember ?? 'message';
+  if (error.protocol === 'rest-json') {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-ErrorType': error.qualifiedType ?? error.type, 'x-amzn-RequestId': randomUUID() });
+    res.end(JSON.stringify({ [member]: error.message }));
+  } else {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
+    res.end(JSON.stringify({ __type: error.qualifiedType ?? error.type, [member]: error.message }));
+  }
 }
 
 /** Resolves after `ms` milliseconds (0 resolves on the next turn of the event loop). */

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { Agent } from 'undici';
-import { delay, listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
+import { delay, listenLocal, readRequestText, type LocalEndpoint } from './local-server';
 import { createSelfSignedCertificate } from './self-signed-certificate';
 
 /** The JWT bearer grant type Salesforce expects at /services/oauth2/token. */
@@ -156,7 +156,7 @@ export async function startSalesforceStandIn(options: SalesforceStandInOptions):
       seenSockets.add(req.socket);
       if (latency.newConnectionMs > 0) await delay(latency.newConnectionMs);
     }
-    const body = await readBody(req);
+    const body = await readRequestText(req);
     const url = new URL(req.url ?? '/', baseUrl);
     if (url.pathname === '/services/oauth2/token' && req.method === 'POST') {
       counters.oauthCalls++;
@@ -345,4 +345,3 @@ function sendEmpty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');

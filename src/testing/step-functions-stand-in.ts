@@ -2,7 +2,7 @@
 // AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal, type LocalEndpoint, readRequestBody } from './local-server';
+import { listenLocal, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
 
 /** How a waiting task ended. */
 export type TaskTokenResult =
@@ -87,7 +87,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readRequestText(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     if (req.method === 'POST' && operation === 'StartExecution' && options.onStartExecution) {
@@ -195,10 +195,6 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  if (res.headersSent) return;
-  // AWS JSON 1.0: the error type in `__type`.
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
-  res.end(JSON.stringify({ __type: `com.amazonaws.sfn#${type}`, message }));
+  sendAwsError(res, status, { protocol: 'json-1.0', type, message, qualifiedType: `com.amazonaws.sfn#${type}` });
 }
 
-const readBody = async (req: Parameters<typeof readRequestBody>[0]): Promise<string> => (await readRequestBody(req)).toString('utf8');

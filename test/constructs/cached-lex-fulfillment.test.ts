@@ -1,6 +1,7 @@
 import { App, Duration, FileSystem, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -191,21 +192,27 @@ describe('CachedLexFulfillment', () => {
     });
   });
 
-  it('grants start-execution for workflow intents and reading of secrets and the call-context table', () => {
+  it('grants start-execution for workflow intents and reading of secrets and the call context (GetItem only)', () => {
     const stack = newStack();
     const machine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const calls = new dynamodb.Table(stack, 'Calls', { partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING } });
+    const callContext = { callContextTable: calls, grantReadCallContext: (grantee: iam.IGrantable) => calls.grant(grantee, 'dynamodb:GetItem') };
     new CachedLexFulfillment(stack, 'Fulfillment', {
       intents: [GREETING],
       workflowIntents: [{ intentName: 'RequestDemoIntent', stateMachine: machine, answer: "We'll call you in a moment." }],
       secrets: [secret],
-      callContextTable: calls,
+      callContext,
     });
 
     const template = Template.fromStack(stack);
     const actions = actionsOf(template, 'FulfillmentRole');
     expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'secretsmanager:GetSecretValue', 'dynamodb:GetItem']));
+    // The call context is read by key: the grant is the source's own, with no Query or Scan on the call table.
+    const callTableStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Resource).includes('Calls'));
+    expect(callTableStatements.flatMap((st: any) => [st.Action].flat())).toEqual(['dynamodb:GetItem']);
     const env = Object.values(template.findResources('AWS::Lambda::Function'))
       .map((f: any) => f.Properties.Environment.Variables)
       .find((v: any) => v.FAST_LEX_WORKFLOWS);
@@ -217,10 +224,17 @@ describe('CachedLexFulfillment', () => {
   it('uses a given cache table instead of creating one', () => {
     const stack = newStack();
     const cache = new ResponseCacheTable(stack, 'SharedCache');
-    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], cacheTable: cache });
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], existingCacheTable: cache.table });
 
-    expect(fulfillment.cacheTable).toBe(cache);
+    expect(fulfillment.cacheTable.table).toBe(cache.table);
     Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+
+  it('refuses both a table of its own and settings for a new one, naming both props', () => {
+    const stack = newStack();
+    const cache = new ResponseCacheTable(stack, 'SharedCache');
+    expect(() => new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], existingCacheTable: cache.table, cacheTableProps: { tableName: 'x' } }))
+      .toThrow(/'existingCacheTable' and 'cacheTableProps' conflict/);
   });
 
   it('attaches to a bot alias of your own and scopes the permission to it', () => {

@@ -6,17 +6,13 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CacheMetrics,
-  ConverseGenerator,
-  createGeneratorWorker,
-  DynamoResponseStore,
-  REFRESH_MARKER_SORT_KEY,
-  ResponseCache,
-  SqsGenerationQueue,
-  type GeneratorWorkerOptions,
-  type IntentCacheConfigs,
-} from '../../src/runtime';
+import { ConverseGenerator } from '../../src/runtime/bedrock/converse';
+import { DynamoResponseStore, REFRESH_MARKER_SORT_KEY } from '../../src/runtime/cache/dynamo-store';
+import { SqsGenerationQueue } from '../../src/runtime/cache/generation-request';
+import { createGeneratorWorker, type GeneratorWorkerOptions } from '../../src/runtime/cache/generator-worker';
+import { CacheMetrics } from '../../src/runtime/cache/metrics';
+import { ResponseCache } from '../../src/runtime/cache/response-cache';
+import { type IntentCacheConfigs } from '../../src/shared/wire';
 import { localDynamoDbClient, startBedrockStandIn, startMotoServer, type BedrockStandIn, type LocalEndpoint } from '../../src/testing';
 import { DYNAMODB_BACKENDS } from '../helpers/backends';
 import { deliverOnce, drain, freshQueues, freshTable, localBedrockClient, localSqsClient, receive, sqsEvent } from '../runtime/cache/fixtures';

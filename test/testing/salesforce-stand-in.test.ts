@@ -4,7 +4,7 @@ import { Connection } from 'jsforce';
 import { setDispatcher } from 'jsforce/lib/request';
 import { fetch, type Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signJwtBearerAssertion } from '../../src/runtime/salesforce';
+import { signJwtBearerAssertion } from '../../src/runtime/salesforce/jwt-bearer';
 import {
   JWT_BEARER_GRANT_TYPE, createJwtKeyPair, startSalesforceStandIn, type SalesforceStandIn,
 } from '../../src/testing';

@@ -7,7 +7,8 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DemoCallWorkflow, type DemoCallWorkflowProps } from '../../src';
-import { CallContextStore, deriveInteractionKey } from '../../src/runtime/workflow';
+import { CallContextStore } from '../../src/runtime/workflow/call-context';
+import { deriveInteractionKey } from '../../src/runtime/workflow/validate';
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startBedrockStandIn, startConnectStandIn,
   startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,

@@ -68,7 +68,7 @@ export class AtlasEngineStack extends Stack {
         answer: DEMO_REQUEST_ANSWER,
         inputSlots: { 'lead.firstName': 'FirstName', 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' },
       }],
-      callContextTable: this.workflow.callContextTable,
+      callContext: this.workflow,
     });
 
     // Calls reach the bot through Connect: associate the bot alias with the instance and let Connect use it.

@@ -8,7 +8,8 @@ import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput 
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { LexV2Event, LexV2Response } from 'cdk-fast-lex/runtime';
-import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, WORKFLOW_ENV, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
+import { FAST_LEX_ENV } from 'cdk-fast-lex/runtime';
+import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
   startConnectStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
@@ -122,8 +123,8 @@ export class OfflineAtlas {
       };
       // The app imports the secret by name; locally it lives at the ARN moto gave it.
       const functionEnvironment = Object.fromEntries(Object.entries(options.template.Resources)
-        .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.[WORKFLOW_ENV.salesforceSecretId] !== undefined)
-        .map(([id]) => [id, { [WORKFLOW_ENV.salesforceSecretId]: secret.ARN! }]));
+        .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.[FAST_LEX_ENV.salesforceSecretId] !== undefined)
+        .map(([id]) => [id, { [FAST_LEX_ENV.salesforceSecretId]: secret.ARN! }]));
       // The queue's URL is moto's, not the regional one the template would resolve to.
       const queueId = generationQueueId(options.template);
       const queueUrl = `${moto.endpoint}/${ACCOUNT}/${queueId}`;

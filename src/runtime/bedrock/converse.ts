@@ -1,12 +1,9 @@
 // Text generation with the Bedrock Converse API: one model-agnostic call, a deadline, and classified errors.
 import type { BedrockRuntimeClient, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
+import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from './errors';
 
-/** A current Claude Haiku (4.5) cross-region inference profile: the model the constructs grant by default. */
-export const DEFAULT_MODEL_ID = DEFAULT_BEDROCK_MODEL_ID;
-/** As in the seed: short spoken answers. */
-export const DEFAULT_MAX_TOKENS = 150;
 /** Default deadline of one call. */
 export const DEFAULT_GENERATION_TIMEOUT_MS = 10_000;
 
@@ -16,9 +13,9 @@ export interface ConverseGeneratorOptions {
    * @default - `new BedrockRuntimeClient({ maxAttempts: 1 })` (region and endpoint from the environment)
    */
   readonly client?: BedrockRuntimeClient;
-  /** Model id or inference profile id. @default DEFAULT_MODEL_ID */
+  /** Model id or inference profile id. @default DEFAULT_BEDROCK_MODEL_ID */
   readonly modelId?: string;
-  /** @default 150 */
+  /** @default DEFAULT_MAX_TOKENS */
   readonly maxTokens?: number;
   /** @default - the model's default */
   readonly temperature?: number;
@@ -60,7 +57,7 @@ export class ConverseGenerator {
   private readonly now: () => number;
 
   constructor(private readonly options: ConverseGeneratorOptions = {}) {
-    this.modelId = options.modelId ?? DEFAULT_MODEL_ID;
+    this.modelId = options.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
     this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GENERATION_TIMEOUT_MS;
     this.now = options.now ?? (() => performance.now());

@@ -1,3 +1,5 @@
-// Bedrock generation through the Converse API, with named errors.
-export * from './converse';
-export * from './errors';
+// cdk-fast-lex/runtime/bedrock: text generation through the Bedrock Converse API, with named errors.
+export { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
+export { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+export { ConverseGenerator, DEFAULT_GENERATION_TIMEOUT_MS, type ConverseGeneratorOptions, type GenerateOptions, type Generation } from './converse';
+export { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from './errors';

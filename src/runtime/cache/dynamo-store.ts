@@ -45,6 +45,12 @@ export interface CachedAnswer {
   readonly staleUntil: number;
 }
 
+/** A cached-answer record for an answer generated at `generatedAt`, fresh for `ttlSeconds`, then stale for `staleSeconds`. */
+export function answerEntry(intent: string, answer: string, generatedAt: number, ttlSeconds: number, staleSeconds: number): CachedAnswer {
+  const freshUntil = generatedAt + ttlSeconds * 1000;
+  return { answer, intent, generatedAt, freshUntil, staleUntil: freshUntil + staleSeconds * 1000 };
+}
+
 export type PutResult = { readonly stored: true; readonly bytes: number } | { readonly stored: false; readonly reason: 'oversize'; readonly bytes: number };
 
 export interface DynamoResponseStoreOptions {

@@ -1,14 +1,13 @@
 // The SQS consumer that turns generation requests into cached answers: Converse, write to L2, release the lease.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ConverseGenerator, DEFAULT_GENERATION_TIMEOUT_MS, DEFAULT_MAX_TOKENS, DEFAULT_MODEL_ID } from '../bedrock/converse';
+import type { ConverseGenerator } from '../bedrock/converse';
 import { BedrockGenerationError } from '../bedrock/errors';
-import { DynamoResponseStore } from './dynamo-store';
-import { CacheConfigurationError } from './errors';
+import type { Environment } from '../env';
+import { answerEntry, type DynamoResponseStore } from './dynamo-store';
+import { generatorWorkerOptionsFromEnvironment, type GeneratorWorkerEnvironmentOverrides } from './environment';
 import { parseGenerationRequest, type GenerationRequest } from './generation-request';
 import { CacheMetric, CacheMetrics } from './metrics';
-import { CACHE_ENV, answerEntry, guardrailFrom } from './response-cache';
 
 /** Structured log lines of the worker: ids, intents and error names only, never prompts, answers or context. */
 export interface WorkerLogger {
@@ -140,34 +139,12 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
 }
 
 /**
- * The worker as the bundled Lambda builds it, from `CACHE_ENV` variables: `FAST_LEX_CACHE_TABLE` (required),
- * `FAST_LEX_GENERATION_QUEUE_URL` (optional, enables back-off), `FAST_LEX_MODEL_ID`, `FAST_LEX_MAX_TOKENS`,
- * `FAST_LEX_GENERATION_TIMEOUT_MS`. Endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables.
+ * The worker as the bundled Lambda builds it, from `FAST_LEX_ENV`: `cacheTable` (required), `generationQueueUrl`
+ * (optional, enables back-off), `modelId`, `maxTokens`, `generationTimeoutMs`, the guardrail. Endpoints come from
+ * the SDK's own `AWS_ENDPOINT_URL_*` variables.
  */
-export function generatorWorkerFromEnvironment(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GeneratorWorkerOptions> & { dynamoDb?: DynamoDBClient } = {}): GeneratorWorkerHandler {
-  const tableName = env[CACHE_ENV.TABLE_NAME];
-  if (!tableName) throw new CacheConfigurationError(CACHE_ENV.TABLE_NAME, 'is not set');
-  const queueUrl = env[CACHE_ENV.QUEUE_URL] || undefined;
-  return createGeneratorWorker({
-    store: new DynamoResponseStore({ client: overrides.dynamoDb ?? new DynamoDBClient({}), tableName, clock: overrides.clock }),
-    generator: new ConverseGenerator({
-      modelId: env[CACHE_ENV.MODEL_ID] || DEFAULT_MODEL_ID,
-      maxTokens: positive(env, CACHE_ENV.MAX_TOKENS, DEFAULT_MAX_TOKENS),
-      timeoutMs: positive(env, CACHE_ENV.GENERATION_TIMEOUT_MS, DEFAULT_GENERATION_TIMEOUT_MS),
-      guardrail: guardrailFrom(env),
-    }),
-    sqs: queueUrl ? new SQSClient({}) : undefined,
-    queueUrl,
-    ...overrides,
-  });
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new CacheConfigurationError(name, `must be a positive integer, got '${raw}'`);
-  return n;
+export function generatorWorkerFromEnvironment(env: Environment = process.env, overrides: GeneratorWorkerEnvironmentOverrides = {}): GeneratorWorkerHandler {
+  return createGeneratorWorker(generatorWorkerOptionsFromEnvironment(env, overrides));
 }
 
 const jsonLogger: WorkerLogger = {

@@ -1,9 +1,18 @@
-// The two-tier response cache, its generation requests and the generator worker.
-export * from './dynamo-store';
-export * from './errors';
-export * from './generation-request';
-export * from './generator-worker';
-export * from './intent-config';
-export * from './memory-tier';
-export * from './metrics';
-export * from './response-cache';
+// cdk-fast-lex/runtime/cache: the two-tier response cache, its generation requests and the generator worker.
+export { buildCacheKey, canonicalContext, VOLATILE_CONTEXT_FIELDS, type CacheKeyOptions, type ContextValue } from './cache-key';
+export { DynamoResponseStore, type CachedAnswer, type DynamoResponseStoreOptions, type PutResult } from './dynamo-store';
+export type { GeneratorWorkerEnvironmentOverrides, ResponseCacheEnvironmentOverrides } from './environment';
+export { CacheKeyError, GenerationRequestError, IntentConfigError, UnknownIntentError } from './errors';
+export { SqsGenerationQueue, parseGenerationRequest, type GenerationQueue, type GenerationRequest } from './generation-request';
+export {
+  createGeneratorWorker,
+  generatorWorkerFromEnvironment,
+  type GeneratorWorkerHandler,
+  type GeneratorWorkerOptions,
+  type RecordOutcome,
+  type WorkerLogger,
+} from './generator-worker';
+export { CATCH_ALL_INTENT, parseIntentConfigs, validateIntentConfigs, type IntentCacheConfig, type IntentCacheConfigs } from './intent-config';
+export { MemoryTier, type MemoryTierOptions } from './memory-tier';
+export { CacheMetric, CacheMetrics, type CacheMetricName, type CacheMetricsOptions } from './metrics';
+export { ResponseCache, type CacheResponse, type CacheStatus, type RespondOptions, type ResponseCacheOptions } from './response-cache';

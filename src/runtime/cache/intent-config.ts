@@ -1,53 +1,12 @@
 // Per-intent cache configuration: a plain JSON-serialisable object, so a construct can hand it to Lambda in an env var.
-import { canonicalContext, type CacheKeyOptions } from '../cache-key';
+import type { IntentCacheConfig, IntentCacheConfigs } from '../../shared/wire';
+import { canonicalContext, type CacheKeyOptions } from './cache-key';
 import { IntentConfigError } from './errors';
 
-/** Default freshness of a generated answer: 5 minutes, as in the seed. */
-export const DEFAULT_TTL_SECONDS = 300;
-/** Default stale window after the TTL, during which the old answer is still served while a refresh runs. */
-export const DEFAULT_STALE_SECONDS = 300;
+export type { IntentCacheConfig, IntentCacheConfigs };
+
 /** The entry `respond` uses for intents that have no entry of their own. */
 export const CATCH_ALL_INTENT = '*';
-
-/**
- * How one intent is answered. Every field is plain JSON: `JSON.stringify` of an `IntentCacheConfigs` is what the
- * construct puts in the `FAST_LEX_INTENTS` environment variable.
- */
-export interface IntentCacheConfig {
-  /** Served at once on a miss, and whenever the cache cannot help (store down, generation failed). */
-  readonly staticAnswer: string;
-  /**
-   * The user prompt sent to Bedrock. `{{field}}` placeholders are filled from the canonical context (dotted paths
-   * work: `{{slots.company}}`); a prompt without placeholders gets the canonical context appended as JSON.
-   * @default - no generation: the intent always answers with `staticAnswer` (status `static`)
-   */
-  readonly prompt?: string;
-  /** System prompt for Bedrock. @default - none */
-  readonly system?: string;
-  /** Seconds a generated answer counts as fresh. @default 300 */
-  readonly ttlSeconds?: number;
-  /** Seconds after the TTL during which the old answer is served while a refresh is requested. 0 disables. @default 300 */
-  readonly staleSeconds?: number;
-  /**
-   * The context fields that change the answer (dotted paths allowed); only they enter the cache key.
-   * @default - every context field except the volatile ones (session ids, timestamps, request ids)
-   */
-  readonly contextFields?: readonly string[];
-  /** More context fields to leave out of the key. @default - only the volatile ones */
-  readonly excludeFields?: readonly string[];
-  /** Keep the case of string values in the key (and the prompt). @default false */
-  readonly caseSensitive?: boolean;
-  /** Bedrock `maxTokens` for this intent. @default - the generator's (150) */
-  readonly maxTokens?: number;
-  /**
-   * Synchronous generation deadline on a miss, in ms; overrides the cache-wide setting. 0 turns it off.
-   * @default - the cache-wide `syncDeadlineMs` (off unless set)
-   */
-  readonly syncDeadlineMs?: number;
-}
-
-/** Intent name (or `'*'` for every other intent) to its configuration. */
-export type IntentCacheConfigs = Record<string, IntentCacheConfig>;
 
 /** Checks a parsed configuration and returns it typed; throws `IntentConfigError` naming the intent and field. */
 export function validateIntentConfigs(value: unknown): IntentCacheConfigs {
@@ -93,7 +52,7 @@ export function validateIntentConfigs(value: unknown): IntentCacheConfigs {
   return value as IntentCacheConfigs;
 }
 
-/** Parses and validates the JSON form (the `FAST_LEX_INTENTS` environment variable). */
+/** Parses and validates the JSON form (`FAST_LEX_ENV.intents`). */
 export function parseIntentConfigs(json: string): IntentCacheConfigs {
   let value: unknown;
   try {

@@ -2,44 +2,18 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
+import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { ConfigurationError } from '../../shared/errors';
+import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
-import type { LexV2Event, LexV2Response } from '../lex-types';
-import { FulfillmentConfigurationError, LexEventError } from './errors';
+import { jsonEnv, optionalEnv, type Environment } from '../env';
+import type { LexV2Event, LexV2Response } from './types';
 import { appendHistory, type HistoryLimits } from './history';
 import { parseLexEvent, slotValues } from './parse';
 import { closeResponse, delegateResponse, elicitIntentResponse } from './responses';
 
-/** Environment variables of the prebundled fulfillment handler, beside the cache's `CACHE_ENV`. */
-export const FULFILLMENT_ENV = {
-  /** `WorkflowIntentConfigs` as JSON: intents that start a state machine. */
-  WORKFLOWS: 'FAST_LEX_WORKFLOWS',
-  /** Intents answered like the fallback (ElicitIntent), comma-separated. Default `FallbackIntent`. */
-  FALLBACK_INTENTS: 'FAST_LEX_FALLBACK_INTENTS',
-  /** What the user hears when the event cannot be understood or an answer cannot be made. */
-  APOLOGY: 'FAST_LEX_APOLOGY',
-  /** Name of the call-context table (DemoCallWorkflow), read by `interactionKey`. Optional. */
-  CALL_CONTEXT_TABLE: 'FAST_LEX_CALL_CONTEXT_TABLE',
-} as const;
-
-/** The default apology: polite, and it keeps the conversation open. */
-export const DEFAULT_APOLOGY = "Sorry, I didn't catch that. Could you say it another way?";
-
-/** An intent that starts a Step Functions execution with its slots as input and answers at once. */
-export interface WorkflowIntentConfig {
-  /** State machine to start. */
-  readonly stateMachineArn: string;
-  /** What the user hears while the workflow runs, e.g. "We'll call you in a moment." */
-  readonly answer: string;
-  /**
-   * Where each slot goes in the execution input, as `{ "<dotted.input.path>": "<slotName>" }`, e.g.
-   * `{ "lead.phone": "phoneNumber" }`. Unfilled slots are left out.
-   * @default - `{ intent, slots, localeId, requestedAt }` with every filled slot under `slots`
-   */
-  readonly input?: Record<string, string>;
-}
-
-/** Intent name to workflow. */
-export type WorkflowIntentConfigs = Record<string, WorkflowIntentConfig>;
+export type { WorkflowIntentConfig, WorkflowIntentConfigs };
 
 /** What a custom route receives. */
 export interface RouteContext {
@@ -75,7 +49,7 @@ export interface FulfillmentHandlerOptions {
   readonly sfn?: SFNClient;
   /** Your own routes; they win over workflows and the cache. @default - none */
   readonly routes?: Record<string, CustomRoute>;
-  /** Intents answered with ElicitIntent instead of Close. @default ['FallbackIntent'] */
+  /** Intents answered with ElicitIntent instead of Close. @default DEFAULT_FALLBACK_INTENTS */
   readonly fallbackIntents?: readonly string[];
   /** @default DEFAULT_APOLOGY */
   readonly apology?: string;
@@ -110,7 +84,7 @@ export const INTERACTION_KEY_ATTRIBUTE = 'interactionKey';
 export function createFulfillmentHandler(options: FulfillmentHandlerOptions): LexFulfillmentHandler {
   let cache: ResponseCache | undefined = typeof options.cache === 'function' ? undefined : options.cache;
   let sfn = options.sfn;
-  const fallbackIntents = new Set(options.fallbackIntents ?? ['FallbackIntent']);
+  const fallbackIntents = new Set(options.fallbackIntents ?? DEFAULT_FALLBACK_INTENTS);
   const apology = options.apology ?? DEFAULT_APOLOGY;
   const log = options.log ?? ((line: TurnLog) => console.log(JSON.stringify({ level: line.error ? 'ERROR' : 'INFO', message: 'lex turn', ...line })));
   const getCache = (): ResponseCache => (cache ??= (options.cache as () => ResponseCache)());
@@ -183,33 +157,39 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
   };
 }
 
-/** The prebundled handler's configuration: the cache from `CACHE_ENV`, workflows and options from `FULFILLMENT_ENV`. */
-export function fulfillmentOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): FulfillmentHandlerOptions {
-  let workflows: WorkflowIntentConfigs | undefined;
-  const raw = env[FULFILLMENT_ENV.WORKFLOWS];
-  if (raw) {
-    try {
-      workflows = JSON.parse(raw) as WorkflowIntentConfigs;
-    } catch (err) {
-      throw new FulfillmentConfigurationError(`${FULFILLMENT_ENV.WORKFLOWS} is not valid JSON: ${(err as Error).message}`);
-    }
-    for (const [intent, w] of Object.entries(workflows)) {
-      if (!w || typeof w.stateMachineArn !== 'string' || typeof w.answer !== 'string') {
-        throw new FulfillmentConfigurationError(`${FULFILLMENT_ENV.WORKFLOWS}: intent '${intent}' needs 'stateMachineArn' and 'answer' strings`);
-      }
-      if (w.input !== undefined && (typeof w.input !== 'object' || Object.values(w.input).some((v) => typeof v !== 'string'))) {
-        throw new FulfillmentConfigurationError(`${FULFILLMENT_ENV.WORKFLOWS}: intent '${intent}': 'input' must map input paths to slot names`);
-      }
-    }
-  }
-  const callTable = env[FULFILLMENT_ENV.CALL_CONTEXT_TABLE];
+/** What the bundled entry point adds to the environment's configuration. */
+export interface FulfillmentEnvironmentExtras {
+  /** Reads the call context by `interactionKey` (e.g. `callContextReader(env)` of `cdk-fast-lex/runtime/workflow`). @default - none */
+  readonly callContext?: CallContextReader;
+}
+
+/**
+ * The prebundled handler's configuration from `FAST_LEX_ENV`: the cache, the workflow intents, the fallback intents
+ * and the apology. Throws `ConfigurationError` naming a malformed variable.
+ */
+export function fulfillmentOptionsFromEnvironment(env: Environment = process.env, extras: FulfillmentEnvironmentExtras = {}): FulfillmentHandlerOptions {
+  const workflows = optionalEnv(env, FAST_LEX_ENV.workflows) === undefined ? undefined : parseWorkflows(jsonEnv(env, FAST_LEX_ENV.workflows));
   return {
     cache: () => ResponseCache.fromEnvironment(env),
-    callContext: callTable ? readScenario : undefined,
+    callContext: extras.callContext,
     workflows,
-    fallbackIntents: env[FULFILLMENT_ENV.FALLBACK_INTENTS]?.split(',').map((s) => s.trim()).filter(Boolean),
-    apology: env[FULFILLMENT_ENV.APOLOGY] || undefined,
+    fallbackIntents: optionalEnv(env, FAST_LEX_ENV.fallbackIntents)?.split(',').map((s) => s.trim()).filter(Boolean),
+    apology: optionalEnv(env, FAST_LEX_ENV.apology),
   };
+}
+
+function parseWorkflows(value: unknown): WorkflowIntentConfigs {
+  const setting = FAST_LEX_ENV.workflows;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigurationError(setting, 'must be an object of intent name to workflow');
+  for (const [intent, w] of Object.entries(value as Record<string, Partial<WorkflowIntentConfig> | null>)) {
+    if (!w || typeof w.stateMachineArn !== 'string' || typeof w.answer !== 'string') {
+      throw new ConfigurationError(setting, `intent '${intent}' needs 'stateMachineArn' and 'answer' strings`);
+    }
+    if (w.input !== undefined && (w.input === null || typeof w.input !== 'object' || Object.values(w.input).some((v) => typeof v !== 'string'))) {
+      throw new ConfigurationError(setting, `intent '${intent}': 'input' must map input paths to slot names`);
+    }
+  }
+  return value as WorkflowIntentConfigs;
 }
 
 /** The execution input: the slots mapped into the shape the state machine expects, or all of them under `slots`. */
@@ -229,16 +209,6 @@ export function workflowInput(workflow: WorkflowIntentConfig, intent: string, sl
     node[parts[parts.length - 1]] = value;
   }
   return input;
-}
-
-/**
- * What the answer may depend on during a demo call: the scenario the workflow generated and the call's status,
- * never the lead's name or phone number. Loaded on first use: most bots never take calls.
- */
-async function readScenario(interactionKey: string): Promise<Record<string, unknown> | undefined> {
-  const { getCallContext } = await import('../workflow/call-context.js');
-  const context = await getCallContext(interactionKey);
-  return context ? { scenario: context.scenario, status: context.status } : undefined;
 }
 
 /**
@@ -263,5 +233,5 @@ function safeAttributes(raw: unknown): Record<string, string> {
 }
 
 function errorName(err: unknown): string {
-  return err instanceof LexEventError ? 'LexEventError' : (err as Error)?.name ?? 'Error';
+  return (err as Error)?.name ?? 'Error';
 }

@@ -1,6 +1,35 @@
-// Lex V2 fulfillment: event parsing, responses, history and the handler factory.
-export * from './errors';
-export * from './fulfillment';
-export * from './history';
-export * from './parse';
-export * from './responses';
+// cdk-fast-lex/runtime/lex: Lex V2 code hooks: the fulfillment handler factory, event parsing, response builders and
+// the bounded conversation history.
+export { LexEventError } from './errors';
+export {
+  INTERACTION_KEY_ATTRIBUTE,
+  createFulfillmentHandler,
+  fulfillmentOptionsFromEnvironment,
+  type CallContextReader,
+  type CustomRoute,
+  type FulfillmentEnvironmentExtras,
+  type FulfillmentHandlerOptions,
+  type LexFulfillmentHandler,
+  type RouteContext,
+  type TurnLog,
+  type WorkflowIntentConfig,
+  type WorkflowIntentConfigs,
+} from './fulfillment';
+export { HISTORY_ATTRIBUTE, appendHistory, readHistory, type HistoryLimits, type HistoryTurn } from './history';
+export { parseLexEvent, slotValues } from './parse';
+export { closeResponse, delegateResponse, elicitIntentResponse } from './responses';
+export type {
+  LexConfirmationState,
+  LexDialogActionType,
+  LexInputMode,
+  LexIntent,
+  LexIntentState,
+  LexInterpretation,
+  LexInvocationSource,
+  LexMessage,
+  LexSessionState,
+  LexSlot,
+  LexSlotValue,
+  LexV2Event,
+  LexV2Response,
+} from './types';

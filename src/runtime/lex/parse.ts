@@ -1,5 +1,5 @@
 // Checks that an incoming event is a Lex V2 code hook event, tolerating every field Lex may add later.
-import type { LexV2Event } from '../lex-types';
+import type { LexV2Event } from './types';
 import { LexEventError } from './errors';
 
 const SOURCES = new Set(['DialogCodeHook', 'FulfillmentCodeHook']);

@@ -1,5 +1,5 @@
 // Builders of Lex V2 code hook responses (Lex V2 developer guide, "Response format").
-import type { LexIntent, LexMessage, LexV2Event, LexV2Response } from '../lex-types';
+import type { LexIntent, LexMessage, LexV2Event, LexV2Response } from './types';
 
 /** Answers and ends the intent: dialog action `Close`, intent `Fulfilled` (or the given state). */
 export function closeResponse(event: LexV2Event, text: string, sessionAttributes: Record<string, string>, state: 'Fulfilled' | 'Failed' = 'Fulfilled'): LexV2Response {

@@ -1,12 +1,13 @@
 // Named errors of the Salesforce client: auth failures, rejected records, unavailability and bad input. None carries
 // a token, a key or a record's field values.
-import { FastLexError } from '../errors';
+import { FastLexError } from '../../shared/errors';
 
 /**
  * Salesforce refused to authenticate (e.g. `invalid_grant`, `invalid_client_id`), also after one forced refresh of
  * the credentials secret, or rejected a freshly issued session. Not retryable without a configuration change.
  */
 export class SalesforceAuthError extends FastLexError {
+  override readonly name: string = 'SalesforceAuthError';
   constructor(
     /** OAuth `error` (e.g. `invalid_grant`) or REST `errorCode` (e.g. `INVALID_SESSION_ID`). */
     public readonly errorCode: string,
@@ -20,6 +21,7 @@ export class SalesforceAuthError extends FastLexError {
 
 /** The credentials secret does not hold the JSON object the client needs; `field` names what is wrong. */
 export class SalesforceCredentialsError extends FastLexError {
+  override readonly name: string = 'SalesforceCredentialsError';
   constructor(public readonly secretId: string, public readonly field: string, reason: string) {
     super(`Salesforce credentials secret '${secretId}': ${field} ${reason}. Expected JSON `
       + '{"clientId": string, "username": string, "privateKey": PEM string, "loginUrl": https URL, "audience"?: string}.');
@@ -39,6 +41,7 @@ export interface SalesforceErrorDetail {
  * which can contain the values sent (phone numbers, emails), is in `details` for deliberate use.
  */
 export class SalesforceRecordError extends FastLexError {
+  override readonly name: string = 'SalesforceRecordError';
   public readonly errorCode: string;
   public readonly fields: readonly string[];
   constructor(public readonly operation: string, public readonly details: readonly SalesforceErrorDetail[]) {
@@ -53,6 +56,7 @@ export class SalesforceRecordError extends FastLexError {
 
 /** Salesforce (or the network to it) kept failing with 429/5xx or a connection error; retrying later may succeed. */
 export class SalesforceUnavailableError extends FastLexError {
+  override readonly name: string = 'SalesforceUnavailableError';
   constructor(
     public readonly operation: string,
     /** Attempts made before giving up (1 when the operation is not safe to retry). */
@@ -67,6 +71,7 @@ export class SalesforceUnavailableError extends FastLexError {
 
 /** A call was made with arguments Salesforce would reject or that would change its meaning (e.g. an `Id` field). */
 export class SalesforceInputError extends FastLexError {
+  override readonly name: string = 'SalesforceInputError';
   constructor(public readonly argument: string, reason: string) {
     super(`Invalid ${argument}: ${reason}.`);
   }

@@ -1,21 +1,25 @@
 // Named errors of the secret cache: each names the secret, never its value.
-import { FastLexError } from '../errors';
+import { FastLexError } from '../../shared/errors';
 
 /** Secrets Manager could not be reached or refused the request, and no usable cached value exists. */
 export class SecretFetchError extends FastLexError {
+  override readonly name: string = 'SecretFetchError';
   constructor(public readonly secretId: string, cause: unknown) {
     super(`Could not fetch secret '${secretId}' from Secrets Manager: ${describeCause(cause)}.`, { cause });
   }
 }
 
 /** Secrets Manager says the secret (or the requested version stage) does not exist. */
-export class SecretNotFoundError extends SecretFetchError {}
+export class SecretNotFoundError extends SecretFetchError {
+  override readonly name: string = 'SecretNotFoundError';
+}
 
 /**
  * Refreshing the secret has kept failing and the last good value is older than the allowed maximum staleness, so it
  * is no longer served.
  */
 export class SecretStaleError extends FastLexError {
+  override readonly name: string = 'SecretStaleError';
   constructor(public readonly secretId: string, public readonly ageMs: number, cause: unknown) {
     super(`Secret '${secretId}' could not be refreshed and its last good value is ${Math.round(ageMs / 1000)} s old, `
       + `beyond the allowed staleness: ${describeCause(cause)}.`, { cause });
@@ -27,6 +31,7 @@ export class SecretStaleError extends FastLexError {
  * cause: JSON.parse errors quote the text they failed on, which would be the secret itself.
  */
 export class SecretFormatError extends FastLexError {
+  override readonly name: string = 'SecretFormatError';
   constructor(public readonly secretId: string, public readonly expected: 'json' | 'string' | 'binary', reason: string) {
     super(`Secret '${secretId}' is not ${expected === 'json' ? 'a JSON object' : `a ${expected} secret`}: ${reason}.`);
   }

@@ -5,11 +5,10 @@
 // item, so whichever of "token stored" and "call ended" lands second resumes the execution: no lost wake-up.
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { WorkflowConfigurationError } from './errors';
-import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS, WORKFLOW_ENV } from './schema';
+import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { requiredEnv, type Environment } from '../env';
 import type { CallContext, CallOutcome } from './types';
-
-const CALL_CONTEXT_TABLE_ENV = WORKFLOW_ENV.callContextTable;
 
 export const callKey = (interactionKey: string): string => `CALL#${interactionKey}`;
 export const contactKey = (contactId: string): string => `CONTACT#${contactId}`;
@@ -38,9 +37,7 @@ export class CallContextStore {
   private readonly now: () => number;
 
   constructor(options: CallContextStoreOptions = {}) {
-    const tableName = options.tableName ?? process.env[CALL_CONTEXT_TABLE_ENV];
-    if (!tableName) throw new WorkflowConfigurationError(CALL_CONTEXT_TABLE_ENV, 'is not set (the call-context table name)');
-    this.tableName = tableName;
+    this.tableName = options.tableName ?? requiredEnv(process.env, FAST_LEX_ENV.callContextTable, 'the call-context table name');
     const client = options.client ?? new DynamoDBClient({});
     this.doc = client instanceof DynamoDBDocumentClient
       ? client
@@ -171,16 +168,26 @@ function toItem(attrs: Record<string, unknown> | undefined): CallContextItem {
   };
 }
 
-let defaultStore: CallContextStore | undefined;
-
 /**
  * Reads the call context of a workflow call: what the Lex fulfillment handler calls with the `interactionKey`
- * contact attribute (copied into the Lex session attributes by the contact flow). The table comes from
- * `FAST_LEX_CALL_CONTEXT_TABLE` unless `options.store` is given; the default store is created on first use and kept
- * for the life of the process. Resolves to undefined when no context exists (unknown key, or past its TTL).
+ * contact attribute (copied into the Lex session attributes by the contact flow). Resolves to undefined when no
+ * context exists (unknown key, or past its TTL).
  */
-export async function getCallContext(interactionKey: string, options: { store?: CallContextStore } = {}): Promise<CallContext | undefined> {
+export async function getCallContext(interactionKey: string, options: { store: CallContextStore }): Promise<CallContext | undefined> {
   if (typeof interactionKey !== 'string' || interactionKey === '') return undefined;
-  const store = options.store ?? (defaultStore ??= new CallContextStore());
-  return store.get(interactionKey);
+  return options.store.get(interactionKey);
+}
+
+/**
+ * What the Lex fulfillment handler may read during a demo call, for `FulfillmentHandlerOptions.callContext`: the
+ * scenario the workflow generated and the call's status, never the lead's name or phone number. The table is the
+ * one `env` names (`FAST_LEX_ENV.callContextTable`); the store is created on the first read.
+ */
+export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string) => Promise<Record<string, unknown> | undefined> {
+  let store = options.store;
+  return async (interactionKey) => {
+    store ??= new CallContextStore({ tableName: requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name') });
+    const context = await getCallContext(interactionKey, { store });
+    return context ? { scenario: context.scenario, status: context.status } : undefined;
+  };
 }

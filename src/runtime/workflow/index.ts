@@ -1,8 +1,57 @@
-// The lead-to-outbound-call workflow: steps, call context (read by the Lex fulfillment handler), named errors.
-export * from './call-context';
-export * from './environment';
-export * from './errors';
-export * from './schema';
-export * from './steps';
-export * from './types';
-export * from './validate';
+// cdk-fast-lex/runtime/workflow: the lead-to-outbound-call workflow's steps, its call context (read by the Lex
+// fulfillment handler during a call) and its named errors. Imports libphonenumber-js.
+export { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
+export {
+  CallContextStore,
+  callContextReader,
+  callKey,
+  contactKey,
+  getCallContext,
+  type CallContextItem,
+  type CallContextStoreOptions,
+} from './call-context';
+export { callContextStoreFromEnvironment, workflowModeFromEnvironment } from './environment';
+export {
+  InvalidDemoRequestError,
+  LeadServiceUnavailableError,
+  LeadWriteError,
+  OutboundCallRejectedError,
+  OutboundCallThrottledError,
+  ScenarioGenerationError,
+  ScenarioGenerationThrottledError,
+} from './errors';
+export {
+  DEFAULT_SCENARIO_PROMPT,
+  createAwaitCallStep,
+  createCallCompletedHandler,
+  createCreateLeadStep,
+  createGenerateScenarioStep,
+  createInvokeOutboundCallStep,
+  createUpdateLeadStep,
+  createValidateStep,
+  outcomeOf,
+  type AwaitCallStepOptions,
+  type CallCompletedHandlerOptions,
+  type CallCompletedResult,
+  type CreateLeadStepOptions,
+  type GenerateScenarioStepOptions,
+  type InvokeOutboundCallEvent,
+  type InvokeOutboundCallStepOptions,
+  type LeadWriter,
+  type ScenarioModel,
+  type UpdateLeadEvent,
+  type UpdateLeadStepOptions,
+  type ValidateEvent,
+} from './steps';
+export type {
+  CallContext,
+  CallOutcome,
+  ConnectContactEvent,
+  CreatedLead,
+  DemoLead,
+  DemoRequest,
+  GeneratedScenario,
+  PlacedCall,
+  ValidatedDemoRequest,
+} from './types';
+export { deriveClientToken, deriveInteractionKey, e164, validateDemoRequest } from './validate';

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  BedrockGenerationError,
-  BedrockThrottledError,
-  BedrockTimeoutError,
-  BedrockValidationError,
-  ConverseGenerator,
-  DEFAULT_MODEL_ID,
-  guardrailFrom,
-} from '../../../src/runtime';
+import { guardrailFromEnvironment } from '../../../src/runtime/cache/environment';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../../src/shared/bedrock-defaults';
+import { ConverseGenerator } from '../../../src/runtime/bedrock/converse';
+import { BedrockGenerationError, BedrockThrottledError, BedrockTimeoutError, BedrockValidationError } from '../../../src/runtime/bedrock/errors';
 import { startBedrockStandIn, type BedrockStandIn } from '../../../src/testing';
 import { localBedrockClient } from '../cache/fixtures';
 
@@ -31,7 +26,7 @@ describe('ConverseGenerator against the Bedrock stand-in', () => {
 
     expect(out).toMatchObject({ text: 'Answer: What is Atlas?', stopReason: 'end_turn', outputTokens: 4 });
     expect(bedrock.calls).toHaveLength(1);
-    expect(bedrock.calls[0].modelId).toBe(DEFAULT_MODEL_ID);
+    expect(bedrock.calls[0].modelId).toBe(DEFAULT_BEDROCK_MODEL_ID);
     expect(bedrock.calls[0].body).toMatchObject({ inferenceConfig: { maxTokens: 150 }, system: [{ text: 'Be brief.' }] });
   });
 
@@ -46,9 +41,9 @@ describe('ConverseGenerator against the Bedrock stand-in', () => {
   });
 
   it('reads the guardrail from the environment, and refuses half of it', () => {
-    expect(guardrailFrom({ FAST_LEX_GUARDRAIL_ID: 'gr-1', FAST_LEX_GUARDRAIL_VERSION: 'DRAFT' })).toEqual({ identifier: 'gr-1', version: 'DRAFT' });
-    expect(guardrailFrom({})).toBeUndefined();
-    expect(() => guardrailFrom({ FAST_LEX_GUARDRAIL_ID: 'gr-1' })).toThrow("Cache setting 'FAST_LEX_GUARDRAIL_VERSION' is missing");
+    expect(guardrailFromEnvironment({ FAST_LEX_GUARDRAIL_ID: 'gr-1', FAST_LEX_GUARDRAIL_VERSION: 'DRAFT' })).toEqual({ identifier: 'gr-1', version: 'DRAFT' });
+    expect(guardrailFromEnvironment({})).toBeUndefined();
+    expect(() => guardrailFromEnvironment({ FAST_LEX_GUARDRAIL_ID: 'gr-1' })).toThrow("Setting 'FAST_LEX_GUARDRAIL_VERSION' is missing");
   });
 
   it('reports max_tokens when the answer is cut', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCacheKey, CacheKeyError, canonicalContext } from '../../../src/runtime';
+import { buildCacheKey, canonicalContext } from '../../../src/runtime/cache/cache-key';
+import { CacheKeyError } from '../../../src/runtime/cache/errors';
 
 describe('buildCacheKey', () => {
   it('gives equal keys for contexts that differ only in order, case, spacing and volatile fields', () => {

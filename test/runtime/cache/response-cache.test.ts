@@ -1,19 +1,13 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CacheKeyError,
-  CacheMetrics,
-  ConverseGenerator,
-  DynamoResponseStore,
-  REFRESH_MARKER_SORT_KEY,
-  ResponseCache,
-  SqsGenerationQueue,
-  UnknownIntentError,
-  answerEntry,
-  parseGenerationRequest,
-  type IntentCacheConfigs,
-} from '../../../src/runtime';
+import { ConverseGenerator } from '../../../src/runtime/bedrock/converse';
+import { DynamoResponseStore, REFRESH_MARKER_SORT_KEY, answerEntry } from '../../../src/runtime/cache/dynamo-store';
+import { CacheKeyError, UnknownIntentError } from '../../../src/runtime/cache/errors';
+import { SqsGenerationQueue, parseGenerationRequest } from '../../../src/runtime/cache/generation-request';
+import { CacheMetrics } from '../../../src/runtime/cache/metrics';
+import { ResponseCache } from '../../../src/runtime/cache/response-cache';
+import { type IntentCacheConfigs } from '../../../src/shared/wire';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startBedrockStandIn, startMotoServer, type BedrockStandIn, type LocalEndpoint } from '../../../src/testing';
 import { DYNAMODB_BACKENDS } from '../../helpers/backends';
 import { drain, freshQueues, freshTable, localBedrockClient, localSqsClient, manualClock } from './fixtures';

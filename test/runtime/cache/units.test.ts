@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  GenerationRequestError,
-  IntentConfigError,
-  MemoryTier,
-  answerEntry,
-  canonicalContextObject,
-  encodeGenerationRequest,
-  parseGenerationRequest,
-  parseIntentConfigs,
-  renderPrompt,
-  type GenerationRequest,
-} from '../../../src/runtime';
+import { answerEntry } from '../../../src/runtime/cache/dynamo-store';
+import { GenerationRequestError, IntentConfigError } from '../../../src/runtime/cache/errors';
+import { encodeGenerationRequest, parseGenerationRequest, type GenerationRequest } from '../../../src/runtime/cache/generation-request';
+import { canonicalContextObject, parseIntentConfigs, renderPrompt } from '../../../src/runtime/cache/intent-config';
+import { MemoryTier } from '../../../src/runtime/cache/memory-tier';
 
 describe('intent configuration', () => {
   it('round-trips through JSON, as a construct passes it in an environment variable', () => {

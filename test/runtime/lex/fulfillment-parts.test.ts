@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendHistory, parseLexEvent, readHistory, slotValues, workflowInput, HISTORY_ATTRIBUTE } from '../../../src/runtime';
+import { workflowInput } from '../../../src/runtime/lex/fulfillment';
+import { appendHistory, readHistory, HISTORY_ATTRIBUTE } from '../../../src/runtime/lex/history';
+import { parseLexEvent, slotValues } from '../../../src/runtime/lex/parse';
 import { lexEvent } from '../../../src/testing';
 
 describe('parseLexEvent', () => {

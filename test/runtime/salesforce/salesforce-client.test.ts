@@ -3,11 +3,9 @@
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  SalesforceAuthError, SalesforceClient, SalesforceCredentialsError, SalesforceInputError, SalesforceRecordError,
-  SalesforceUnavailableError, getSalesforceClient, resetSalesforceClients, type SalesforceClientOptions,
-} from '../../../src/runtime/salesforce';
-import { SecretCache } from '../../../src/runtime/secrets';
+import { SalesforceAuthError, SalesforceCredentialsError, SalesforceInputError, SalesforceRecordError, SalesforceUnavailableError } from '../../../src/runtime/salesforce/errors';
+import { SalesforceClient, getSalesforceClient, resetSalesforceClients, type SalesforceClientOptions } from '../../../src/runtime/salesforce/salesforce-client';
+import { SecretCache } from '../../../src/runtime/secrets/secret-cache';
 import {
   LOCAL_CREDENTIALS, createJwtKeyPair, startMotoServer, startSalesforceStandIn, type LocalEndpoint, type SalesforceStandIn,
 } from '../../../src/testing';

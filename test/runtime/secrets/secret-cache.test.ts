@@ -4,10 +4,10 @@ import {
   CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  SecretCache, SecretFetchError, SecretFormatError, SecretNotFoundError, SecretStaleError,
-} from '../../../src/runtime/secrets';
-import { LOCAL_CREDENTIALS, delay, resetMotoServer, startMotoServer, type LocalEndpoint } from '../../../src/testing';
+import { SecretFetchError, SecretFormatError, SecretNotFoundError, SecretStaleError } from '../../../src/runtime/secrets/errors';
+import { SecretCache } from '../../../src/runtime/secrets/secret-cache';
+import { LOCAL_CREDENTIALS, resetMotoServer, startMotoServer, type LocalEndpoint } from '../../../src/testing';
+import { delay } from '../../../src/testing/local-server';
 import { startAwsJsonProxy, type AwsJsonProxy } from '../../../src/testing';
 
 let moto: LocalEndpoint;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidDemoRequestError, deriveClientToken, deriveInteractionKey, validateDemoRequest } from '../../../src/runtime/workflow';
+import { InvalidDemoRequestError } from '../../../src/runtime/workflow/errors';
+import { deriveClientToken, deriveInteractionKey, validateDemoRequest } from '../../../src/runtime/workflow/validate';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:demo:run-1';
 const lead = { lastName: 'Doe', company: 'Acme', phone: '+1 415 555 2671' };

@@ -1,6 +1,7 @@
-// The seed's conversation path as one construct: Lex V2 bot alias -> fulfillment alias (provisioned) -> response
-// cache, with generation moved off the turn to a queue and a worker (seed: "Optimized Architecture").
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+// The fast conversation path of a Lex V2 bot as one construct: bot alias -> provisioned fulfillment alias -> response
+// cache, with generation moved off the turn to a queue and a worker. The bot wiring and the intents' wire format live
+// beside this file.
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,11 +10,16 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { grantBedrockInvoke } from './bedrock-access';
-import { prebundledHandler } from './handler-code';
-import { ResponseCacheTable } from './response-cache-table';
-import { RightSizedFunction, WorkloadProfile } from './right-sized-function';
-import { DEFAULT_BEDROCK_MODEL_ID } from '../shared/bedrock-defaults';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
+import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { grantBedrockInvoke } from '../bedrock-access';
+import type { ICallContextSource } from '../call-context-source';
+import { prebundledHandler } from '../handler-code';
+import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
+import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
+import { aliasLocaleIds, assertQualifiedCodeHook, codeHookLocaleSettings } from './bot-wiring';
+import { intentCacheConfigs, workflowIntentConfigs } from './intents';
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
 export { DEFAULT_BEDROCK_MODEL_ID };
@@ -95,12 +101,12 @@ export interface CachedLexFulfillmentProps {
   readonly intents: IntentResponse[];
   /**
    * What the fallback intent (and any intent not configured) answers; the conversation stays open.
-   * @default "Sorry, I didn't catch that. Could you say it another way?"
+   * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
    */
   readonly fallbackAnswer?: string;
   /**
    * The intents answered like the fallback (ElicitIntent).
-   * @default ['FallbackIntent']
+   * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
    */
   readonly fallbackIntentNames?: string[];
   /**
@@ -109,18 +115,24 @@ export interface CachedLexFulfillmentProps {
    */
   readonly workflowIntents?: WorkflowIntent[];
   /**
-   * The response cache table.
-   * @default - a new ResponseCacheTable with its secure defaults
+   * A response cache table of your own, in the response cache schema (see `ResponseCacheTable`). Conflicts with
+   * `cacheTableProps`.
+   * @default - a new ResponseCacheTable from `cacheTableProps`
    */
-  readonly cacheTable?: ResponseCacheTable;
+  readonly existingCacheTable?: dynamodb.ITable;
+  /**
+   * Settings of the response cache table the construct creates. Conflicts with `existingCacheTable`.
+   * @default - on-demand, AWS owned key, point-in-time recovery, retained on removal
+   */
+  readonly cacheTableProps?: ResponseCacheTableOptions;
   /**
    * Bedrock model id or inference profile id used by the generator worker.
    * @default DEFAULT_BEDROCK_MODEL_ID (Claude Haiku 4.5, US inference profile)
    */
   readonly modelId?: string;
   /**
-   * Bedrock maxTokens (the seed: 150 saves about 500 ms over 512).
-   * @default 150
+   * Bedrock maxTokens of a generated answer (fewer tokens answer sooner: 150 is about 500 ms faster than 512 on Haiku).
+   * @default DEFAULT_MAX_TOKENS (150)
    */
   readonly maxTokens?: number;
   /**
@@ -139,13 +151,13 @@ export interface CachedLexFulfillmentProps {
    */
   readonly secrets?: secretsmanager.ISecret[];
   /**
-   * A table of call contexts (DemoCallWorkflow.callContextTable): the handler reads the scenario of a phone call by
-   * the `interactionKey` session attribute.
-   * @default - none
+   * Where the call context of a phone call is kept (a `DemoCallWorkflow`): during a call the handler reads the call's
+   * scenario by the `interactionKey` session attribute, with the read-only grant the source gives.
+   * @default - none: answers do not depend on a call
    */
-  readonly callContextTable?: dynamodb.ITable;
+  readonly callContext?: ICallContextSource;
   /**
-   * Provisioned instances of the fulfillment function (the seed: 2, for redundancy).
+   * Provisioned instances of the fulfillment function: two, so one instance failing leaves one warm.
    * @default 2
    */
   readonly provisionedConcurrency?: number;
@@ -161,7 +173,7 @@ export interface CachedLexFulfillmentProps {
   readonly bot?: lex.CfnBot;
   /**
    * Locales of `bot` to enable on the alias.
-   * @default ['en_US']
+   * @default DEFAULT_BOT_LOCALE_IDS (['en_US'])
    */
   readonly botLocaleIds?: string[];
   /**
@@ -213,11 +225,16 @@ export class CachedLexFulfillment extends Construct {
 
   constructor(scope: Construct, id: string, props: CachedLexFulfillmentProps) {
     super(scope, id);
-    const intents = validateIntents(id, props);
+    if (props.existingCacheTable && props.cacheTableProps) {
+      throw new Error(`CachedLexFulfillment '${id}': 'existingCacheTable' and 'cacheTableProps' conflict. Pass 'existingCacheTable' `
+        + "to use your own table, or 'cacheTableProps' to let the construct create one, not both.");
+    }
+    const stack = Stack.of(this);
+    const intents = intentCacheConfigs(id, props);
+    const workflows = workflowIntentConfigs(props);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
-    const maxTokens = props.maxTokens ?? 150;
 
-    this.cacheTable = props.cacheTable ?? new ResponseCacheTable(this, 'Cache');
+    this.cacheTable = new ResponseCacheTable(this, 'Cache', { existingTable: props.existingCacheTable, tableProps: props.cacheTableProps });
 
     this.deadLetterQueue = new sqs.Queue(this, 'GenerationDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -233,17 +250,25 @@ export class CachedLexFulfillment extends Construct {
     });
 
     const common: Record<string, string> = {
-      FAST_LEX_CACHE_TABLE: this.cacheTable.table.tableName,
-      FAST_LEX_GENERATION_QUEUE_URL: this.generationQueue.queueUrl,
-      FAST_LEX_INTENTS: Stack.of(this).toJsonString(intents),
-      FAST_LEX_MODEL_ID: modelId,
-      FAST_LEX_MAX_TOKENS: String(maxTokens),
-      FAST_LEX_RUNTIME: '1',
+      [FAST_LEX_ENV.cacheTable]: this.cacheTable.table.tableName,
+      [FAST_LEX_ENV.generationQueueUrl]: this.generationQueue.queueUrl,
+      [FAST_LEX_ENV.intents]: stack.toJsonString(intents),
+      [FAST_LEX_ENV.modelId]: modelId,
+      [FAST_LEX_ENV.maxTokens]: String(props.maxTokens ?? DEFAULT_MAX_TOKENS),
+      [FAST_LEX_ENV.runtimeMarker]: '1',
     };
     if (props.guardrail) {
-      common.FAST_LEX_GUARDRAIL_ID = props.guardrail.guardrailId;
-      common.FAST_LEX_GUARDRAIL_VERSION = props.guardrail.guardrailVersion;
+      common[FAST_LEX_ENV.guardrailId] = props.guardrail.guardrailId;
+      common[FAST_LEX_ENV.guardrailVersion] = props.guardrail.guardrailVersion;
     }
+    const fulfillmentOnly: Record<string, string> = {
+      [FAST_LEX_ENV.fallbackIntents]: (props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS).join(','),
+    };
+    if (workflows) fulfillmentOnly[FAST_LEX_ENV.workflows] = stack.toJsonString(workflows);
+    if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
+    if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
+    if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
+    (props.secrets ?? []).forEach((s, i) => { fulfillmentOnly[`${FAST_LEX_ENV.secretPrefix}${i}`] = s.secretArn; });
 
     this.fulfillmentFunction = new RightSizedFunction(this, 'Fulfillment', {
       profile: WorkloadProfile.LATENCY_CRITICAL,
@@ -251,16 +276,14 @@ export class CachedLexFulfillment extends Construct {
       memorySize: props.fulfillmentMemorySize,
       provisionedConcurrency: props.provisionedConcurrency,
       description: 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
-      environment: { ...common, ...this.fulfillmentEnvironment(props) },
+      environment: { ...common, ...fulfillmentOnly },
     });
     this.cacheTable.grantReadWriteCache(this.fulfillmentFunction);
     this.generationQueue.grantSendMessages(this.fulfillmentFunction);
     for (const secret of props.secrets ?? []) {
       secret.grantRead(this.fulfillmentFunction);
     }
-    if (props.callContextTable) {
-      props.callContextTable.grantReadData(this.fulfillmentFunction);
-    }
+    props.callContext?.grantReadCallContext(this.fulfillmentFunction);
     for (const w of props.workflowIntents ?? []) {
       w.stateMachine.grantStartExecution(this.fulfillmentFunction);
     }
@@ -279,7 +302,7 @@ export class CachedLexFulfillment extends Construct {
     this.grantBedrock(this.generatorFunction, modelId, props.guardrail);
 
     if (props.bot) {
-      const { version, alias } = this.wireBot(props.bot, props.botLocaleIds ?? ['en_US'], props.botAliasName ?? 'live');
+      const { version, alias } = this.wireBot(props.bot, props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);
       this.botVersion = version;
       this.botAlias = alias;
     }
@@ -290,15 +313,7 @@ export class CachedLexFulfillment extends Construct {
    * version '1.0'. Call `grantInvokeToBotAlias` as well.
    */
   public botAliasLocaleSettings(localeIds: string[]): lex.CfnBotAlias.BotAliasLocaleSettingsItemProperty[] {
-    return localeIds.map((localeId) => ({
-      localeId,
-      botAliasLocaleSetting: {
-        enabled: true,
-        codeHookSpecification: {
-          lambdaCodeHook: { lambdaArn: this.fulfillmentFunction.alias.functionArn, codeHookInterfaceVersion: '1.0' },
-        },
-      },
-    }));
+    return codeHookLocaleSettings(this.fulfillmentFunction.alias.functionArn, localeIds);
   }
 
   /**
@@ -315,35 +330,14 @@ export class CachedLexFulfillment extends Construct {
   /**
    * Points an existing bot alias's code hook at the fulfillment alias, for every locale it has (or `en_US`), and
    * grants it invoke. Refuses an alias whose code hook names an unqualified function ARN: that runs `$LATEST`,
-   * which provisioned concurrency never covers (the seed's defect).
+   * which provisioned concurrency never covers.
    */
   public attachToBotAlias(botAlias: lex.CfnBotAlias): void {
     const stack = Stack.of(this);
-    const current = stack.resolve(botAlias.botAliasLocaleSettings) as unknown;
-    const items = Array.isArray(current) ? current as Array<Record<string, any>> : [];
-    for (const item of items) {
-      const arn = item?.botAliasLocaleSetting?.codeHookSpecification?.lambdaCodeHook?.lambdaArn
-        ?? item?.BotAliasLocaleSetting?.CodeHookSpecification?.LambdaCodeHook?.LambdaArn;
-      if (arn !== undefined) assertQualifiedCodeHook(this.node.id, arn, stack.resolve(this.fulfillmentFunction.function.functionArn));
-    }
-    const locales = items.map((i) => i.localeId ?? i.LocaleId).filter((l): l is string => typeof l === 'string');
-    botAlias.botAliasLocaleSettings = this.botAliasLocaleSettings(locales.length > 0 ? locales : ['en_US']);
+    const { localeIds, codeHookArns } = aliasLocaleIds(stack, botAlias);
+    for (const arn of codeHookArns) assertQualifiedCodeHook(this.node.id, arn, stack.resolve(this.fulfillmentFunction.function.functionArn));
+    botAlias.botAliasLocaleSettings = this.botAliasLocaleSettings(localeIds.length > 0 ? localeIds : [...DEFAULT_BOT_LOCALE_IDS]);
     this.grantInvokeToBotAlias(`LexInvoke${botAlias.node.id}`, botAlias.botId, botAlias.attrBotAliasId);
-  }
-
-  private fulfillmentEnvironment(props: CachedLexFulfillmentProps): Record<string, string> {
-    const env: Record<string, string> = {};
-    if (props.workflowIntents?.length) {
-      env.FAST_LEX_WORKFLOWS = Stack.of(this).toJsonString(Object.fromEntries(props.workflowIntents.map((w) => [
-        w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
-      ])));
-    }
-    env.FAST_LEX_FALLBACK_INTENTS = (props.fallbackIntentNames ?? ['FallbackIntent']).join(',');
-    if (props.fallbackAnswer) env.FAST_LEX_APOLOGY = props.fallbackAnswer;
-    if (props.syncGenerationDeadline) env.FAST_LEX_SYNC_DEADLINE_MS = String(props.syncGenerationDeadline.toMilliseconds());
-    if (props.callContextTable) env.FAST_LEX_CALL_CONTEXT_TABLE = props.callContextTable.tableName;
-    (props.secrets ?? []).forEach((s, i) => { env[`FAST_LEX_SECRET_${i}`] = s.secretArn; });
-    return env;
   }
 
   private grantBedrock(fn: RightSizedFunction, modelId: string, guardrail?: BedrockGuardrail): void {
@@ -357,7 +351,7 @@ export class CachedLexFulfillment extends Construct {
     }
   }
 
-  private wireBot(bot: lex.CfnBot, localeIds: string[], aliasName: string): { version: lex.CfnBotVersion; alias: lex.CfnBotAlias } {
+  private wireBot(bot: lex.CfnBot, localeIds: readonly string[], aliasName: string): { version: lex.CfnBotVersion; alias: lex.CfnBotAlias } {
     const version = new lex.CfnBotVersion(this, 'BotVersion', {
       botId: bot.attrId,
       botVersionLocaleSpecification: localeIds.map((localeId) => ({
@@ -370,85 +364,10 @@ export class CachedLexFulfillment extends Construct {
       botId: bot.attrId,
       botAliasName: aliasName,
       botVersion: version.attrBotVersion,
-      botAliasLocaleSettings: this.botAliasLocaleSettings(localeIds),
+      botAliasLocaleSettings: this.botAliasLocaleSettings([...localeIds]),
       description: 'Invokes the fulfillment alias (provisioned), never $LATEST',
     });
     this.grantInvokeToBotAlias('LexInvoke', bot.attrId, alias.attrBotAliasId);
     return { version, alias };
   }
-}
-
-const UNQUALIFIED_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+$/;
-
-/**
- * Throws when a code hook ARN names a function without a version or alias: Lex then invokes `$LATEST`, which
- * provisioned concurrency never covers, so every cold start lands on a caller (the seed's 3-5 s turns).
- */
-function assertQualifiedCodeHook(id: string, resolvedArn: unknown, resolvedFunctionArn: unknown): void {
-  const unqualified = (typeof resolvedArn === 'string' && !Token.isUnresolved(resolvedArn) && UNQUALIFIED_FUNCTION_ARN.test(resolvedArn))
-    || JSON.stringify(resolvedArn) === JSON.stringify(resolvedFunctionArn)
-    || isGetAttArnOfFunction(resolvedArn);
-  if (unqualified) {
-    throw new Error(
-      `CachedLexFulfillment '${id}': the bot alias's code hook names an unqualified Lambda function ARN (${JSON.stringify(resolvedArn)}). `
-      + 'Lex would invoke $LATEST, which provisioned concurrency never covers, so callers meet cold starts (the seed\'s defect: '
-      + '"Lex pointing to $LATEST, not version 28"). Name an alias or version ARN: attachToBotAlias() sets the fulfillment alias for you.',
-    );
-  }
-}
-
-function isGetAttArnOfFunction(value: unknown): boolean {
-  // { 'Fn::GetAtt': [logicalId, 'Arn'] } is a function's unqualified ARN; an alias or version is a Ref.
-  const getAtt = (value as Record<string, unknown> | null)?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && getAtt[1] === 'Arn';
-}
-
-function wholeSeconds(d?: Duration): number | undefined {
-  return d === undefined ? undefined : Math.round(d.toMilliseconds() / 1000);
-}
-
-function validateIntents(id: string, props: CachedLexFulfillmentProps): Record<string, Record<string, unknown>> {
-  const where = `CachedLexFulfillment '${id}'`;
-  if (!props.intents || props.intents.length === 0) {
-    throw new Error(`${where}: 'intents' needs at least one intent with a 'staticAnswer'.`);
-  }
-  const out: Record<string, Record<string, unknown>> = {};
-  const names = new Set<string>();
-  for (const intent of props.intents) {
-    if (!intent.intentName || intent.intentName.includes('#')) {
-      throw new Error(`${where}: intent name '${intent.intentName}' must be non-empty and must not contain '#'.`);
-    }
-    if (names.has(intent.intentName)) {
-      throw new Error(`${where}: intent '${intent.intentName}' is configured twice in 'intents'.`);
-    }
-    names.add(intent.intentName);
-    if (!intent.staticAnswer || intent.staticAnswer.trim() === '') {
-      throw new Error(`${where}: intent '${intent.intentName}' needs a non-empty 'staticAnswer' (what a caller hears on a cache miss).`);
-    }
-    if (intent.ttl && !intent.ttl.isUnresolved() && intent.ttl.toMilliseconds() < 1000) {
-      throw new Error(`${where}: intent '${intent.intentName}': 'ttl' must be at least 1 second.`);
-    }
-    out[intent.intentName] = {
-      staticAnswer: intent.staticAnswer,
-      prompt: intent.prompt,
-      system: intent.systemPrompt,
-      ttlSeconds: wholeSeconds(intent.ttl),
-      staleSeconds: wholeSeconds(intent.staleWindow),
-      contextFields: intent.contextFields,
-      maxTokens: intent.maxTokens,
-    };
-  }
-  const fallbacks = props.fallbackIntentNames ?? ['FallbackIntent'];
-  for (const name of fallbacks) {
-    if (!out[name]) out[name] = { staticAnswer: props.fallbackAnswer ?? "Sorry, I didn't catch that. Could you say it another way?" };
-  }
-  for (const w of props.workflowIntents ?? []) {
-    if (names.has(w.intentName)) {
-      throw new Error(`${where}: intent '${w.intentName}' is in both 'intents' and 'workflowIntents'; an intent is answered one way.`);
-    }
-    if (!w.answer || w.answer.trim() === '') {
-      throw new Error(`${where}: workflow intent '${w.intentName}' needs a non-empty 'answer'.`);
-    }
-  }
-  return out;
 }

@@ -1,28 +1,48 @@
-// The lead-to-outbound-call workflow (seed: "Step Functions Workflow", "Optimized Step Functions"), with CreateLead
-// and GenerateScenario in parallel and a call-completion wait that Express workflows cannot do (NOTES.md).
-import { Arn, ArnFormat, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+// The lead-to-outbound-call workflow, with CreateLead and GenerateScenario in parallel and a call-completion wait that
+// Express workflows cannot do. The state machine definition and the synth-time checks live beside this file.
+import { Arn, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { grantBedrockInvoke } from './bedrock-access';
-import { prebundledHandler } from './handler-code';
-import { resolveForNag } from './nag-ids';
-import { RightSizedFunction, WorkloadProfile } from './right-sized-function';
-import { DEFAULT_BEDROCK_MODEL_ID } from '../shared/bedrock-defaults';
-import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, WORKFLOW_ENV } from '../runtime/workflow/schema';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
+import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../shared/call-context-schema';
+import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { grantBedrockInvoke } from '../bedrock-access';
+import type { ICallContextSource } from '../call-context-source';
+import { prebundledHandler } from '../handler-code';
+import { resolveForNag } from '../nag-ids';
+import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
+import { demoCallDefinition } from './definition';
+import { validateDemoCallWorkflowProps } from './validate';
 
-/** Errors Lambda (the service, not the function) reports; always worth a retry. */
-const LAMBDA_SERVICE_ERRORS = [
-  'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException', 'Lambda.ClientExecutionTimeoutException',
-];
+/**
+ * Settings for a call-context table that the construct creates.
+ */
+export interface CallContextTableOptions {
+  /**
+   * A customer managed KMS key for encryption at rest.
+   * @default - encrypted at rest with an AWS managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Point-in-time recovery.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * What happens to the table when it leaves the stack. Its items live a day after their call.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
 
 /**
  * Properties of a `DemoCallWorkflow`.
@@ -57,7 +77,7 @@ export interface DemoCallWorkflowProps {
   readonly salesforceExternalIdField: string;
   /**
    * Bedrock model id or inference profile id for the scenario.
-   * @default 'us.anthropic.claude-haiku-4-5-20251001-v1:0'
+   * @default DEFAULT_BEDROCK_MODEL_ID (Claude Haiku 4.5, US inference profile)
    */
   readonly modelId?: string;
   /**
@@ -67,7 +87,7 @@ export interface DemoCallWorkflowProps {
   readonly scenarioPrompt?: string;
   /**
    * Maximum output tokens of the scenario.
-   * @default 150
+   * @default DEFAULT_MAX_TOKENS (150)
    */
   readonly maxTokens?: number;
   /**
@@ -96,10 +116,16 @@ export interface DemoCallWorkflowProps {
    */
   readonly callHeartbeat?: Duration;
   /**
-   * An existing call-context table: partition key `pk` (string), TTL attribute `ttl`.
-   * @default - a new table (on-demand, point-in-time recovery, encrypted, TTL)
+   * A call-context table of your own: partition key `pk` (string), TTL attribute `ttl`. Conflicts with
+   * `callContextTableProps`.
+   * @default - a new table from `callContextTableProps`
    */
-  readonly callContextTable?: dynamodb.ITable;
+  readonly existingCallContextTable?: dynamodb.ITable;
+  /**
+   * Settings of the call-context table the construct creates. Conflicts with `existingCallContextTable`.
+   * @default - on-demand, AWS managed key, point-in-time recovery, TTL, retained on removal
+   */
+  readonly callContextTableProps?: CallContextTableOptions;
   /**
    * How long call context stays in the table after it was written.
    * @default - `callTimeout` plus one day
@@ -143,7 +169,7 @@ export interface DemoCallWorkflowProps {
  * });
  * // workflow.grantStartExecution(fulfillmentFunction); workflow.grantReadCallContext(fulfillmentFunction);
  */
-export class DemoCallWorkflow extends Construct {
+export class DemoCallWorkflow extends Construct implements ICallContextSource {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
@@ -180,18 +206,12 @@ export class DemoCallWorkflow extends Construct {
     const express = this.workflowType === sfn.StateMachineType.EXPRESS;
     this.waitsForCallCompletion = props.waitForCallCompletion ?? !express;
     const callTimeout = props.callTimeout ?? Duration.hours(1);
-    validateProps(id, props, express, this.waitsForCallCompletion, callTimeout);
+    validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
 
     const instanceId = Arn.split(props.connectInstanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
-    this.callContextTable = props.callContextTable ?? new dynamodb.Table(this, 'CallContext', {
-      partitionKey: { name: CALL_CONTEXT_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: CALL_CONTEXT_TTL_ATTRIBUTE,
-    });
+    this.callContextTable = props.existingCallContextTable ?? this.createCallContextTable(props.callContextTableProps ?? {});
 
     // The handlers' roles name the state machine (SendTaskSuccess) while the state machine names their aliases: an
     // ARN built from a fixed name breaks that cycle.
@@ -201,33 +221,33 @@ export class DemoCallWorkflow extends Construct {
     });
 
     const tableEnv = {
-      [WORKFLOW_ENV.callContextTable]: this.callContextTable.tableName,
-      [WORKFLOW_ENV.callContextTtlSeconds]: String((props.callContextTtl ?? callTimeout.plus(Duration.days(1))).toSeconds()),
+      [FAST_LEX_ENV.callContextTable]: this.callContextTable.tableName,
+      [FAST_LEX_ENV.callContextTtlSeconds]: String((props.callContextTtl ?? callTimeout.plus(Duration.days(1))).toSeconds()),
     };
     const salesforceEnv = {
-      [WORKFLOW_ENV.salesforceSecretId]: props.salesforceCredentials.secretArn,
-      [WORKFLOW_ENV.externalIdField]: props.salesforceExternalIdField,
+      [FAST_LEX_ENV.salesforceSecretId]: props.salesforceCredentials.secretArn,
+      [FAST_LEX_ENV.externalIdField]: props.salesforceExternalIdField,
       // Marks a function that reads secrets through the runtime's cache (the latency checks look for it).
-      FAST_LEX_RUNTIME: '1',
+      [FAST_LEX_ENV.runtimeMarker]: '1',
     };
 
     this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND,
-      props.defaultPhoneCountry ? { [WORKFLOW_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {});
+      props.defaultPhoneCountry ? { [FAST_LEX_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {});
     this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
     props.salesforceCredentials.grantRead(this.createLeadFunction);
-    // 512 MB as the seed measured: 128 MB added 500 ms to every generation.
+    // 512 MB: at 128 MB every generation takes about 500 ms longer (CPU scales with memory).
     this.generateScenarioFunction = this.handler('GenerateScenario', 'demo-generate-scenario', WorkloadProfile.ASYNC_WORKER, {
-      [WORKFLOW_ENV.modelId]: modelId,
-      [WORKFLOW_ENV.maxTokens]: String(props.maxTokens ?? 150),
-      ...(props.scenarioPrompt ? { [WORKFLOW_ENV.scenarioPrompt]: props.scenarioPrompt } : {}),
+      [FAST_LEX_ENV.modelId]: modelId,
+      [FAST_LEX_ENV.maxTokens]: String(props.maxTokens ?? DEFAULT_MAX_TOKENS),
+      ...(props.scenarioPrompt ? { [FAST_LEX_ENV.scenarioPrompt]: props.scenarioPrompt } : {}),
     });
     grantBedrockInvoke(this.generateScenarioFunction, modelId);
     this.invokeOutboundCallFunction = this.handler('InvokeOutboundCall', 'demo-invoke-outbound-call', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
-      [WORKFLOW_ENV.connectInstanceId]: instanceId,
-      [WORKFLOW_ENV.contactFlowId]: props.contactFlowId,
-      ...(props.sourcePhoneNumber ? { [WORKFLOW_ENV.sourcePhoneNumber]: props.sourcePhoneNumber } : {}),
-      ...(props.queueId ? { [WORKFLOW_ENV.queueId]: props.queueId } : {}),
+      [FAST_LEX_ENV.connectInstanceId]: instanceId,
+      [FAST_LEX_ENV.contactFlowId]: props.contactFlowId,
+      ...(props.sourcePhoneNumber ? { [FAST_LEX_ENV.sourcePhoneNumber]: props.sourcePhoneNumber } : {}),
+      ...(props.queueId ? { [FAST_LEX_ENV.queueId]: props.queueId } : {}),
     });
     this.grantTable(this.invokeOutboundCallFunction, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     this.grantOutboundCall(this.invokeOutboundCallFunction, props.connectInstanceArn);
@@ -242,7 +262,7 @@ export class DemoCallWorkflow extends Construct {
     }
     this.callCompletedFunction = this.handler('CallCompleted', 'demo-call-completed', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
-      [WORKFLOW_ENV.workflowMode]: this.waitsForCallCompletion ? 'STANDARD' : 'EXPRESS',
+      [FAST_LEX_ENV.workflowMode]: this.waitsForCallCompletion ? 'STANDARD' : 'EXPRESS',
       ...(this.waitsForCallCompletion ? {} : salesforceEnv),
     });
     this.grantTable(this.callCompletedFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
@@ -256,7 +276,14 @@ export class DemoCallWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: this.workflowType,
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(callTimeout, props.callHeartbeat)),
+      definitionBody: sfn.DefinitionBody.fromChainable(demoCallDefinition(this, {
+        validate: this.validateFunction,
+        createLead: this.createLeadFunction,
+        generateScenario: this.generateScenarioFunction,
+        invokeOutboundCall: this.invokeOutboundCallFunction,
+        awaitCall: this.awaitCallFunction,
+        updateLead: this.updateLeadFunction,
+      }, callTimeout, props.callHeartbeat)),
       // Express history exists only in these logs, so every event is logged; execution data (the phone number) is not.
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: props.logExecutionData ?? false },
       tracingEnabled: true,
@@ -300,6 +327,18 @@ export class DemoCallWorkflow extends Construct {
     return grant;
   }
 
+  private createCallContextTable(options: CallContextTableOptions): dynamodb.Table {
+    return new dynamodb.Table(this, 'CallContext', {
+      partitionKey: { name: CALL_CONTEXT_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: options.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: options.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery ?? true },
+      timeToLiveAttribute: CALL_CONTEXT_TTL_ATTRIBUTE,
+      removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
   /** Exactly the item actions a handler uses (CDK's grantReadWriteData would add Scan, Query, batch and stream reads). */
   private grantTable(fn: RightSizedFunction, ...actions: string[]): void {
     this.callContextTable.grant(fn, ...actions);
@@ -314,128 +353,6 @@ export class DemoCallWorkflow extends Construct {
       serviceName: `demo-call-workflow-${bundle.replace(/^demo-/, '')}`,
       description: `DemoCallWorkflow ${id} (${this.node.path})`,
     });
-  }
-
-  private definition(callTimeout: Duration, heartbeat: Duration | undefined): sfn.IChainable {
-    // States live in their own scope: their ids are the state names, which repeat the functions' ids.
-    const scope = new Construct(this, 'States');
-    const retryable = (task: tasks.LambdaInvoke, errors: string[]): tasks.LambdaInvoke => {
-      task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
-      if (errors.length) {
-        task.addRetry({ errors, interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.seconds(10), jitterStrategy: sfn.JitterType.FULL });
-      }
-      return task;
-    };
-    const invoke = (id: string, fn: RightSizedFunction, payload: sfn.TaskInput, resultPath: string | undefined, errors: string[]) => retryable(new tasks.LambdaInvoke(scope, id, {
-      lambdaFunction: fn.alias,
-      payload,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false, // replaced by a retry with jitter, above
-      resultPath, // undefined: the result replaces the state's input (the ASL default)
-    }), errors);
-
-    const failed = new sfn.Fail(scope, 'DemoCallFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    const markLeadFailed = invoke('MarkLeadFailed', this.updateLeadFunction, sfn.TaskInput.fromObject({
-      mode: 'FAILED',
-      leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
-      request: sfn.JsonPath.objectAt('$.request'),
-      error: sfn.JsonPath.objectAt('$.error'),
-    }), sfn.JsonPath.DISCARD, ['LeadServiceUnavailableError']);
-    markLeadFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.markLeadError' });
-    markLeadFailed.next(failed);
-    const onFailure = (state: tasks.LambdaInvoke | sfn.Parallel) => state.addCatch(markLeadFailed, { errors: ['States.ALL'], resultPath: '$.error' });
-
-    // No Catch: a bad request fails the execution with InvalidDemoRequestError before any side effect.
-    const validate = invoke('ValidateRequest', this.validateFunction, sfn.TaskInput.fromObject({
-      input: sfn.JsonPath.entirePayload,
-      executionId: sfn.JsonPath.executionId,
-      executionName: sfn.JsonPath.executionName,
-    }), undefined, []);
-
-    // The scenario does not need the lead id: both calls run at once, so the slower one alone is on the critical path.
-    const createLead = invoke('CreateLead', this.createLeadFunction, sfn.TaskInput.fromObject({
-      request: sfn.JsonPath.objectAt('$.request'),
-      leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
-    }), undefined, ['LeadServiceUnavailableError']);
-    const generateScenario = invoke('GenerateScenario', this.generateScenarioFunction, sfn.TaskInput.fromObject({
-      request: sfn.JsonPath.objectAt('$.request'),
-    }), undefined, ['ScenarioGenerationThrottledError']);
-    const leadAndScenario = new sfn.Parallel(scope, 'CreateLeadAndScenario', {
-      resultSelector: { 'lead.$': '$[0]', 'scenario.$': '$[1]' },
-      resultPath: '$.prepared',
-    }).branch(createLead).branch(generateScenario);
-    onFailure(leadAndScenario);
-
-    const prepare = new sfn.Pass(scope, 'PrepareCallContext', {
-      parameters: {
-        'request.$': '$.request',
-        'leadExternalId.$': '$.leadExternalId',
-        'leadId.$': '$.prepared.lead.leadId',
-        call: {
-          'interactionKey.$': '$.interactionKey',
-          'clientToken.$': '$.clientToken',
-          'phone.$': '$.request.lead.phone',
-          'scenario.$': '$.prepared.scenario.scenario',
-          'leadId.$': '$.prepared.lead.leadId',
-          'leadExternalId.$': '$.leadExternalId',
-        },
-      },
-    });
-
-    const placeCall = invoke('InvokeOutboundCall', this.invokeOutboundCallFunction, sfn.TaskInput.fromObject({
-      interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
-      clientToken: sfn.JsonPath.stringAt('$.call.clientToken'),
-      phone: sfn.JsonPath.stringAt('$.call.phone'),
-      scenario: sfn.JsonPath.stringAt('$.call.scenario'),
-      leadId: sfn.JsonPath.stringAt('$.call.leadId'),
-      leadExternalId: sfn.JsonPath.stringAt('$.call.leadExternalId'),
-    }), '$.placed', ['OutboundCallThrottledError']);
-    onFailure(placeCall);
-
-    const chain = validate.next(leadAndScenario).next(prepare).next(placeCall);
-    if (!this.waitsForCallCompletion) {
-      return chain.next(new sfn.Pass(scope, 'CallPlaced', {
-        parameters: { 'interactionKey.$': '$.call.interactionKey', 'contactId.$': '$.placed.contactId', 'leadId.$': '$.leadId' },
-      }));
-    }
-
-    const wait = new tasks.LambdaInvoke(scope, 'WaitForCallCompletion', {
-      lambdaFunction: this.awaitCallFunction!.alias,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({
-        taskToken: sfn.JsonPath.taskToken,
-        interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
-        contactId: sfn.JsonPath.stringAt('$.placed.contactId'),
-      }),
-      taskTimeout: sfn.Timeout.duration(callTimeout),
-      heartbeatTimeout: heartbeat ? sfn.Timeout.duration(heartbeat) : undefined,
-      retryOnServiceExceptions: false,
-      resultPath: '$.outcome',
-    });
-    wait.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
-    // A lost DISCONNECTED event (contact events are best-effort) ends here, not in an execution that waits forever.
-    const unknown = new sfn.Pass(scope, 'CallOutcomeUnknown', {
-      result: sfn.Result.fromObject({ status: 'UNKNOWN', reason: 'NO_CALL_EVENT' }),
-      resultPath: '$.outcome',
-    });
-    wait.addCatch(unknown, { errors: ['States.Timeout', 'States.HeartbeatTimeout'], resultPath: '$.waitError' });
-    onFailure(wait);
-
-    // After the call: off the critical path (start -> call placed).
-    const updateLead = invoke('UpdateLead', this.updateLeadFunction, sfn.TaskInput.fromObject({
-      mode: 'OUTCOME',
-      leadId: sfn.JsonPath.stringAt('$.leadId'),
-      leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
-      outcome: sfn.JsonPath.objectAt('$.outcome'),
-    }), '$.leadUpdate', ['LeadServiceUnavailableError']);
-    onFailure(updateLead);
-    const done = new sfn.Pass(scope, 'CallDone', {
-      parameters: {
-        'interactionKey.$': '$.call.interactionKey', 'contactId.$': '$.placed.contactId', 'leadId.$': '$.leadId', 'outcome.$': '$.outcome',
-      },
-    });
-    unknown.next(updateLead);
-    return chain.next(wait).next(updateLead).next(done);
   }
 
   /**
@@ -464,42 +381,5 @@ export class DemoCallWorkflow extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the contact-event rule target; it needs no dead-letter queue of its own.',
     });
-  }
-}
-
-function validateProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): void {
-  const where = `DemoCallWorkflow '${id}'`;
-  if (express && wait) {
-    throw new Error(`${where}: 'waitForCallCompletion' cannot be used with an EXPRESS workflow. Express workflows support only the `
-      + 'Request/Response integration pattern (no .waitForTaskToken, no .sync) and run at most 5 minutes, shorter than a phone call. '
-      + 'Use workflowType STANDARD to wait for the call, or keep EXPRESS with waitForCallCompletion false: the execution then ends once '
-      + 'the call is placed and the DISCONNECTED contact event updates the lead.');
-  }
-  if (!props.sourcePhoneNumber && !props.queueId) {
-    throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId': StartOutboundVoiceContact needs one of them.`);
-  }
-  if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !/^[A-Z]{2}$/.test(props.defaultPhoneCountry)) {
-    throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code such as 'US', got '${props.defaultPhoneCountry}'.`);
-  }
-  if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !/^\+[1-9]\d{6,14}$/.test(props.sourcePhoneNumber)) {
-    throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100.`);
-  }
-  if (!Token.isUnresolved(props.connectInstanceArn) && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(props.connectInstanceArn)) {
-    throw new Error(`${where}: 'connectInstanceArn' must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>), got '${props.connectInstanceArn}'.`);
-  }
-  if (!Token.isUnresolved(props.contactFlowId) && !/^[0-9a-f-]{36}$/.test(props.contactFlowId)) {
-    throw new Error(`${where}: 'contactFlowId' must be the flow's id (the GUID after /contact-flow/ in its ARN).`);
-  }
-  if (!Token.isUnresolved(props.salesforceExternalIdField) && !/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(props.salesforceExternalIdField)) {
-    throw new Error(`${where}: 'salesforceExternalIdField' must be a field API name such as Demo_Request_Id__c.`);
-  }
-  if (props.maxTokens !== undefined && !Token.isUnresolved(props.maxTokens) && (!Number.isInteger(props.maxTokens) || props.maxTokens < 1)) {
-    throw new Error(`${where}: 'maxTokens' must be a whole number of 1 or more, got ${props.maxTokens}.`);
-  }
-  if (!callTimeout.isUnresolved() && (callTimeout.toSeconds() < 1 || callTimeout.toDays({ integral: false }) > 365)) {
-    throw new Error(`${where}: 'callTimeout' must be between 1 second and 1 year.`);
-  }
-  if (props.callHeartbeat && !props.callHeartbeat.isUnresolved() && !callTimeout.isUnresolved() && props.callHeartbeat.toSeconds() >= callTimeout.toSeconds()) {
-    throw new Error(`${where}: 'callHeartbeat' must be shorter than 'callTimeout'.`);
   }
 }

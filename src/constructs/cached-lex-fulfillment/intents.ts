@@ -1,0 +1,63 @@
+// The intents of a CachedLexFulfillment checked at synth and turned into the wire format the handler parses.
+import type { Duration } from 'aws-cdk-lib';
+import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
+import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
+import type { CachedLexFulfillmentProps } from './index';
+
+/** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
+export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {
+  const where = `CachedLexFulfillment '${id}'`;
+  if (!props.intents || props.intents.length === 0) {
+    throw new Error(`${where}: 'intents' needs at least one intent with a 'staticAnswer'.`);
+  }
+  const out: Record<string, IntentCacheConfig> = {};
+  const names = new Set<string>();
+  for (const intent of props.intents) {
+    if (!intent.intentName || intent.intentName.includes('#')) {
+      throw new Error(`${where}: intent name '${intent.intentName}' must be non-empty and must not contain '#'.`);
+    }
+    if (names.has(intent.intentName)) {
+      throw new Error(`${where}: intent '${intent.intentName}' is configured twice in 'intents'.`);
+    }
+    names.add(intent.intentName);
+    if (!intent.staticAnswer || intent.staticAnswer.trim() === '') {
+      throw new Error(`${where}: intent '${intent.intentName}' needs a non-empty 'staticAnswer' (what a caller hears on a cache miss).`);
+    }
+    if (intent.ttl && !intent.ttl.isUnresolved() && intent.ttl.toMilliseconds() < 1000) {
+      throw new Error(`${where}: intent '${intent.intentName}': 'ttl' must be at least 1 second.`);
+    }
+    out[intent.intentName] = {
+      staticAnswer: intent.staticAnswer,
+      prompt: intent.prompt,
+      system: intent.systemPrompt,
+      ttlSeconds: wholeSeconds(intent.ttl),
+      staleSeconds: wholeSeconds(intent.staleWindow),
+      contextFields: intent.contextFields,
+      maxTokens: intent.maxTokens,
+    };
+  }
+  for (const name of props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS) {
+    if (!out[name]) out[name] = { staticAnswer: props.fallbackAnswer ?? DEFAULT_APOLOGY };
+  }
+  for (const w of props.workflowIntents ?? []) {
+    if (names.has(w.intentName)) {
+      throw new Error(`${where}: intent '${w.intentName}' is in both 'intents' and 'workflowIntents'; an intent is answered one way.`);
+    }
+    if (!w.answer || w.answer.trim() === '') {
+      throw new Error(`${where}: workflow intent '${w.intentName}' needs a non-empty 'answer'.`);
+    }
+  }
+  return out;
+}
+
+/** The workflow intents (`FAST_LEX_ENV.workflows`), or undefined when there are none. */
+export function workflowIntentConfigs(props: CachedLexFulfillmentProps): WorkflowIntentConfigs | undefined {
+  if (!props.workflowIntents?.length) return undefined;
+  return Object.fromEntries(props.workflowIntents.map((w) => [
+    w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
+  ]));
+}
+
+function wholeSeconds(d?: Duration): number | undefined {
+  return d === undefined ? undefined : Math.round(d.toMilliseconds() / 1000);
+}

@@ -1,0 +1,45 @@
+// The checks DemoCallWorkflow makes at synth time, before it creates anything: each names the prop and the fix.
+import { Duration, Token } from 'aws-cdk-lib';
+import type { DemoCallWorkflowProps } from './index';
+
+/** Throws on props that would fail at deploy time or at the first call. */
+export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): void {
+  const where = `DemoCallWorkflow '${id}'`;
+  if (props.existingCallContextTable && props.callContextTableProps) {
+    throw new Error(`${where}: 'existingCallContextTable' and 'callContextTableProps' conflict. Pass 'existingCallContextTable' `
+      + "to use your own table, or 'callContextTableProps' to let the construct create one, not both.");
+  }
+  if (express && wait) {
+    throw new Error(`${where}: 'waitForCallCompletion' cannot be used with an EXPRESS workflow. Express workflows support only the `
+      + 'Request/Response integration pattern (no .waitForTaskToken, no .sync) and run at most 5 minutes, shorter than a phone call. '
+      + 'Use workflowType STANDARD to wait for the call, or keep EXPRESS with waitForCallCompletion false: the execution then ends once '
+      + 'the call is placed and the DISCONNECTED contact event updates the lead.');
+  }
+  if (!props.sourcePhoneNumber && !props.queueId) {
+    throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId': StartOutboundVoiceContact needs one of them.`);
+  }
+  if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !/^[A-Z]{2}$/.test(props.defaultPhoneCountry)) {
+    throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code such as 'US', got '${props.defaultPhoneCountry}'.`);
+  }
+  if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !/^\+[1-9]\d{6,14}$/.test(props.sourcePhoneNumber)) {
+    throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100.`);
+  }
+  if (!Token.isUnresolved(props.connectInstanceArn) && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(props.connectInstanceArn)) {
+    throw new Error(`${where}: 'connectInstanceArn' must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>), got '${props.connectInstanceArn}'.`);
+  }
+  if (!Token.isUnresolved(props.contactFlowId) && !/^[0-9a-f-]{36}$/.test(props.contactFlowId)) {
+    throw new Error(`${where}: 'contactFlowId' must be the flow's id (the GUID after /contact-flow/ in its ARN).`);
+  }
+  if (!Token.isUnresolved(props.salesforceExternalIdField) && !/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(props.salesforceExternalIdField)) {
+    throw new Error(`${where}: 'salesforceExternalIdField' must be a field API name such as Demo_Request_Id__c.`);
+  }
+  if (props.maxTokens !== undefined && !Token.isUnresolved(props.maxTokens) && (!Number.isInteger(props.maxTokens) || props.maxTokens < 1)) {
+    throw new Error(`${where}: 'maxTokens' must be a whole number of 1 or more, got ${props.maxTokens}.`);
+  }
+  if (!callTimeout.isUnresolved() && (callTimeout.toSeconds() < 1 || callTimeout.toDays({ integral: false }) > 365)) {
+    throw new Error(`${where}: 'callTimeout' must be between 1 second and 1 year.`);
+  }
+  if (props.callHeartbeat && !props.callHeartbeat.isUnresolved() && !callTimeout.isUnresolved() && props.callHeartbeat.toSeconds() >= callTimeout.toSeconds()) {
+    throw new Error(`${where}: 'callHeartbeat' must be shorter than 'callTimeout'.`);
+  }
+}
