@@ -1,3 +1,4 @@
+export * from './call-context-source';
 export * from './response-cache-table';
 export * from './right-sized-function';
 export * from './cached-lex-fulfillment';
