@@ -4,6 +4,7 @@ import { independentPairs, integrationPattern, allStates, machineType, parseDefi
 import {
   dig, flatten, FunctionFacts, grants, isObject, Qualifier, TemplateModel, TemplateResource,
 } from './template-model';
+import { CACHE_GENERATED_AT_ATTRIBUTE, CACHE_INTENT_ATTRIBUTE, CACHE_PARTITION_KEY, CACHE_SORT_KEY } from '../shared/cache-schema';
 
 /** A rule's description. */
 export interface RuleInfo {
@@ -147,7 +148,8 @@ export function isCacheLikeTable(t: TemplateResource): boolean {
     const schema = dig(i, 'KeySchema');
     return Array.isArray(schema) ? schema.map((k) => flatten(dig(k, 'AttributeName'))) : [];
   });
-  return keys.includes('PK') && keys.includes('SK') && indexKeys.includes('intent') && indexKeys.includes('generatedAt');
+  return keys.includes(CACHE_PARTITION_KEY) && keys.includes(CACHE_SORT_KEY)
+    && indexKeys.includes(CACHE_INTENT_ATTRIBUTE) && indexKeys.includes(CACHE_GENERATED_AT_ATTRIBUTE);
 }
 
 /** Whether a function's role can read a cache-like table of this template. */

@@ -2,6 +2,7 @@
 // latency rules and the latency report work on: resources, the functions Lex invokes, permissions and asset sizes.
 import * as fs from 'fs';
 import * as path from 'path';
+import { FAST_LEX_ENV } from '../shared/env';
 
 /** A JSON object as it appears in a template. */
 export type JsonObject = { [key: string]: unknown };
@@ -30,8 +31,6 @@ export interface TemplateSource {
 
 /** Metadata key that declares the size in bytes of a function's code or a layer whose files are not in the assembly. */
 export const DECLARED_SIZE_METADATA = 'cdk-fast-lex:sizeBytes';
-/** Environment variable that marks a function running the cdk-fast-lex runtime (cached secrets, warm clients). */
-export const RUNTIME_MARKER_ENV = 'FAST_LEX_RUNTIME';
 /** The AWS Parameters and Secrets Lambda Extension's layer name (x86_64 and arm64 variants share the prefix). */
 export const SECRETS_EXTENSION_LAYER = 'AWS-Parameters-and-Secrets-Lambda-Extension';
 /** Service principals of Lex V2 (and V1, for old bots). */
@@ -283,7 +282,7 @@ export class TemplateModel {
       layerTexts,
       environment: isObject(environment) ? environment : {},
       grants: this.grantsOfRole(refTarget(p.Role)),
-      runtimeMarker: isObject(environment) && RUNTIME_MARKER_ENV in environment,
+      runtimeMarker: isObject(environment) && FAST_LEX_ENV.runtimeMarker in environment,
       secretsExtension: layerTexts.some((t) => t.includes(SECRETS_EXTENSION_LAYER)),
     };
   }

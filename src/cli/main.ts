@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `cdk-fast-lex` command: `cdk-fast-lex report <cdk.out> [--load <json>] [--model <json>] [--out <dir>]`.
-import { FastLexError } from '../runtime/errors';
+import { FastLexError } from '../shared/errors';
 import { loadLoad, loadModel, ReportInputError } from '../report/model';
 import { writeReport } from '../report/write';
 

@@ -1,10 +1,12 @@
 // The figures of the latency/cost model, each with its source (the seed's measurements by default), and how to
 // override them and the load from JSON files.
 import * as fs from 'fs';
-import { FastLexError } from '../runtime/errors';
+import { FastLexError } from '../shared/errors';
 
 /** Bad input to the report: a file that is missing, not JSON, or names a figure the model does not have. */
-export class ReportInputError extends FastLexError {}
+export class ReportInputError extends FastLexError {
+  override readonly name: string = 'ReportInputError';
+}
 
 /** A number and where it comes from. */
 export interface Figure {
