@@ -1,4 +1,4 @@
-// LatencyChecks: a rule pack that finds, at synth time and in any CDK app, the infrastructure choices that made the seed
+// LatencyChecks: a rule pack that finds, at synth time and in any CDK app, the infrastructure choices that make a
 // bot slow ($LATEST code hooks, cold starts, 128 MB functions, sequential workflows, callbacks in Express workflows).
 //
 // Why a plain `IPolicyValidationPlugin` rather than a cdk-nag `NagPack` or an `IAspect`:

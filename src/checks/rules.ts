@@ -42,7 +42,7 @@ export const RULES: RuleInfo[] = [
     title: 'A Lex bot alias code hook names an unqualified function ARN ($LATEST)',
     explanation: 'An unqualified ARN (or one ending in :$LATEST) always runs $LATEST, and provisioned concurrency can ' +
       'only be configured on a version or an alias, so every turn that lands on a new execution environment pays a ' +
-      'full cold start while a person waits: the seed\'s "Lex pointing to $LATEST, not version 28". Fix: create a ' +
+      'full cold start while a person waits, however many versions have provisioned instances. Fix: create a ' +
       'lambda.Alias on fn.currentVersion with provisionedConcurrentExecutions, grant lexv2.amazonaws.com permission on ' +
       'the alias, and set codeHookSpecification.lambdaCodeHook.lambdaArn to the alias ARN.',
   },
@@ -50,17 +50,17 @@ export const RULES: RuleInfo[] = [
     id: 'FastLex-L2',
     severity: 'warning',
     title: 'A Lex bot alias code hook names an alias or version without provisioned concurrency',
-    explanation: 'The code hook is qualified, but nothing keeps execution environments warm for it, so about one turn ' +
-      'in three (the seed measured 30 %) waits 3-5 s for a cold start. Fix: set provisionedConcurrentExecutions on ' +
+    explanation: 'The code hook is qualified, but nothing keeps execution environments warm for it, so on a bot with ' +
+      'bursty traffic about one turn in three waits 3-5 s for a cold start. Fix: set provisionedConcurrentExecutions on ' +
       'the alias (at least 1, 2 for redundancy), and scale it with alias.addAutoScaling(...).scaleOnUtilization(...).',
   },
   {
     id: 'FastLex-L3',
     severity: 'warning',
     title: 'A function on the conversation path has less than 256 MB of memory',
-    explanation: 'Lambda allocates CPU in proportion to memory: 128 MB gets a fraction of a vCPU, and the seed measured ' +
-      'handlers running 1.5x faster at 256 MB and 2x at 512 MB, for a cost that barely changes because the ' +
-      'invocation finishes sooner. Fix: give functions that Lex invokes at least 256 MB (the seed settled on 512 MB).',
+    explanation: 'Lambda allocates CPU in proportion to memory: 128 MB gets a fraction of a vCPU, and Lex ' +
+      'handlers run about 1.5x faster at 256 MB and 2x at 512 MB, for a cost that barely changes because the ' +
+      'invocation finishes sooner. Fix: give functions that Lex invokes at least 256 MB (512 MB is a good start).',
   },
   {
     id: 'FastLex-L4',
@@ -82,7 +82,7 @@ export const RULES: RuleInfo[] = [
     id: 'FastLex-L6',
     severity: 'warning',
     title: 'Code plus layers of a function on the conversation path exceed the size budget',
-    explanation: 'Every cold start downloads and unpacks the code and each layer before the handler runs: the seed\'s 31 MB ' +
+    explanation: 'Every cold start downloads and unpacks the code and each layer before the handler runs: 31 MB ' +
       'of layers cost about 1.9 s of its 3.2 s cold start. Fix: bundle and tree-shake the handler (esbuild), drop ' +
       'unused layers, and keep the conversation path warm with provisioned concurrency. Sizes come from the staged ' +
       'assets in the cloud assembly (uncompressed) or from cdk-fast-lex:sizeBytes metadata; layers outside the app ' +
@@ -102,7 +102,7 @@ export const RULES: RuleInfo[] = [
     severity: 'warning',
     title: 'Consecutive Task states with no data dependency could run in parallel',
     explanation: 'When a Task\'s input does not read the previous Task\'s result, running them one after the other adds ' +
-      'the first one\'s latency to the critical path for nothing (the seed ran CreateLead and GenerateScenario in ' +
+      'the first one\'s latency to the critical path for nothing (a workflow that runs CreateLead and GenerateScenario in ' +
       'sequence). Fix: put them in a Parallel state. Heuristic: the second Task\'s InputPath/Parameters/Arguments do ' +
       'not mention the first one\'s ResultPath and the first one does not replace the whole state; acknowledge the ' +
       'rule with the reason when the order matters for another cause (a side effect, a rate limit).',
@@ -120,7 +120,7 @@ export const RULES: RuleInfo[] = [
     id: 'FastLex-L10',
     severity: 'warning',
     title: 'A function reads Secrets Manager with no caching layer or cache-aware runtime',
-    explanation: 'A GetSecretValue call on every invocation costs about 300 ms (the seed\'s measurement) and a charge per ' +
+    explanation: 'A GetSecretValue call on every invocation costs about 300 ms and a charge per ' +
       '10,000 calls. Fix: cache the secret in module scope with a refresh (the cdk-fast-lex runtime does, and marks ' +
       'its functions with the FAST_LEX_RUNTIME environment variable), or add the AWS Parameters and Secrets Lambda ' +
       'Extension layer. Heuristic: the role can call secretsmanager:GetSecretValue and the function has neither the ' +

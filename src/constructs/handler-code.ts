@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
-/** The bundled handler directory: `<package>/assets/handlers/<name>` (lib/constructs -> ../../assets). */
+/**
+ * The bundled handler directory: `<package>/assets/handlers/<name>` (lib/constructs -> ../../assets).
+ * @internal exported for the tests that read the shipped bundles
+ */
 export function handlerAssetPath(name: string): string {
   return join(__dirname, '..', '..', 'assets', 'handlers', name);
 }

@@ -1,4 +1,4 @@
-// The DynamoDB table behind the response cache: the seed's "AtlasEngine-ResponseCache", secure by default.
+// The DynamoDB table behind the response cache, secure by default.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -86,7 +86,7 @@ export interface ResponseCacheTableProps {
 }
 
 /**
- * A DynamoDB table in the response cache schema of the seed architecture.
+ * A DynamoDB table in the response cache schema.
  *
  * Items are keyed `PK = RESPONSE#{intent}#{contextHash}`, `SK = <generation timestamp>`, expire through the `ttl`
  * attribute (readers also check it, since DynamoDB deletes expired items up to 48 hours late), and are indexed by
@@ -119,14 +119,6 @@ export class ResponseCacheTable extends Construct {
 
   /** The table, created or given. */
   public readonly table: dynamodb.ITable;
-  /** Name of the partition key attribute. */
-  public readonly partitionKeyName = CACHE_PARTITION_KEY;
-  /** Name of the sort key attribute. */
-  public readonly sortKeyName = CACHE_SORT_KEY;
-  /** Name of the TTL attribute. */
-  public readonly ttlAttributeName = CACHE_TTL_ATTRIBUTE;
-  /** Name of the analytics index. */
-  public readonly intentIndexName = CACHE_INTENT_INDEX;
 
   constructor(scope: Construct, id: string, props: ResponseCacheTableProps = {}) {
     super(scope, id);

@@ -1,5 +1,5 @@
 // A Lambda function whose memory, architecture, runtime, version, alias and provisioned concurrency follow the
-// seed's right-sizing by default (seed: "Memory vs Performance Trade-off", "Provisioned Concurrency Analysis").
+// right-sizing a Lex bot needs by default: CPU scales with memory, and provisioned instances take the cold starts.
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,7 +103,7 @@ export interface RightSizedFunctionProps {
   readonly timeout?: Duration;
   /**
    * Provisioned concurrency on the `live` alias; 0 for none.
-   * @default - 2 for LATENCY_CRITICAL (the seed's redundancy), 0 otherwise
+   * @default - 2 for LATENCY_CRITICAL (one instance failing leaves one warm), 0 otherwise
    */
   readonly provisionedConcurrency?: number;
   /**
@@ -292,6 +292,7 @@ export class RightSizedFunction extends Construct implements iam.IGrantable {
       reason: 'Lambda names its log streams at run time; the wildcard is limited to the streams of this function\'s own log group.',
     });
 
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     this.function = new lambda.Function(this, 'Function', {
       code: props.code,
       handler: props.handler ?? 'index.handler',
@@ -300,7 +301,7 @@ export class RightSizedFunction extends Construct implements iam.IGrantable {
       memorySize: this.memorySize,
       timeout: props.timeout ?? defaults.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
+      tracing,
       logGroup: this.logGroup,
       role,
       description: props.description,
@@ -313,7 +314,7 @@ export class RightSizedFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
-    if ((props.tracing ?? lambda.Tracing.ACTIVE) === lambda.Tracing.ACTIVE) {
+    if (tracing === lambda.Tracing.ACTIVE) {
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; Lambda active tracing needs them on *.',
@@ -379,7 +380,7 @@ function validate(id: string, props: RightSizedFunctionProps, memorySize: number
     }
     if (props.profile === WorkloadProfile.LATENCY_CRITICAL && memorySize < LATENCY_CRITICAL_MIN_MEMORY) {
       throw new Error(`${where}: a LATENCY_CRITICAL function needs at least ${LATENCY_CRITICAL_MIN_MEMORY} MB, got ${memorySize}. `
-        + 'Lambda gives CPU in proportion to memory; the seed measured +500 ms per turn at 128 MB. Raise memorySize or use another profile.');
+        + 'Lambda gives CPU in proportion to memory; a Lex turn takes about 500 ms longer at 128 MB. Raise memorySize or use another profile.');
     }
   }
   if (!Token.isUnresolved(provisioned) && (!Number.isInteger(provisioned) || provisioned < 0)) {

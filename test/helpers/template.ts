@@ -5,13 +5,13 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 
 /**
  * The AwsSolutions findings of a stack that no `Validations.of(...).acknowledge(...)` covers, as
- * `RuleId path` lines, so a failing test shows exactly what to fix or justify.
+ * `RuleId path` lines (the construct path, else the logical id), so a failing test shows exactly what to fix or justify.
  */
 export function unacknowledgedNagFindings(stack: Stack): string[] {
   Template.fromStack(stack); // synthesize first, so aspects and lazy values have run
   const report = new AwsSolutionsChecks(stack).validateScope(stack);
   return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`),
+    v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath ?? r.resourceLogicalId}`),
   ).sort();
 }
 

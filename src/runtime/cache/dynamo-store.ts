@@ -151,7 +151,7 @@ function fromItem(item: Record<string, AttributeValue>): CachedAnswer | undefine
   const ttl = Number(item[CACHE_TTL_ATTRIBUTE]?.N);
   if (answer === undefined || !Number.isFinite(generatedAt) || !Number.isFinite(ttl)) return undefined;
   const staleUntil = ttl * 1000;
-  // Items written by other tools may lack freshUntil: then the whole TTL counts as fresh, as in the seed.
+  // Items written by other tools may lack freshUntil: then the whole TTL counts as fresh.
   const fresh = Number(item[CACHE_FRESH_UNTIL_ATTRIBUTE]?.N);
   return {
     answer,

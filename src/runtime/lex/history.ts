@@ -1,4 +1,4 @@
-// A bounded conversation history kept in a session attribute (the seed's "update conversation history").
+// A bounded conversation history kept in a session attribute .
 
 /** The session attribute that holds the history, as JSON. */
 export const HISTORY_ATTRIBUTE = 'fastLexHistory';
