@@ -12,3 +12,8 @@ export * from './connect-stand-in';
 export * from './step-functions-stand-in';
 export * from './local-workflow';
 export * from './aws-json-proxy';
+export { runConnectFlow, connectFlowFromTemplate } from './connect-flow';
+export type {
+  ConnectLexOutcome, ConnectLexConversation, RunConnectFlowOptions, ConnectFlowStep, ConnectFlowCall,
+  ConnectFlowFromTemplateOptions, ConnectFlowFromTemplate,
+} from './connect-flow';

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { describe, expect, it } from 'vitest';
 import { CachedLexFulfillment, LexCallFlow, type LexCallFlowProps, PhoneNumberType } from '../../src';
