@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { describe, expect, it } from 'vitest';
-import { CachedLexFulfillment, LexCallFlow, type LexCallFlowProps, PhoneNumberType } from '../../src';
+import { CachedLexFulfillment, type IOutboundCallFlow, LexCallFlow, type LexCallFlowProps, PhoneNumberType } from '../../src';
 import { minimalBot } from '../helpers/bot';
 import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
 
@@ -332,5 +332,15 @@ describe('LexCallFlow: security and the template', () => {
 
   it('matches the snapshot', () => {
     expect(normalisedTemplate(build({ greeting: 'Hello.', claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID } }).stack)).toMatchSnapshot();
+  });
+});
+
+describe('LexCallFlow as an IOutboundCallFlow', () => {
+  it('carries what StartOutboundVoiceContact needs: instance, flow id and caller id', () => {
+    const { stack, flow } = build({ sourcePhoneNumber: '+14155550100' });
+    const outbound: IOutboundCallFlow = flow;
+    expect(outbound.instanceArn).toBe(INSTANCE_ARN);
+    expect(stack.resolve(outbound.contactFlowId)).toEqual(stack.resolve(LexCallFlow.flowIdOf(flow.contactFlow.attrContactFlowArn)));
+    expect(outbound.callerId).toBe('+14155550100');
   });
 });

@@ -45,6 +45,24 @@ export interface PhoneNumberClaim {
   readonly description?: string;
 }
 
+/**
+ * A Connect flow an outbound call runs, with what StartOutboundVoiceContact needs: the instance, the flow id and,
+ * when known, the caller id.
+ */
+export interface IOutboundCallFlow {
+  /** ARN of the Amazon Connect instance the flow belongs to. */
+  readonly instanceArn: string;
+  /** ARN of the flow. */
+  readonly contactFlowArn: string;
+  /** Id of the flow (StartOutboundVoiceContact `ContactFlowId`). */
+  readonly contactFlowId: string;
+  /**
+   * The caller id (E.164), when the flow comes with one.
+   * @default - none: the caller sets a source number or a queue
+   */
+  readonly callerId?: string;
+}
+
 /** What every LexCallFlow needs, generated or hand-made. */
 export interface LexCallFlowBaseProps {
   /** ARN of the Amazon Connect instance, `arn:aws:connect:<region>:<account>:instance/<id>`. */
@@ -171,7 +189,7 @@ const handMadeFlows = new WeakMap<object, unknown>();
  * });
  * // flow.contactFlowId and flow.callerId go to StartOutboundVoiceContact.
  */
-export class LexCallFlow extends Construct {
+export class LexCallFlow extends Construct implements IOutboundCallFlow {
   /**
    * A hand-made flow (e.g. exported from the Connect console), checked like a generated one; the bot association and
    * resource policy are created for `botAlias` as well.
@@ -194,6 +212,8 @@ export class LexCallFlow extends Construct {
     return new ImportedBotAlias(scope, id, botAliasArn);
   }
 
+  /** ARN of the Amazon Connect instance. */
+  public readonly instanceArn: string;
   /** The contact flow. */
   public readonly contactFlow: connect.CfnContactFlow;
   /** ARN of the flow, `.../instance/<id>/contact-flow/<flowId>`. */
@@ -215,6 +235,7 @@ export class LexCallFlow extends Construct {
     const stack = Stack.of(this);
     validateBase(where, stack, props);
     const aliasArn = props.botAlias.botAliasRef.botAliasArn;
+    this.instanceArn = props.instanceArn;
 
     const flow = handMadeFlows.has(props) ? handMadeFlows.get(props) : buildLexCallFlow(generatedSpec(where, props, aliasArn));
     const problems = flowProblems(flow);

@@ -2,8 +2,8 @@
 
 /**
  * Most characters in one Lex V2 runtime message (`Message.content`: length 1-1,024; Amazon Lex V2 API Reference,
- * runtime data type "Message"). Counted here in UTF-16 code units, which is never fewer than the Unicode scalar
- * values the limit counts, so a message that fits here fits Lex.
+ * runtime data type "Message"). Counted here in UTF-16 code units (JavaScript's `length`), never fewer than the
+ * code points a service model's length counts, so a message that fits here fits Lex.
  */
 export const LEX_MESSAGE_MAX_CHARS = 1024;
 /**
