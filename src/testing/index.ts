@@ -20,6 +20,17 @@ export {
   type OutboundCallRecord,
   type OutboundCallRequest,
 } from './connect-stand-in';
+export {
+  connectFlowFromTemplate,
+  runConnectFlow,
+  type ConnectFlowCall,
+  type ConnectFlowFromTemplate,
+  type ConnectFlowFromTemplateOptions,
+  type ConnectFlowStep,
+  type ConnectLexConversation,
+  type ConnectLexOutcome,
+  type RunConnectFlowOptions,
+} from './connect-flow';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
 export { lexResponseProblems } from './lex-response';
 export { createResponseCacheTable, localDynamoDbClient, startLocalDynamoDb, type LocalDynamoDbOptions } from './local-dynamodb';

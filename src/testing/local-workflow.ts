@@ -429,6 +429,18 @@ interface CfnResource {
   readonly Properties?: Record<string, unknown>;
 }
 
+/**
+ * A value of a synthesized template with its CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Select,
+ * Fn::Split, Fn::Sub) resolved as LocalWorkflow resolves them, with local physical names.
+ */
+export function resolveTemplateValue(
+  resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>>,
+  value: unknown,
+  options: Pick<FromTemplateOptions, 'physicalNames' | 'region' | 'account'> = {},
+): unknown {
+  return new CfnResolver(resources as Record<string, CfnResource>, { assemblyDirectory: '', ...options }).resolve(value as Json);
+}
+
 /** Resolves the CloudFormation intrinsics CDK emits in definitions and environments, with local physical names. */
 class CfnResolver {
   private readonly region: string;

@@ -1,0 +1,365 @@
+// The Amazon Connect side of a Lex V2 voice bot: the flow that hands a call to the bot's live alias, the bot's
+// association with the instance and its resource policy, and optionally a claimed caller id.
+import { Fn, Names, Stack, Token } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import * as lex from 'aws-cdk-lib/aws-lex';
+import { aws_lex as lexRefs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { buildLexCallFlow } from './flow-builder';
+import { flowProblems, isTestAliasArn, lexAliasArnsOf, LEX_TEST_ALIAS_ID } from './flow-validator';
+import { ImportedBotAlias } from './imported-bot-alias';
+
+/** The kind of number Connect claims (`AWS::Connect::PhoneNumber` `Type`). */
+export enum PhoneNumberType {
+  /** A toll-free number. */
+  TOLL_FREE = 'TOLL_FREE',
+  /** A direct inward dialing (local) number. */
+  DID = 'DID',
+  /** A universal international freephone number. */
+  UIFN = 'UIFN',
+  /** A shared number. */
+  SHARED = 'SHARED',
+  /** A third-party direct inward dialing number. */
+  THIRD_PARTY_DID = 'THIRD_PARTY_DID',
+  /** A third-party toll-free number. */
+  THIRD_PARTY_TF = 'THIRD_PARTY_TF',
+  /** A short code. */
+  SHORT_CODE = 'SHORT_CODE',
+}
+
+/** A phone number for Connect to claim into the instance, used as the caller id. */
+export interface PhoneNumberClaim {
+  /** ISO 3166-1 alpha-2 country code, e.g. 'US'. */
+  readonly countryCode: string;
+  /** The kind of number. */
+  readonly type: PhoneNumberType;
+  /**
+   * Leading digits the number must start with, E.164 with '+', e.g. '+1415'.
+   * @default - any number of the country and type
+   */
+  readonly prefix?: string;
+  /**
+   * Description of the number in Connect.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * A Connect flow an outbound call runs, with what StartOutboundVoiceContact needs: the instance, the flow id and,
+ * when known, the caller id.
+ */
+export interface IOutboundCallFlow {
+  /** ARN of the Amazon Connect instance the flow belongs to. */
+  readonly instanceArn: string;
+  /** ARN of the flow. */
+  readonly contactFlowArn: string;
+  /** Id of the flow (StartOutboundVoiceContact `ContactFlowId`). */
+  readonly contactFlowId: string;
+  /**
+   * The caller id (E.164), when the flow comes with one.
+   * @default - none: the caller sets a source number or a queue
+   */
+  readonly callerId?: string;
+}
+
+/** What every LexCallFlow needs, generated or hand-made. */
+export interface LexCallFlowBaseProps {
+  /** ARN of the Amazon Connect instance, `arn:aws:connect:<region>:<account>:instance/<id>`. */
+  readonly instanceArn: string;
+  /**
+   * The bot alias the call talks to: a `CfnBotAlias` (e.g. `CachedLexFulfillment.botAlias`), any `IBotAliasRef`, or
+   * `LexCallFlow.botAliasFromArn(...)`. Never the test alias `TSTALIASID`.
+   */
+  readonly botAlias: lexRefs.IBotAliasRef;
+  /**
+   * Name of the flow in Connect (unique in the instance).
+   * @default - a name unique to this construct path
+   */
+  readonly flowName?: string;
+  /**
+   * Description of the flow in Connect.
+   * @default 'Hands the call to the Lex V2 bot alias'
+   */
+  readonly description?: string;
+  /**
+   * Claim a phone number into the instance and use it as the caller id. Mutually exclusive with `sourcePhoneNumber`.
+   * @default - no number is claimed
+   */
+  readonly claimPhoneNumber?: PhoneNumberClaim;
+  /**
+   * A number already claimed in the instance (E.164), used as the caller id. Mutually exclusive with `claimPhoneNumber`.
+   * @default - no caller id, unless `claimPhoneNumber` is set
+   */
+  readonly sourcePhoneNumber?: string;
+}
+
+/** Properties of `LexCallFlow`: the generated flow's words and behaviour. */
+export interface LexCallFlowProps extends LexCallFlowBaseProps {
+  /**
+   * Spoken once when the call connects, before the bot.
+   * @default - none: the bot speaks first
+   */
+  readonly greeting?: string;
+  /**
+   * Spoken as the bot starts listening (the Get customer input prompt).
+   * @default - none: the bot's own initial response, if any
+   */
+  readonly prompt?: string;
+  /**
+   * Lex session attributes filled from contact attributes (the `Attributes` of StartOutboundVoiceContact), Lex
+   * session key to contact attribute name; each becomes `$.Attributes.<name>`.
+   * @default { interactionKey: 'interactionKey' }
+   */
+  readonly sessionAttributes?: { [lexSessionKey: string]: string };
+  /**
+   * Whether the caller may interrupt the bot (Lex V2 `x-amz-lex:barge-in-enabled:*:*`).
+   * @default true
+   */
+  readonly bargeIn?: boolean;
+  /**
+   * Intents whose return means the bot did not understand; the flow asks again.
+   * @default ['FallbackIntent']
+   */
+  readonly noMatchIntentNames?: string[];
+  /**
+   * How many times the flow asks again after a no-match intent or caller silence (0-5).
+   * @default 2
+   */
+  readonly maxReAsks?: number;
+  /**
+   * Spoken when the flow asks again.
+   * @default "Sorry, I didn't catch that. Could you say it another way?"
+   */
+  readonly reAskPrompt?: string;
+  /**
+   * Spoken when the re-asks are used up, before hanging up.
+   * @default "Sorry, I still couldn't understand. Goodbye."
+   */
+  readonly noMatchMessage?: string;
+  /**
+   * Spoken when the bot or the flow fails, before hanging up.
+   * @default "Sorry, something went wrong on our side. Please try again later. Goodbye."
+   */
+  readonly errorMessage?: string;
+  /**
+   * Spoken when the conversation has ended, before hanging up.
+   * @default 'Thank you for your time. Goodbye.'
+   */
+  readonly goodbye?: string;
+}
+
+/** Properties of `LexCallFlow.fromFlowJson`: a hand-made flow instead of the generated one. */
+export interface LexCallFlowFromJsonProps extends LexCallFlowBaseProps {
+  /** The flow document (Flow language, Version "2019-10-30") as JSON text, e.g. exported from the Connect console. */
+  readonly flowJson: string;
+}
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,127}$/;
+const MAX_RE_ASKS = 5;
+const handMadeFlows = new WeakMap<object, unknown>();
+
+/**
+ * The Amazon Connect flow that joins a call to a Lex V2 bot, generated in code.
+ *
+ * Creates an `AWS::Connect::ContactFlow` (type CONTACT_FLOW): flow logging on, an optional greeting, the bot's live alias
+ * (`ConnectParticipantWithLexBot`) with the call's contact attributes as Lex session attributes (`interactionKey` by
+ * default) and barge-in, a bounded re-ask on a no-match intent or silence, a spoken apology on errors, a goodbye and a
+ * hang-up. The flow is checked at synth time against Connect's limits (250 actions, identifiers, transitions, content
+ * size). Creates the `AWS::Connect::IntegrationAssociation` (LEX_BOT) and the `AWS::Lex::ResourcePolicy` that let this
+ * instance, and only it, use the alias; optionally claims a caller id.
+ *
+ * Assumptions: an alias holds one resource policy, so an alias that already has one (e.g. added by the Connect console)
+ * conflicts with the one created here; an intent name condition matches the intent the bot last returned, and a
+ * returned intent outside the conditions takes the `NoMatchingCondition` branch (treated as a finished conversation).
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import * as lex from 'aws-cdk-lib/aws-lex';
+ *
+ * declare const stack: Stack;
+ * declare const botAlias: lex.CfnBotAlias;
+ * const flow = new LexCallFlow(stack, 'CallFlow', {
+ *   instanceArn: 'arn:aws:connect:us-west-2:111122223333:instance/11111111-2222-3333-4444-555555555555',
+ *   botAlias,
+ *   greeting: 'Hi, this is the Atlas demo line.',
+ *   claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID },
+ * });
+ * // flow.contactFlowId and flow.callerId go to StartOutboundVoiceContact.
+ */
+export class LexCallFlow extends Construct implements IOutboundCallFlow {
+  /**
+   * A hand-made flow (e.g. exported from the Connect console), checked like a generated one; the bot association and
+   * resource policy are created for `botAlias` as well.
+   */
+  public static fromFlowJson(scope: Construct, id: string, props: LexCallFlowFromJsonProps): LexCallFlow {
+    let flow: unknown;
+    try {
+      flow = JSON.parse(props.flowJson);
+    } catch (error) {
+      throw new Error(`LexCallFlow '${id}': 'flowJson' is not valid JSON (${(error as Error).message}).`, { cause: error });
+    }
+    const { flowJson: _, ...base } = props;
+    const key: LexCallFlowProps = { ...base };
+    handMadeFlows.set(key, flow);
+    return new LexCallFlow(scope, id, key);
+  }
+
+  /** A bot alias known by its ARN (`arn:aws:lex:<region>:<account>:bot-alias/<botId>/<botAliasId>`). */
+  public static botAliasFromArn(scope: Construct, id: string, botAliasArn: string): lexRefs.IBotAliasRef {
+    return new ImportedBotAlias(scope, id, botAliasArn);
+  }
+
+  /** ARN of the Amazon Connect instance. */
+  public readonly instanceArn: string;
+  /** The contact flow. */
+  public readonly contactFlow: connect.CfnContactFlow;
+  /** ARN of the flow, `.../instance/<id>/contact-flow/<flowId>`. */
+  public readonly contactFlowArn: string;
+  /** Id of the flow (the last ARN segment), as StartOutboundVoiceContact's `ContactFlowId` wants it. */
+  public readonly contactFlowId: string;
+  /** The bot's association with the instance. */
+  public readonly integrationAssociation: connect.CfnIntegrationAssociation;
+  /** The alias's resource policy letting this instance use it. */
+  public readonly botResourcePolicy: lex.CfnResourcePolicy;
+  /** The claimed number, when `claimPhoneNumber` was set. */
+  public readonly phoneNumber?: connect.CfnPhoneNumber;
+  /** The caller id (E.164): the claimed number's address or `sourcePhoneNumber`. */
+  public readonly callerId?: string;
+
+  constructor(scope: Construct, id: string, props: LexCallFlowProps) {
+    super(scope, id);
+    const where = `LexCallFlow '${id}'`;
+    const stack = Stack.of(this);
+    validateBase(where, stack, props);
+    const aliasArn = props.botAlias.botAliasRef.botAliasArn;
+    this.instanceArn = props.instanceArn;
+
+    const flow = handMadeFlows.has(props) ? handMadeFlows.get(props) : buildLexCallFlow(generatedSpec(where, props, aliasArn));
+    const problems = flowProblems(flow);
+    if (problems.length > 0) {
+      throw new Error(`${where}: Connect would refuse this flow: ${problems.join(' ')}`);
+    }
+    for (const arn of lexAliasArnsOf(flow)) {
+      if (!Token.isUnresolved(arn) && isTestAliasArn(arn)) {
+        throw new Error(`${where}: the flow names the Lex test alias (${arn}), which allows few concurrent calls. Name a published alias such as the one CachedLexFulfillment creates.`);
+      }
+    }
+
+    this.integrationAssociation = new connect.CfnIntegrationAssociation(this, 'BotAssociation', {
+      instanceId: props.instanceArn,
+      integrationType: 'LEX_BOT',
+      integrationArn: aliasArn,
+    });
+    this.botResourcePolicy = new lex.CfnResourcePolicy(this, 'ConnectMayUseBot', {
+      resourceArn: aliasArn,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'AmazonConnectInstance',
+          Effect: 'Allow',
+          Principal: { Service: 'connect.amazonaws.com' },
+          Action: ['lex:RecognizeText', 'lex:StartConversation'],
+          Resource: aliasArn,
+          Condition: { StringEquals: { 'AWS:SourceAccount': stack.account }, ArnEquals: { 'AWS:SourceArn': props.instanceArn } },
+        }],
+      },
+    });
+
+    this.contactFlow = new connect.CfnContactFlow(this, 'Flow', {
+      instanceArn: props.instanceArn,
+      name: props.flowName ?? Names.uniqueResourceName(this, { maxLength: 127, separator: '-' }),
+      type: 'CONTACT_FLOW',
+      state: 'ACTIVE',
+      description: props.description ?? 'Hands the call to the Lex V2 bot alias',
+      content: stack.toJsonString(flow),
+    });
+    // Connect checks at flow creation that the bot it names is usable by the instance.
+    this.contactFlow.node.addDependency(this.integrationAssociation, this.botResourcePolicy);
+    this.contactFlowArn = this.contactFlow.attrContactFlowArn;
+    this.contactFlowId = LexCallFlow.flowIdOf(this.contactFlowArn);
+
+    if (props.claimPhoneNumber) {
+      this.phoneNumber = new connect.CfnPhoneNumber(this, 'PhoneNumber', {
+        targetArn: props.instanceArn,
+        countryCode: props.claimPhoneNumber.countryCode,
+        type: props.claimPhoneNumber.type,
+        prefix: props.claimPhoneNumber.prefix,
+        description: props.claimPhoneNumber.description ?? `Caller id of ${this.node.path}`,
+      });
+      this.callerId = this.phoneNumber.attrAddress;
+    } else {
+      this.callerId = props.sourcePhoneNumber;
+    }
+  }
+
+  /** The flow id in a flow ARN (`.../instance/<id>/contact-flow/<flowId>`): the last segment, for literals and tokens. */
+  public static flowIdOf(contactFlowArn: string): string {
+    return Fn.select(3, Fn.split('/', contactFlowArn));
+  }
+}
+
+function validateBase(where: string, stack: Stack, props: LexCallFlowBaseProps): void {
+  if (!Token.isUnresolved(props.instanceArn) && !INSTANCE_ARN.test(props.instanceArn)) {
+    throw new Error(`${where}: 'instanceArn' must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>), got '${props.instanceArn}'.`);
+  }
+  const ref = props.botAlias.botAliasRef;
+  const aliasId = stack.resolve(ref.botAliasId);
+  const arn = ref.botAliasArn;
+  if (aliasId === LEX_TEST_ALIAS_ID || (!Token.isUnresolved(arn) && isTestAliasArn(arn))) {
+    throw new Error(
+      `${where}: 'botAlias' is the Lex test alias ${LEX_TEST_ALIAS_ID}, which allows few concurrent calls and is not meant for production. `
+      + 'Pass a published alias: CachedLexFulfillment.botAlias, your own CfnBotAlias, or LexCallFlow.botAliasFromArn(...) with its ARN.',
+    );
+  }
+  if (props.claimPhoneNumber && props.sourcePhoneNumber) {
+    throw new Error(`${where}: set 'claimPhoneNumber' (claim a new number) or 'sourcePhoneNumber' (an existing one), not both.`);
+  }
+  if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !E164.test(props.sourcePhoneNumber)) {
+    throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100, got '${props.sourcePhoneNumber}'.`);
+  }
+  const claim = props.claimPhoneNumber;
+  if (claim && !Token.isUnresolved(claim.countryCode) && !/^[A-Z]{2}$/.test(claim.countryCode)) {
+    throw new Error(`${where}: 'claimPhoneNumber.countryCode' must be an ISO 3166-1 alpha-2 code such as 'US', got '${claim.countryCode}'.`);
+  }
+  if (claim?.prefix && !Token.isUnresolved(claim.prefix) && !/^\+[0-9]{1,15}$/.test(claim.prefix)) {
+    throw new Error(`${where}: 'claimPhoneNumber.prefix' must be '+' and digits, such as '+1415', got '${claim.prefix}'.`);
+  }
+}
+
+function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string) {
+  const sessionAttributes = props.sessionAttributes ?? { interactionKey: 'interactionKey' };
+  for (const [key, attribute] of Object.entries(sessionAttributes)) {
+    if (key.length === 0 || key.startsWith('x-amz-lex:')) {
+      throw new Error(`${where}: 'sessionAttributes' key '${key}' must be non-empty and outside the reserved x-amz-lex: namespace (voice settings such as barge-in have their own props).`);
+    }
+    if (!ATTRIBUTE_NAME.test(attribute)) {
+      throw new Error(`${where}: 'sessionAttributes' maps '${key}' to contact attribute '${attribute}'; use letters, digits, '_' or '-' (1-127 characters) so $.Attributes.${attribute} is a valid reference.`);
+    }
+  }
+  const maxReAsks = props.maxReAsks ?? 2;
+  if (!Number.isInteger(maxReAsks) || maxReAsks < 0 || maxReAsks > MAX_RE_ASKS) {
+    throw new Error(`${where}: 'maxReAsks' must be a whole number from 0 to ${MAX_RE_ASKS}, got ${maxReAsks}.`);
+  }
+  const noMatchIntents = props.noMatchIntentNames ?? ['FallbackIntent'];
+  for (const text of [props.greeting, props.prompt, props.reAskPrompt, props.noMatchMessage, props.errorMessage, props.goodbye]) {
+    if (text !== undefined && text.trim() === '') {
+      throw new Error(`${where}: spoken texts (greeting, prompt, reAskPrompt, noMatchMessage, errorMessage, goodbye) must not be empty; leave a prop out for its default.`);
+    }
+  }
+  return {
+    aliasArn,
+    greeting: props.greeting,
+    prompt: props.prompt,
+    sessionAttributes,
+    bargeIn: props.bargeIn ?? true,
+    noMatchIntents,
+    maxReAsks,
+    reAskPrompt: props.reAskPrompt ?? "Sorry, I didn't catch that. Could you say it another way?",
+    noMatchMessage: props.noMatchMessage ?? "Sorry, I still couldn't understand. Goodbye.",
+    errorMessage: props.errorMessage ?? 'Sorry, something went wrong on our side. Please try again later. Goodbye.',
+    goodbye: props.goodbye ?? 'Thank you for your time. Goodbye.',
+  };
+}
