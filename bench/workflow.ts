@@ -15,7 +15,7 @@ import { ConverseGenerator } from '../src/runtime/bedrock/converse';
 import { SalesforceClient } from '../src/runtime/salesforce/salesforce-client';
 import { SecretCache } from '../src/runtime/secrets/secret-cache';
 import { LOCAL_CREDENTIALS, LocalWorkflow } from '../src/testing';
-import { EXTERNAL_ID_FIELD, INSTANCE_ID, REGION, demoRequest, runCall, startWorld, type World } from '../test/workflow/world';
+import { EXTERNAL_ID_FIELD, INSTANCE_ID, REGION, demoRequest, runCall, startWorld, type World } from '../test/support/demo-call-world';
 
 /** Stand-in latencies from the seed ("Step Functions Workflow", "Salesforce Authentication"). */
 const LATENCY = {

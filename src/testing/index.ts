@@ -33,6 +33,7 @@ export {
 } from './connect-flow';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
 export { lexResponseProblems } from './lex-response';
+export { LOCAL_REGION, localBedrockClient, localSqsClient } from './local-clients';
 export { createResponseCacheTable, localDynamoDbClient, startLocalDynamoDb, type LocalDynamoDbOptions } from './local-dynamodb';
 export { LOCAL_CREDENTIALS, type LocalEndpoint } from './local-server';
 export {

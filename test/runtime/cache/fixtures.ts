@@ -7,21 +7,46 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
-  SQSClient,
   type Message,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createResponseCacheTable, LOCAL_CREDENTIALS } from '../../../src/testing';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  LOCAL_REGION, createResponseCacheTable, localBedrockClient, localDynamoDbClient, localSqsClient, startBedrockStandIn, startMotoServer,
+  type BedrockStandIn, type LocalEndpoint,
+} from '../../../src/testing';
+import type { Backend } from '../../helpers/backends';
 
-export const REGION = 'us-east-1';
+export const REGION = LOCAL_REGION;
+export { localBedrockClient, localSqsClient };
 
-export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+/** The local services of the cache and worker suites, started once per suite. */
+export interface LocalBackends {
+  /** The DynamoDB backend (dynalite or moto). */
+  readonly dynamo: LocalEndpoint;
+  /** moto server, for SQS. */
+  readonly sqsServer: LocalEndpoint;
+  readonly bedrock: BedrockStandIn;
+  readonly ddb: DynamoDBClient;
+  readonly sqs: SQSClient;
 }
 
-export function localBedrockClient(endpoint: string): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+/**
+ * Starts the DynamoDB backend, moto (SQS) and the Bedrock stand-in before the suite and stops them after it. The
+ * fields are there once `beforeAll` has run, that is inside the tests.
+ */
+export function useLocalBackends(backend: Backend): LocalBackends {
+  const local = {} as { -readonly [K in keyof LocalBackends]: LocalBackends[K] };
+  beforeAll(async () => {
+    [local.dynamo, local.sqsServer, local.bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn()]);
+    local.ddb = localDynamoDbClient(local.dynamo.endpoint);
+    local.sqs = localSqsClient(local.sqsServer.endpoint);
+  });
+  afterAll(async () => {
+    await Promise.all([local.dynamo?.stop(), local.sqsServer?.stop(), local.bedrock?.stop()]);
+  });
+  return local;
 }
 
 /** A fresh response cache table with a unique name. */

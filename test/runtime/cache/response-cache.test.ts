@@ -1,6 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConverseGenerator } from '../../../src/runtime/bedrock/converse';
 import { DynamoResponseStore, REFRESH_MARKER_SORT_KEY, answerEntry } from '../../../src/runtime/cache/dynamo-store';
 import { CacheKeyError, UnknownIntentError } from '../../../src/runtime/cache/errors';
@@ -8,9 +7,9 @@ import { SqsGenerationQueue, parseGenerationRequest } from '../../../src/runtime
 import { CacheMetrics } from '../../../src/runtime/cache/metrics';
 import { ResponseCache } from '../../../src/runtime/cache/response-cache';
 import { type IntentCacheConfigs } from '../../../src/shared/wire';
-import { LOCAL_CREDENTIALS, localDynamoDbClient, startBedrockStandIn, startMotoServer, type BedrockStandIn, type LocalEndpoint } from '../../../src/testing';
+import { LOCAL_CREDENTIALS } from '../../../src/testing';
 import { DYNAMODB_BACKENDS } from '../../helpers/backends';
-import { drain, freshQueues, freshTable, localBedrockClient, localSqsClient, manualClock } from './fixtures';
+import { drain, freshQueues, freshTable, localBedrockClient, manualClock, useLocalBackends } from './fixtures';
 
 const INTENTS: IntentCacheConfigs = {
   AboutDemo: {
@@ -26,29 +25,16 @@ const INTENTS: IntentCacheConfigs = {
 const quiet = () => undefined;
 
 describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
-  let dynamo: LocalEndpoint;
-  let sqsServer: LocalEndpoint;
-  let bedrock: BedrockStandIn;
-  let ddb: DynamoDBClient;
-  let sqs: SQSClient;
-
-  beforeAll(async () => {
-    [dynamo, sqsServer, bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn()]);
-    ddb = localDynamoDbClient(dynamo.endpoint);
-    sqs = localSqsClient(sqsServer.endpoint);
-  });
-  afterAll(async () => {
-    await Promise.all([dynamo?.stop(), sqsServer?.stop(), bedrock?.stop()]);
-  });
+  const local = useLocalBackends(backend);
 
   /** A cache as a Lambda would hold it, on its own table and queue. Caches made by one `world` share both. */
   async function world(clock = manualClock()) {
-    const tableName = await freshTable(ddb);
-    const { queueUrl } = await freshQueues(sqs);
+    const tableName = await freshTable(local.ddb);
+    const { queueUrl } = await freshQueues(local.sqs);
     const make = (extra: Partial<ConstructorParameters<typeof ResponseCache>[0]> = {}) => new ResponseCache({
       intents: INTENTS,
-      store: new DynamoResponseStore({ client: ddb, tableName, clock: clock.now }),
-      queue: new SqsGenerationQueue(sqs, queueUrl),
+      store: new DynamoResponseStore({ client: local.ddb, tableName, clock: clock.now }),
+      queue: new SqsGenerationQueue(local.sqs, queueUrl),
       clock: clock.now,
       onError: quiet,
       ...extra,
@@ -63,7 +49,7 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     const result = await cache.respond('AboutDemo', { industry: '  Health Care ', sessionId: 'abc-123' });
 
     expect(result).toMatchObject({ answer: INTENTS.AboutDemo.staticAnswer, status: 'miss', enqueued: true });
-    const messages = await drain(sqs, queueUrl);
+    const messages = await drain(local.sqs, queueUrl);
     expect(messages).toHaveLength(1);
     const request = parseGenerationRequest(messages[0].Body!);
     expect(request).toMatchObject({
@@ -91,12 +77,12 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
 
     expect(results.every((r) => r.status === 'miss' && r.answer === INTENTS.AboutDemo.staticAnswer)).toBe(true);
     expect(results.filter((r) => r.enqueued)).toHaveLength(1);
-    expect(await drain(sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(1);
   });
 
   it('fills L1 from an L2 hit, then answers from L1', async () => {
     const { tableName, clock, make } = await world();
-    const writer = new DynamoResponseStore({ client: ddb, tableName, clock: clock.now });
+    const writer = new DynamoResponseStore({ client: local.ddb, tableName, clock: clock.now });
     const cache = make();
     const key = cache.keyFor('AboutDemo', { industry: 'retail' });
     await writer.put(key, answerEntry('AboutDemo', 'Generated for retail.', clock.now(), 300, 120));
@@ -120,14 +106,14 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     const result = await cache.respond('AboutDemo', { industry: 'retail' });
 
     expect(result).toMatchObject({ status: 'miss', answer: INTENTS.AboutDemo.staticAnswer, enqueued: true });
-    const items = await new DynamoResponseStore({ client: ddb, tableName, clock: () => 0 }).newest(key);
+    const items = await new DynamoResponseStore({ client: local.ddb, tableName, clock: () => 0 }).newest(key);
     expect(items?.answer).toBe('Old answer.'); // still in the table: no TTL sweep happened
-    expect(await drain(sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(1);
   });
 
   it('serves a stale answer to concurrent callers in two Lambdas and requests one refresh', async () => {
     const { tableName, queueUrl, clock, make } = await world();
-    const writer = new DynamoResponseStore({ client: ddb, tableName, clock: clock.now });
+    const writer = new DynamoResponseStore({ client: local.ddb, tableName, clock: clock.now });
     const lambdaA = make();
     const lambdaB = make();
     const key = lambdaA.keyFor('AboutDemo', { industry: 'retail' });
@@ -138,16 +124,16 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? lambdaA : lambdaB).respond('AboutDemo', { industry: 'retail' })));
 
     expect(results.every((r) => r.status === 'stale' && r.answer === 'Yesterday\'s answer.')).toBe(true);
-    const messages = await drain(sqs, queueUrl);
+    const messages = await drain(local.sqs, queueUrl);
     expect(messages).toHaveLength(1);
     expect(parseGenerationRequest(messages[0].Body!).reason).toBe('stale');
-    const marker = await ddb.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: key }, SK: { S: REFRESH_MARKER_SORT_KEY } } }));
+    const marker = await local.ddb.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: key }, SK: { S: REFRESH_MARKER_SORT_KEY } } }));
     expect(marker.Item).toBeDefined();
   });
 
   it('prefers a newer L2 answer over a stale L1 entry (another Lambda refreshed it)', async () => {
     const { tableName, clock, make } = await world();
-    const writer = new DynamoResponseStore({ client: ddb, tableName, clock: clock.now });
+    const writer = new DynamoResponseStore({ client: local.ddb, tableName, clock: clock.now });
     const cache = make();
     const key = cache.keyFor('AboutDemo', { industry: 'retail' });
     await writer.put(key, answerEntry('AboutDemo', 'First answer.', clock.now(), 300, 120));
@@ -178,12 +164,12 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     const result = await make().respond('Greeting', { name: 'Ana' });
 
     expect(result).toMatchObject({ status: 'static', answer: INTENTS.Greeting.staticAnswer, enqueued: false });
-    expect(await drain(sqs, queueUrl)).toHaveLength(0);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
   });
 
   it('counts an enqueue failure, still answers, and releases the lease so the next miss can enqueue', async () => {
     const { queueUrl, make } = await world();
-    const broken = make({ queue: new SqsGenerationQueue(sqs, `${queueUrl}-missing`) });
+    const broken = make({ queue: new SqsGenerationQueue(local.sqs, `${queueUrl}-missing`) });
     const healthy = make();
 
     const failed = await broken.respond('AboutDemo', { industry: 'retail' });
@@ -192,35 +178,35 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     expect(failed).toMatchObject({ status: 'miss', answer: INTENTS.AboutDemo.staticAnswer, enqueued: false });
     expect(broken.metrics.snapshot('AboutDemo').EnqueueFailure).toBe(1);
     expect(retried.enqueued).toBe(true);
-    expect(await drain(sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(1);
   });
 
   it('in synchronous mode returns the generated answer when Bedrock answers within the deadline', async () => {
     const { queueUrl, make } = await world();
-    bedrock.setLatency(0);
-    const cache = make({ syncDeadlineMs: 2000, generator: new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) }) });
+    local.bedrock.setLatency(0);
+    const cache = make({ syncDeadlineMs: 2000, generator: new ConverseGenerator({ client: localBedrockClient(local.bedrock.endpoint) }) });
 
     const result = await cache.respond('AboutDemo', { industry: 'retail' });
     const elsewhere = await make().respond('AboutDemo', { industry: 'retail' });
 
     expect(result).toMatchObject({ status: 'sync-generated', answer: 'Stand-in answer to: Describe the Atlas demo for a retail company.' });
     expect(elsewhere).toMatchObject({ status: 'l2-hit', answer: result.answer });
-    expect(await drain(sqs, queueUrl)).toHaveLength(0);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
   });
 
   it('in synchronous mode falls back to the static answer and enqueues when Bedrock misses the deadline', async () => {
     const { queueUrl, make } = await world();
-    bedrock.setLatency(5000);
-    const cache = make({ syncDeadlineMs: 100, generator: new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) }) });
+    local.bedrock.setLatency(5000);
+    const cache = make({ syncDeadlineMs: 100, generator: new ConverseGenerator({ client: localBedrockClient(local.bedrock.endpoint) }) });
     try {
       const result = await cache.respond('AboutDemo', { industry: 'energy' });
 
       expect(result).toMatchObject({ status: 'fallback', answer: INTENTS.AboutDemo.staticAnswer, enqueued: true });
       expect(cache.metrics.snapshot('AboutDemo')).toMatchObject({ GenerationFailure: 1, Fallback: 1 });
-      const messages = await drain(sqs, queueUrl);
+      const messages = await drain(local.sqs, queueUrl);
       expect(messages.map((m) => parseGenerationRequest(m.Body!).reason)).toEqual(['sync-failed']);
     } finally {
-      bedrock.setLatency(0);
+      local.bedrock.setLatency(0);
     }
   });
 });

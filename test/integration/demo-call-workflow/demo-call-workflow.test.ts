@@ -8,9 +8,9 @@
 // (States.Timeout), as Step Functions would.
 // Run `npx projen bundle` first: the stack's function assets are the bundles in assets/handlers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveInteractionKey } from '../../src/runtime/workflow/validate';
-import type { LocalExecution } from '../../src/testing';
-import { demoRequest, runCall, startWorld, waitFor, type World } from './world';
+import { deriveInteractionKey } from '../../../src/runtime/workflow/validate';
+import type { LocalExecution } from '../../../src/testing';
+import { demoRequest, runCall, startWorld, waitFor, type World } from '../../support/demo-call-world';
 
 let world: World;
 
