@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { expect, it } from 'vitest';
-import { DemoCallWorkflow, type DemoCallWorkflowProps } from '../../src';
+import { DemoCallWorkflow, LexCallFlow, PhoneNumberType, type DemoCallWorkflowProps } from '../../src';
 import { describeConstruct, expectSnapshot, testStack } from '../helpers/construct-test';
 
 const INSTANCE_ARN = 'arn:aws:connect:us-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -182,6 +182,42 @@ describeConstruct('DemoCallWorkflow', () => {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
     template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '90000' }) } }, 3);
+  });
+
+  it('places calls through a LexCallFlow: its instance, its flow id and its claimed caller id', () => {
+    const stack = testStack();
+    const callFlow = new LexCallFlow(stack, 'CallFlow', {
+      instanceArn: INSTANCE_ARN,
+      botAlias: LexCallFlow.botAliasFromArn(stack, 'Alias', 'arn:aws:lex:us-west-2:123456789012:bot-alias/BOTID12345/ALIASID123'),
+      claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID },
+    });
+    new DemoCallWorkflow(stack, 'Workflow', {
+      callFlow,
+      salesforceCredentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Salesforce', 'salesforce/jwt'),
+      salesforceExternalIdField: 'Demo_Request_Id__c',
+    });
+
+    const template = Template.fromStack(stack);
+    const flowId = stack.getLogicalId(callFlow.contactFlow);
+    const numberId = Object.keys(template.findResources('AWS::Connect::PhoneNumber'))[0];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({
+        FAST_LEX_CONNECT_INSTANCE_ID: '11111111-2222-3333-4444-555555555555',
+        FAST_LEX_CONTACT_FLOW_ID: { 'Fn::Select': [3, { 'Fn::Split': ['/', { 'Fn::GetAtt': [flowId, 'ContactFlowArn'] }] }] },
+        FAST_LEX_SOURCE_PHONE_NUMBER: { 'Fn::GetAtt': [numberId, 'Address'] },
+      }) },
+    });
+  });
+
+  it('refuses a callFlow together with a flow of your own, and neither', () => {
+    const stack = testStack();
+    const callFlow = new LexCallFlow(stack, 'CallFlow', {
+      instanceArn: INSTANCE_ARN,
+      botAlias: LexCallFlow.botAliasFromArn(stack, 'Alias', 'arn:aws:lex:us-west-2:123456789012:bot-alias/BOTID12345/ALIASID123'),
+      sourcePhoneNumber: '+14155550100',
+    });
+    expect(() => build({ callFlow })).toThrow(/set 'callFlow', or 'connectInstanceArn' and 'contactFlowId' for a flow of your own, not both/);
+    expect(() => build({ connectInstanceArn: undefined })).toThrow(/set 'callFlow' \(a LexCallFlow, which hands the call to the bot\), or both 'connectInstanceArn' and 'contactFlowId'/);
   });
 
   it('validates its props with errors that name the prop', () => {

@@ -16,6 +16,7 @@ import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../sh
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
+import type { IOutboundCallFlow } from '../lex-call-flow';
 import type { ICallContextSource } from '../call-context-source';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
@@ -48,13 +49,28 @@ export interface CallContextTableOptions {
  * Properties of a `DemoCallWorkflow`.
  */
 export interface DemoCallWorkflowProps {
-  /** ARN of the Amazon Connect instance, e.g. `arn:aws:connect:us-west-2:111122223333:instance/<id>`. */
-  readonly connectInstanceArn: string;
-  /** Id (GUID) of the contact flow that runs the call (it should hand the caller to the Lex bot). */
-  readonly contactFlowId: string;
   /**
-   * Caller id of the outbound call, E.164, claimed in the instance. One of `sourcePhoneNumber` and `queueId` is needed.
-   * @default - the queue's outbound caller id
+   * The Connect flow the call runs, with its instance and caller id: a `LexCallFlow`, which hands the call to the bot.
+   * Conflicts with `connectInstanceArn` and `contactFlowId`.
+   * @default - `connectInstanceArn` and `contactFlowId` name a flow of your own
+   */
+  readonly callFlow?: IOutboundCallFlow;
+  /**
+   * ARN of the Amazon Connect instance, e.g. `arn:aws:connect:us-west-2:111122223333:instance/<id>`, when the flow is
+   * not a `callFlow`.
+   * @default - the instance of `callFlow`
+   */
+  readonly connectInstanceArn?: string;
+  /**
+   * Id (GUID) of a contact flow of your own that runs the call (it should hand the caller to the Lex bot, copying the
+   * `interactionKey` contact attribute into the Lex session attributes).
+   * @default - the flow of `callFlow`
+   */
+  readonly contactFlowId?: string;
+  /**
+   * Caller id of the outbound call, E.164, claimed in the instance. One of `sourcePhoneNumber` and `queueId` is
+   * needed, unless `callFlow` comes with a caller id.
+   * @default - the caller id of `callFlow`, else the queue's outbound caller id
    */
   readonly sourcePhoneNumber?: string;
   /**
@@ -160,10 +176,9 @@ export interface DemoCallWorkflowProps {
  * import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
  *
  * const stack = new Stack(new App(), 'Demo');
+ * declare const callFlow: LexCallFlow; // hands the call to the bot, with a claimed caller id
  * const workflow = new DemoCallWorkflow(stack, 'DemoCalls', {
- *   connectInstanceArn: 'arn:aws:connect:us-west-2:111122223333:instance/11111111-2222-3333-4444-555555555555',
- *   contactFlowId: '66666666-7777-8888-9999-000000000000',
- *   sourcePhoneNumber: '+14155550100',
+ *   callFlow,
  *   salesforceCredentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Sf', 'salesforce/jwt'),
  *   salesforceExternalIdField: 'Demo_Request_Id__c',
  * });
@@ -172,6 +187,8 @@ export interface DemoCallWorkflowProps {
 export class DemoCallWorkflow extends Construct implements ICallContextSource {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
+  /** ARN of the Amazon Connect instance that places the calls. */
+  public readonly connectInstanceArn: string;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
   public readonly callContextTable: dynamodb.ITable;
   /** Standard or Express. */
@@ -206,9 +223,10 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     const express = this.workflowType === sfn.StateMachineType.EXPRESS;
     this.waitsForCallCompletion = props.waitForCallCompletion ?? !express;
     const callTimeout = props.callTimeout ?? Duration.hours(1);
-    validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
+    const call = validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
+    this.connectInstanceArn = call.instanceArn;
 
-    const instanceId = Arn.split(props.connectInstanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    const instanceId = Arn.split(call.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
     this.callContextTable = props.existingCallContextTable ?? this.createCallContextTable(props.callContextTableProps ?? {});
@@ -245,12 +263,12 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     this.invokeOutboundCallFunction = this.handler('InvokeOutboundCall', 'demo-invoke-outbound-call', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
       [FAST_LEX_ENV.connectInstanceId]: instanceId,
-      [FAST_LEX_ENV.contactFlowId]: props.contactFlowId,
-      ...(props.sourcePhoneNumber ? { [FAST_LEX_ENV.sourcePhoneNumber]: props.sourcePhoneNumber } : {}),
+      [FAST_LEX_ENV.contactFlowId]: call.contactFlowId,
+      ...(call.sourcePhoneNumber ? { [FAST_LEX_ENV.sourcePhoneNumber]: call.sourcePhoneNumber } : {}),
       ...(props.queueId ? { [FAST_LEX_ENV.queueId]: props.queueId } : {}),
     });
     this.grantTable(this.invokeOutboundCallFunction, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
-    this.grantOutboundCall(this.invokeOutboundCallFunction, props.connectInstanceArn);
+    this.grantOutboundCall(this.invokeOutboundCallFunction, call.instanceArn);
     this.updateLeadFunction = this.handler('UpdateLead', 'demo-update-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
     props.salesforceCredentials.grantRead(this.updateLeadFunction);
 
@@ -301,7 +319,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
       eventPattern: {
         source: ['aws.connect'],
         detailType: ['Amazon Connect Contact Event'],
-        detail: { eventType: eventTypes, instanceArn: [props.connectInstanceArn] },
+        detail: { eventType: eventTypes, instanceArn: [call.instanceArn] },
       },
       targets: [new targets.LambdaFunction(this.callCompletedFunction.alias, {
         deadLetterQueue: this.contactEventDeadLetterQueue,
@@ -310,7 +328,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
       })],
     });
 
-    this.acknowledgeNagFindings(props);
+    this.acknowledgeNagFindings(call.instanceArn);
   }
 
   /** Lets `grantee` start executions (and synchronous ones, for Express): e.g. the Lex fulfillment function. */
@@ -367,10 +385,10 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     }));
   }
 
-  private acknowledgeNagFindings(props: DemoCallWorkflowProps): void {
+  private acknowledgeNagFindings(instanceArn: string): void {
     const stack = Stack.of(this);
     Validations.of(this.invokeOutboundCallFunction.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `${props.connectInstanceArn}/contact/*`) + ']',
+      id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `${instanceArn}/contact/*`) + ']',
       reason: 'StartOutboundVoiceContact authorizes on the contact it creates, whose id is not known before the call; the grant is limited to contacts of this instance.',
     });
     Validations.of(this.stateMachine).acknowledge({

@@ -2,8 +2,15 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type { DemoCallWorkflowProps } from './index';
 
-/** Throws on props that would fail at deploy time or at the first call. */
-export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): void {
+/** Where the calls go: the instance, the flow and the caller id, from `callFlow` or from the props that name them. */
+export interface CallTarget {
+  readonly instanceArn: string;
+  readonly contactFlowId: string;
+  readonly sourcePhoneNumber?: string;
+}
+
+/** Throws on props that would fail at deploy time or at the first call; returns where the calls go. */
+export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): CallTarget {
   const where = `DemoCallWorkflow '${id}'`;
   if (props.existingCallContextTable && props.callContextTableProps) {
     throw new Error(`${where}: 'existingCallContextTable' and 'callContextTableProps' conflict. Pass 'existingCallContextTable' `
@@ -15,8 +22,10 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
       + 'Use workflowType STANDARD to wait for the call, or keep EXPRESS with waitForCallCompletion false: the execution then ends once '
       + 'the call is placed and the DISCONNECTED contact event updates the lead.');
   }
-  if (!props.sourcePhoneNumber && !props.queueId) {
-    throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId': StartOutboundVoiceContact needs one of them.`);
+  const call = callTarget(where, props);
+  if (!call.sourcePhoneNumber && !props.queueId) {
+    throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId', or give 'callFlow' a caller id `
+      + '(LexCallFlow claimPhoneNumber or sourcePhoneNumber): StartOutboundVoiceContact needs one of them.');
   }
   if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !/^[A-Z]{2}$/.test(props.defaultPhoneCountry)) {
     throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code such as 'US', got '${props.defaultPhoneCountry}'.`);
@@ -24,10 +33,10 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
   if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !/^\+[1-9]\d{6,14}$/.test(props.sourcePhoneNumber)) {
     throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100.`);
   }
-  if (!Token.isUnresolved(props.connectInstanceArn) && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(props.connectInstanceArn)) {
-    throw new Error(`${where}: 'connectInstanceArn' must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>), got '${props.connectInstanceArn}'.`);
+  if (!Token.isUnresolved(call.instanceArn) && !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(call.instanceArn)) {
+    throw new Error(`${where}: 'connectInstanceArn' must be an Amazon Connect instance ARN (arn:aws:connect:<region>:<account>:instance/<id>), got '${call.instanceArn}'.`);
   }
-  if (!Token.isUnresolved(props.contactFlowId) && !/^[0-9a-f-]{36}$/.test(props.contactFlowId)) {
+  if (!Token.isUnresolved(call.contactFlowId) && !/^[0-9a-f-]{36}$/.test(call.contactFlowId)) {
     throw new Error(`${where}: 'contactFlowId' must be the flow's id (the GUID after /contact-flow/ in its ARN).`);
   }
   if (!Token.isUnresolved(props.salesforceExternalIdField) && !/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(props.salesforceExternalIdField)) {
@@ -42,4 +51,24 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
   if (props.callHeartbeat && !props.callHeartbeat.isUnresolved() && !callTimeout.isUnresolved() && props.callHeartbeat.toSeconds() >= callTimeout.toSeconds()) {
     throw new Error(`${where}: 'callHeartbeat' must be shorter than 'callTimeout'.`);
   }
+  return call;
+}
+
+function callTarget(where: string, props: DemoCallWorkflowProps): CallTarget {
+  if (props.callFlow) {
+    if (props.connectInstanceArn !== undefined || props.contactFlowId !== undefined) {
+      throw new Error(`${where}: set 'callFlow', or 'connectInstanceArn' and 'contactFlowId' for a flow of your own, not both: `
+        + 'the flow already names its instance.');
+    }
+    return {
+      instanceArn: props.callFlow.instanceArn,
+      contactFlowId: props.callFlow.contactFlowId,
+      sourcePhoneNumber: props.sourcePhoneNumber ?? props.callFlow.callerId,
+    };
+  }
+  if (props.connectInstanceArn === undefined || props.contactFlowId === undefined) {
+    throw new Error(`${where}: set 'callFlow' (a LexCallFlow, which hands the call to the bot), or both 'connectInstanceArn' and `
+      + "'contactFlowId' for a flow of your own.");
+  }
+  return { instanceArn: props.connectInstanceArn, contactFlowId: props.contactFlowId, sourcePhoneNumber: props.sourcePhoneNumber };
 }
