@@ -2,7 +2,7 @@
 // `PUT /contact/outbound-voice`), ClientToken idempotency, throttling with the real error shape, and call records.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { delay, listenLocal, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
+import { delay, listenLocal, parseJsonObject, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
 
 /** Errors the stand-in can script, with the HTTP status Amazon Connect uses for them. */
 export const CONNECT_ERROR_STATUS = {
@@ -161,10 +161,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
       return;
     }
     const receivedAt = now();
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    } catch {
+    const body = parseJsonObject(raw);
+    if (!body) {
       sendError(res, 400, 'InvalidRequestException', 'The request body is not valid JSON.');
       return;
     }

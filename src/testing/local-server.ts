@@ -48,6 +48,16 @@ export async function readRequestText(req: Parameters<typeof readRequestBody>[0]
   return (await readRequestBody(req)).toString('utf8');
 }
 
+/** A JSON request body as an object (an empty body is `{}`), or undefined when it is not a JSON object. */
+export function parseJsonObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(raw || '{}');
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How an AWS service writes its errors on the wire. */
 export interface AwsErrorShape {
   /**

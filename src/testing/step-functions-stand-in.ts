@@ -2,7 +2,7 @@
 // AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
+import { listenLocal, parseJsonObject, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
 
 /** How a waiting task ended. */
 export type TaskTokenResult =
@@ -99,10 +99,8 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       sendError(res, 400, 'UnknownOperationException', `The stand-in serves only the task-token callbacks, not '${target}'.`);
       return;
     }
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    } catch {
+    const body = parseJsonObject(raw);
+    if (!body) {
       sendError(res, 400, 'SerializationException', 'The request body is not valid JSON.');
       return;
     }
