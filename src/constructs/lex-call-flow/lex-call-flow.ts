@@ -5,6 +5,7 @@ import * as connect from 'aws-cdk-lib/aws-connect';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { aws_lex as lexRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
+import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { buildLexCallFlow } from './flow-builder';
 import { flowProblems, isTestAliasArn, lexAliasArnsOf, LEX_TEST_ALIAS_ID } from './flow-validator';
 import { ImportedBotAlias } from './imported-bot-alias';
@@ -119,7 +120,7 @@ export interface LexCallFlowProps extends LexCallFlowBaseProps {
   readonly bargeIn?: boolean;
   /**
    * Intents whose return means the bot did not understand; the flow asks again.
-   * @default ['FallbackIntent']
+   * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
    */
   readonly noMatchIntentNames?: string[];
   /**
@@ -129,7 +130,7 @@ export interface LexCallFlowProps extends LexCallFlowBaseProps {
   readonly maxReAsks?: number;
   /**
    * Spoken when the flow asks again.
-   * @default "Sorry, I didn't catch that. Could you say it another way?"
+   * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
    */
   readonly reAskPrompt?: string;
   /**
@@ -343,7 +344,7 @@ function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string)
   if (!Number.isInteger(maxReAsks) || maxReAsks < 0 || maxReAsks > MAX_RE_ASKS) {
     throw new Error(`${where}: 'maxReAsks' must be a whole number from 0 to ${MAX_RE_ASKS}, got ${maxReAsks}.`);
   }
-  const noMatchIntents = props.noMatchIntentNames ?? ['FallbackIntent'];
+  const noMatchIntents = props.noMatchIntentNames ?? [...DEFAULT_FALLBACK_INTENTS];
   for (const text of [props.greeting, props.prompt, props.reAskPrompt, props.noMatchMessage, props.errorMessage, props.goodbye]) {
     if (text !== undefined && text.trim() === '') {
       throw new Error(`${where}: spoken texts (greeting, prompt, reAskPrompt, noMatchMessage, errorMessage, goodbye) must not be empty; leave a prop out for its default.`);
@@ -357,7 +358,7 @@ function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string)
     bargeIn: props.bargeIn ?? true,
     noMatchIntents,
     maxReAsks,
-    reAskPrompt: props.reAskPrompt ?? "Sorry, I didn't catch that. Could you say it another way?",
+    reAskPrompt: props.reAskPrompt ?? DEFAULT_APOLOGY,
     noMatchMessage: props.noMatchMessage ?? "Sorry, I still couldn't understand. Goodbye.",
     errorMessage: props.errorMessage ?? 'Sorry, something went wrong on our side. Please try again later. Goodbye.',
     goodbye: props.goodbye ?? 'Thank you for your time. Goodbye.',
