@@ -22,12 +22,16 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
   return fulfill(event, context);
 }
 
-/** The call-context reader when the function has a call-context table; loaded on first use, as most bots never take calls. */
+/**
+ * The call-context reader when the function has a call-context table. The table name is read now, with the rest of
+ * the configuration; the reader's module loads on the first call turn, as most bots never take calls.
+ */
 function callContextFromEnvironment(): CallContextReader | undefined {
-  if (optionalEnv(process.env, FAST_LEX_ENV.callContextTable) === undefined) return undefined;
+  const tableName = optionalEnv(process.env, FAST_LEX_ENV.callContextTable);
+  if (tableName === undefined) return undefined;
   let read: CallContextReader | undefined;
   return async (interactionKey) => {
-    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(process.env);
+    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader({ [FAST_LEX_ENV.callContextTable]: tableName });
     return read(interactionKey);
   };
 }

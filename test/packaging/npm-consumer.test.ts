@@ -38,12 +38,14 @@ describe('the npm package, installed into a fresh CDK app', () => {
     writeFileSync(join(app, 'app.ts'), [
       "import { App, Stack } from 'aws-cdk-lib';",
       "import { ResponseCacheTable } from 'cdk-fast-lex';",
-      "import { buildCacheKey } from 'cdk-fast-lex/runtime';",
+      "import { FAST_LEX_ENV } from 'cdk-fast-lex/runtime';",
+      "import { buildCacheKey } from 'cdk-fast-lex/runtime/cache';",
       'const app = new App();',
       "const stack = new Stack(app, 'Consumer');",
       "const cache = new ResponseCacheTable(stack, 'Cache');",
       "const key: string = buildCacheKey('GreetingIntent', { Locale: ' en_US ' });",
       "stack.exportValue(cache.table.tableName, { name: 'CacheKeyExample-' + key.split('#')[2] });",
+      "stack.exportValue(FAST_LEX_ENV.cacheTable, { name: 'CacheTableVariable' });",
       'app.synth();',
     ].join('\n'));
   }, 600_000);
@@ -52,7 +54,7 @@ describe('the npm package, installed into a fresh CDK app', () => {
     if (app) rmSync(app, { recursive: true, force: true });
   });
 
-  it('type-checks against the published declarations of cdk-fast-lex and cdk-fast-lex/runtime', () => {
+  it('type-checks against the published declarations of cdk-fast-lex, cdk-fast-lex/runtime and a feature subpath', () => {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe' });
 
     expect(existsSync(join(app, 'out', 'app.js'))).toBe(true);
@@ -70,7 +72,9 @@ describe('the npm package, installed into a fresh CDK app', () => {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    const exported = Object.values(template.Outputs as Record<string, { Export: { Name: string } }>).map((o) => o.Export.Name);
-    expect(exported).toEqual([expect.stringMatching(/^CacheKeyExample-[0-9a-f]{32}$/)]);
+    const outputs = Object.values(template.Outputs as Record<string, { Value: unknown; Export: { Name: string } }>);
+    expect(outputs.map((o) => o.Export.Name)).toEqual([expect.stringMatching(/^CacheKeyExample-[0-9a-f]{32}$/), 'CacheTableVariable']);
+    // The environment contract from the runtime's root entry point, as a Lambda author reads it.
+    expect(outputs[1].Value).toBe('FAST_LEX_CACHE_TABLE');
   }, 120_000);
 });

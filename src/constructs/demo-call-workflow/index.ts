@@ -1,18 +1,17 @@
 // The lead-to-outbound-call workflow, with CreateLead and GenerateScenario in parallel and a call-completion wait that
-// Express workflows cannot do. The state machine definition and the synth-time checks live beside this file.
-import { Arn, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// Express workflows cannot do. The state machine definition, the call-context table and the synth-time checks live
+// beside this file.
+import { Arn, ArnFormat, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
-import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../shared/call-context-schema';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
@@ -21,29 +20,9 @@ import type { ICallContextSource } from '../call-context-source';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
+import { createCallContextTable, type CallContextTableOptions } from './call-context-table';
 import { demoCallDefinition } from './definition';
 import { validateDemoCallWorkflowProps } from './validate';
-
-/**
- * Settings for a call-context table that the construct creates.
- */
-export interface CallContextTableOptions {
-  /**
-   * A customer managed KMS key for encryption at rest.
-   * @default - encrypted at rest with an AWS managed key
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Point-in-time recovery.
-   * @default true
-   */
-  readonly pointInTimeRecovery?: boolean;
-  /**
-   * What happens to the table when it leaves the stack. Its items live a day after their call.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
 
 /**
  * Properties of a `DemoCallWorkflow`.
@@ -229,7 +208,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     const instanceId = Arn.split(call.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
-    this.callContextTable = props.existingCallContextTable ?? this.createCallContextTable(props.callContextTableProps ?? {});
+    this.callContextTable = props.existingCallContextTable ?? createCallContextTable(this, props.callContextTableProps ?? {});
 
     // The handlers' roles name the state machine (SendTaskSuccess) while the state machine names their aliases: an
     // ARN built from a fixed name breaks that cycle.
@@ -345,18 +324,6 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     return grant;
   }
 
-  private createCallContextTable(options: CallContextTableOptions): dynamodb.Table {
-    return new dynamodb.Table(this, 'CallContext', {
-      partitionKey: { name: CALL_CONTEXT_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: options.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
-      encryptionKey: options.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery ?? true },
-      timeToLiveAttribute: CALL_CONTEXT_TTL_ATTRIBUTE,
-      removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-  }
-
   /** Exactly the item actions a handler uses (CDK's grantReadWriteData would add Scan, Query, batch and stream reads). */
   private grantTable(fn: RightSizedFunction, ...actions: string[]): void {
     this.callContextTable.grant(fn, ...actions);
@@ -401,3 +368,5 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     });
   }
 }
+
+export type { CallContextTableOptions };

@@ -181,12 +181,13 @@ export async function getCallContext(interactionKey: string, options: { store: C
 /**
  * What the Lex fulfillment handler may read during a demo call, for `FulfillmentHandlerOptions.callContext`: the
  * scenario the workflow generated and the call's status, never the lead's name or phone number. The table is the
- * one `env` names (`FAST_LEX_ENV.callContextTable`); the store is created on the first read.
+ * one `env` names (`FAST_LEX_ENV.callContextTable`), read now; the store and its client are created on the first read.
  */
 export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string) => Promise<Record<string, unknown> | undefined> {
+  const tableName = options.store ? undefined : requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name');
   let store = options.store;
   return async (interactionKey) => {
-    store ??= new CallContextStore({ tableName: requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name') });
+    store ??= new CallContextStore({ tableName });
     const context = await getCallContext(interactionKey, { store });
     return context ? { scenario: context.scenario, status: context.status } : undefined;
   };

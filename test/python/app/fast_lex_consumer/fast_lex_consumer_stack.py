@@ -52,8 +52,8 @@ class FastLexConsumerStack(Stack):
             self,
             "Fulfillment",
             bot=self.bot,
-            cache_table=self.cache,
-            call_context_table=self.workflow.call_context_table,
+            existing_cache_table=self.cache.table,
+            call_context=self.workflow,
             intents=[
                 IntentResponse(
                     intent_name="GreetingIntent",
