@@ -157,10 +157,13 @@ export class FastLexMetrics {
     period?: Duration): cloudwatch.MathExpression {
     const stat = statistic ?? cloudwatch.Stats.SUM;
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    // Ids unique per metric and statistic: a graph of several of these expressions must not reuse one.
+    const base = metricName.replace(/^Runtime/, '');
+    const prefix = `${base.charAt(0).toLowerCase()}${base.slice(1)}${stat === cloudwatch.Stats.SUM ? '' : `_${stat.replace(/[^A-Za-z0-9]/g, '')}`}_`;
     let i = 0;
     for (const localeId of scope.localeIds ?? ['en_US']) {
       for (const operation of scope.operations ?? DEFAULT_LEX_OPERATIONS) {
-        usingMetrics[`m${i++}`] = FastLexMetrics.lexRuntime(metricName, scope.botId, scope.botAliasId, localeId, operation, stat, period);
+        usingMetrics[`${prefix}${i++}`] = FastLexMetrics.lexRuntime(metricName, scope.botId, scope.botAliasId, localeId, operation, stat, period);
       }
     }
     const ids = Object.keys(usingMetrics);
