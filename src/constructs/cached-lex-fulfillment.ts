@@ -1,6 +1,7 @@
 // The seed's conversation path as one construct: Lex V2 bot alias -> fulfillment alias (provisioned) -> response
 // cache, with generation moved off the turn to a queue and a worker (seed: "Optimized Architecture").
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -10,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantBedrockInvoke } from './bedrock-access';
+import { FastLexMetrics, type CacheMetricOptions } from './fast-lex-monitoring/metrics';
 import { prebundledHandler } from './handler-code';
 import { ResponseCacheTable } from './response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from './right-sized-function';
@@ -375,6 +377,19 @@ export class CachedLexFulfillment extends Construct {
     });
     this.grantInvokeToBotAlias('LexInvoke', bot.attrId, alias.attrBotAliasId);
     return { version, alias };
+  }
+
+  /**
+   * The response cache hit rate in percent, of the whole bot or one intent (`options.intentName`), from the
+   * fulfillment function's EMF metrics: for dashboards and monitoring facades (cdk-monitoring-constructs).
+   */
+  public metricCacheHitRate(options: CacheMetricOptions = {}): cloudwatch.MathExpression {
+    return FastLexMetrics.cacheHitRate(options);
+  }
+
+  /** The duration of the fulfillment alias (the one Lex invokes), p99 over one minute unless given. */
+  public metricFulfillmentLatency(statistic?: string, period?: Duration): cloudwatch.Metric {
+    return FastLexMetrics.fulfillmentLatency(this.fulfillmentFunction.alias, statistic, period);
   }
 }
 

@@ -230,6 +230,11 @@ describe('FastLexMonitoring', () => {
     const latency = FastLexMetrics.fulfillmentLatency(b.fulfillment.fulfillmentFunction.alias);
     expect(latency.statistic).toBe('p99');
     expect(b.stack.resolve(latency.dimensions)).toEqual(ALIAS_DIMS);
+    const own = b.fulfillment.metricCacheHitRate();
+    expect(own.expression).toBe('100 * (l1 + l2) / (l1 + l2 + miss + stale)');
+    expect(Object.values(own.usingMetrics).map((m: any) => m.dimensions)).toEqual(Array(4).fill({ service: 'Fulfillment' }));
+    const p50 = b.fulfillment.metricFulfillmentLatency('p50');
+    expect([p50.metricName, p50.statistic, b.stack.resolve(p50.dimensions)]).toEqual(['Duration', 'p50', ALIAS_DIMS]);
   });
 
   it('passes the AwsSolutions checks with nothing to acknowledge', () => {
