@@ -1,0 +1,52 @@
+// The report as a text table.
+import { RULES } from '../checks/rules';
+import type { LatencyReport, Segment } from './report';
+
+export function round(ms: number): string {
+  return (Math.round(ms * 10) / 10).toString();
+}
+
+export function pct(p: number): string {
+  return `${Math.round(p * 1000) / 10} %`;
+}
+
+export function rows(segments: Segment[], indent = ''): Array<[string, number, string]> {
+  return segments.flatMap((s): Array<[string, number, string]> => {
+    if (s.kind === 'step') return [[indent + s.step.name, s.step.ms, s.step.detail]];
+    return [
+      [`${indent}${s.name} (parallel: longest branch)`, s.ms, ''],
+      ...s.branches.flatMap((b, i) => rows(b, `${indent}  [${i + 1}] `)),
+    ];
+  });
+}
+
+/** The report as a text table. */
+export function renderText(report: LatencyReport): string {
+  const out: string[] = [];
+  const money = (n: number) => `$${n.toFixed(2)}`;
+  const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+  const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+  out.push(`cdk-fast-lex latency/cost report of ${report.assembly}`);
+  out.push(`Load: ${report.load.lexTurnsPerMonth} Lex turns/month per bot alias, ${report.load.workflowExecutionsPerMonth} executions/month per state machine.`);
+  out.push('Estimates from the latency model (figures and sources in the JSON output); alternative = with the LatencyChecks fixes.');
+  for (const p of report.paths) {
+    out.push('', `${p.kind === 'lex-code-hook' ? 'Lex code hook' : 'State machine'} ${p.name}`);
+    for (const [label, variant] of [['current', p.current], ['alternative', p.alternative]] as const) {
+      out.push(`  ${label}:`);
+      for (const [name, ms, detail] of rows(variant.segments)) out.push(`    ${pad(name, 46)} ${lpad(round(ms), 9)} ms  ${detail}`);
+      out.push(`    ${pad('critical path', 46)} ${lpad(round(variant.totalMs), 9)} ms`);
+      out.push(`    ${pad(`monthly cost (${p.monthlyLoad}/month)`, 46)} ${lpad(money(variant.monthlyUsd), 12)}`);
+      for (const line of variant.costLines) out.push(`      ${line}`);
+    }
+    for (const n of p.notes) out.push(`  note: ${n}`);
+  }
+  out.push('', 'LatencyChecks findings:');
+  if (report.findings.length === 0) out.push('  none');
+  for (const f of report.findings) {
+    const title = RULES.find((r) => r.id === f.ruleId)?.title ?? '';
+    out.push(`  ${pad(f.ruleId, 11)} ${pad(f.severity, 8)} ${f.stack}/${f.logicalId}: ${title}: ${f.message}` +
+      (f.acknowledged ? ` [acknowledged: ${f.acknowledged}]` : ''));
+  }
+  return out.join('\n') + '\n';
+}
+
