@@ -100,13 +100,19 @@ function workflowWalker(tm: TemplateModel, model: LatencyModel, alternative: boo
         const steps = functionSteps(model, tm, f, { provisioned, conversation: false, alternative });
         const ms = steps.reduce((sum, x) => sum + x.ms, 0);
         const detail = steps.filter((x) => x.ms > 0).map((x) => `${x.name} ${round(x.ms)}`).join(' + ') + wait;
+        const placesCall = steps.some((x) => x.placesCall);
         return {
-          segments: [{ kind: 'step', step: { name: s.name, ms, detail } }], ms, transitions: 1,
+          segments: [{ kind: 'step', step: { name: s.name, ms, detail, functionLogicalId: fn.logicalId, ...(placesCall ? { placesCall } : {}) } }], ms, transitions: 1,
           invocations: [{ facts: f, durationMs: ms, provisioned, ...variantShape(model, f, alternative) }],
         };
       }
       const ms = model.serviceTaskMs.value;
-      return { segments: [step(s.name, ms, `${flatten(b.Resource).replace(/^arn:aws:states:::/, '')}${wait}`)], ms, transitions: 1, invocations: [] };
+      const resource = flatten(b.Resource).replace(/^arn:aws:states:::/, '');
+      const placesCall = /^(aws-sdk:)?connect:startOutboundVoiceContact/i.test(resource);
+      return {
+        segments: [{ kind: 'step', step: { name: s.name, ms, detail: `${resource}${wait}`, ...(placesCall ? { placesCall } : {}) } }],
+        ms, transitions: 1, invocations: [],
+      };
     }
     if (b.Type === 'Parallel' || b.Type === 'Map') {
       const branches = children(s).map((m) => longest(m, m.startAt, new Set()));
@@ -205,6 +211,10 @@ export function workflowPaths(tm: TemplateModel, model: LatencyModel, load: Load
         segments = p.segments;
         transitions += p.groups;
       }
+      // Billed (Express) for the whole execution; the caller waits only until the call is placed.
+      const executionMs = segmentsMs(segments);
+      const cut = untilCallPlaced(segments);
+      segments = cut.segments;
       const totalMs = segmentsMs(segments);
       const costLines: string[] = [];
       let usd = 0;
@@ -216,7 +226,7 @@ export function workflowPaths(tm: TemplateModel, model: LatencyModel, load: Load
       // An Express workflow cannot wait for a callback (FastLex-L7): the alternative is a Standard one.
       const variantType = alternative && type === 'EXPRESS' && waits ? 'STANDARD' : type;
       if (variantType === 'EXPRESS') {
-        const billedSeconds = Math.ceil(totalMs / 100) / 10;
+        const billedSeconds = Math.ceil(executionMs / 100) / 10;
         const c = executions * (model.stepFunctionsExpressPerMillionRequestsUsd.value / 1e6)
           + executions * billedSeconds * model.stepFunctionsExpressMemoryGb.value * model.stepFunctionsExpressPerGbSecondUsd.value;
         costLines.push(`Step Functions EXPRESS: ${executions} requests, ${billedSeconds} s each = $${c.toFixed(2)}`);
@@ -226,7 +236,7 @@ export function workflowPaths(tm: TemplateModel, model: LatencyModel, load: Load
         costLines.push(`Step Functions STANDARD: ${executions} x ${transitions} transitions = $${c.toFixed(2)}`);
         usd += c;
       }
-      return { segments, totalMs, monthlyUsd: usd, costLines };
+      return { segments, ...(cut.afterCall.length > 0 ? { afterCall: cut.afterCall } : {}), totalMs, monthlyUsd: usd, costLines };
     };
     if (type === 'EXPRESS' && waits) notes.push('EXPRESS cannot run .waitForTaskToken/.sync tasks (FastLex-L7): the alternative is priced as STANDARD');
     reports.push({
@@ -237,3 +247,12 @@ export function workflowPaths(tm: TemplateModel, model: LatencyModel, load: Load
   return reports;
 }
 
+
+/**
+ * The critical path ends where the outbound call is placed: the caller's phone rings then, and what follows (waiting
+ * for the call to end, updating the lead) runs while they talk.
+ */
+function untilCallPlaced(segments: Segment[]): { segments: Segment[]; afterCall: Segment[] } {
+  const i = segments.findIndex((s) => leafSteps([s]).some((x) => x.placesCall));
+  return i < 0 ? { segments, afterCall: [] } : { segments: segments.slice(0, i + 1), afterCall: segments.slice(i + 1) };
+}

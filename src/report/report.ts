@@ -17,6 +17,10 @@ export interface Step {
   readonly name: string;
   readonly ms: number;
   readonly detail: string;
+  /** This step places the outbound call: what follows it is off the critical path. */
+  readonly placesCall?: boolean;
+  /** The function this step invokes (logical id), for measured figures by function. */
+  readonly functionLogicalId?: string;
 }
 
 /** A step, or branches that run side by side (the group lasts as long as its longest branch). */
@@ -26,7 +30,10 @@ export type Segment =
 
 /** One variant (current or alternative) of a path. */
 export interface Variant {
+  /** The critical path. */
   readonly segments: Segment[];
+  /** What runs after the call is placed (UpdateLead, the wait for the call): not on the critical path. */
+  readonly afterCall?: Segment[];
   readonly totalMs: number;
   readonly monthlyUsd: number;
   /** How the monthly cost is made up, line by line. */

@@ -35,6 +35,10 @@ export function renderText(report: LatencyReport): string {
       out.push(`  ${label}:`);
       for (const [name, ms, detail] of rows(variant.segments)) out.push(`    ${pad(name, 46)} ${lpad(round(ms), 9)} ms  ${detail}`);
       out.push(`    ${pad('critical path', 46)} ${lpad(round(variant.totalMs), 9)} ms`);
+      if (variant.afterCall?.length) {
+        out.push('    after the call is placed (not on the critical path):');
+        for (const [name, ms, detail] of rows(variant.afterCall)) out.push(`      ${pad(name, 44)} ${lpad(round(ms), 9)} ms  ${detail}`);
+      }
       out.push(`    ${pad(`monthly cost (${p.monthlyLoad}/month)`, 46)} ${lpad(money(variant.monthlyUsd), 12)}`);
       for (const line of variant.costLines) out.push(`      ${line}`);
     }
