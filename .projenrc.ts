@@ -89,6 +89,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sqs@^3.1164.0',
     '@aws-sdk/lib-dynamodb@^3.1169.0',
     '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
+    '@aws-sdk/client-cloudwatch@^3.1164.0', // `cdk-fast-lex report --from-cloudwatch` (loaded only then)
     'jsforce@^3.10.26',
     'undici@^8.0.0',
     '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
@@ -114,7 +115,7 @@ configureMainJob(project);
 configureBenchmarks(project);
 project.synth();
 
-/** `cdk-fast-lex` is the jsii assembly; `/runtime` and `/testing` are Node-only subpaths with their own types. */
+/** `cdk-fast-lex` is the jsii assembly; `/runtime`, `/testing` and `/report` are Node-only subpaths with their own types. */
 function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
   p.package.addField('exports', {
     '.': { types: './lib/index.d.ts', default: './lib/index.js' },
@@ -122,6 +123,7 @@ function configurePackageExports(p: awscdk.AwsCdkConstructLibrary) {
     './runtime/salesforce': { types: './lib/runtime/salesforce/index.d.ts', default: './lib/runtime/salesforce/index.js' },
     './runtime/workflow': { types: './lib/runtime/workflow/index.d.ts', default: './lib/runtime/workflow/index.js' },
     './testing': { types: './lib/testing/index.d.ts', default: './lib/testing/index.js' },
+    './report': { types: './lib/report/index.d.ts', default: './lib/report/index.js' },
     './package.json': './package.json',
     './.jsii': './.jsii',
   });
