@@ -32,8 +32,13 @@ export function lexPaths(tm: TemplateModel, model: LatencyModel, load: Load, pri
       const target = tm.functionTarget(hook);
       if (target.functionId) covered.add(target.functionId);
       const provisioned = target.qualifier === Qualifier.LOCAL ? target.provisioned : 0;
-      reports.push(lexPath(tm, model, load, prices, `${tm.stackName}/${alias.logicalId} (${locale})`, alias.logicalId,
-        target.functionId, provisioned, target.text));
+      const botId = alias.properties.BotId as unknown;
+      const getAtt = (botId as JsonObject | null)?.['Fn::GetAtt'];
+      const bot = typeof botId === 'string' ? { botId } : Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? { botLogicalId: getAtt[0] } : {};
+      reports.push({
+        ...lexPath(tm, model, load, prices, `${tm.stackName}/${alias.logicalId} (${locale})`, alias.logicalId, target.functionId, provisioned, target.text),
+        lex: { ...bot, localeId: locale },
+      });
     });
   }
   // Functions Lex may invoke (a lexv2.amazonaws.com permission) whose bot alias is not in this app.
@@ -71,6 +76,7 @@ function lexPath(
   };
   return {
     kind: 'lex-code-hook', name, stack: tm.stackName, logicalId, monthlyLoad: turns,
+    ...(fn ? { functionLogicalId: fn.logicalId } : {}),
     current: variant(false), alternative: variant(true), notes,
   };
 }
@@ -102,7 +108,10 @@ function workflowWalker(tm: TemplateModel, model: LatencyModel, alternative: boo
         const detail = steps.filter((x) => x.ms > 0).map((x) => `${x.name} ${round(x.ms)}`).join(' + ') + wait;
         const placesCall = steps.some((x) => x.placesCall);
         return {
-          segments: [{ kind: 'step', step: { name: s.name, ms, detail, functionLogicalId: fn.logicalId, ...(placesCall ? { placesCall } : {}) } }], ms, transitions: 1,
+          segments: [{ kind: 'step', step: {
+            name: s.name, ms, detail, functionLogicalId: fn.logicalId, ...(placesCall ? { placesCall } : {}), ...(wait ? { waits: true } : {}),
+          } }],
+          ms, transitions: 1,
           invocations: [{ facts: f, durationMs: ms, provisioned, ...variantShape(model, f, alternative) }],
         };
       }
@@ -110,7 +119,7 @@ function workflowWalker(tm: TemplateModel, model: LatencyModel, alternative: boo
       const resource = flatten(b.Resource).replace(/^arn:aws:states:::/, '');
       const placesCall = /^(aws-sdk:)?connect:startOutboundVoiceContact/i.test(resource);
       return {
-        segments: [{ kind: 'step', step: { name: s.name, ms, detail: `${resource}${wait}`, ...(placesCall ? { placesCall } : {}) } }],
+        segments: [{ kind: 'step', step: { name: s.name, ms, detail: `${resource}${wait}`, ...(placesCall ? { placesCall } : {}), ...(wait ? { waits: true } : {}) } }],
         ms, transitions: 1, invocations: [],
       };
     }

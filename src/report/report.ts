@@ -5,6 +5,7 @@ import { runRules } from '../checks/rules';
 import { LAMBDA_PRICES_US_EAST_1, LambdaPriceTable } from '../shared/pricing';
 import { readAssembly } from './assembly';
 import { lexPaths, workflowPaths } from './critical-path';
+import { compareMeasured, MeasuredComparison, MeasuredLatencies } from './measured';
 import { DEFAULT_LOAD, DEFAULT_MODEL, LatencyModel, Load } from './model';
 
 export { readAssembly } from './assembly';
@@ -19,6 +20,8 @@ export interface Step {
   readonly detail: string;
   /** This step places the outbound call: what follows it is off the critical path. */
   readonly placesCall?: boolean;
+  /** The task then waits (a callback or a job): the wait is not part of `ms`. */
+  readonly waits?: boolean;
   /** The function this step invokes (logical id), for measured figures by function. */
   readonly functionLogicalId?: string;
 }
@@ -52,6 +55,10 @@ export interface PathReport {
   /** The same path with the fixes the rules ask for (see the README of the report). */
   readonly alternative: Variant;
   readonly notes: string[];
+  /** The code hook function (logical id) of a Lex path. */
+  readonly functionLogicalId?: string;
+  /** The bot of a Lex path: its id when the template names it, else the logical id of its AWS::Lex::Bot; the locale. */
+  readonly lex?: { readonly botId?: string; readonly botLogicalId?: string; readonly localeId: string };
 }
 
 /** A LatencyChecks finding in a template of the assembly. */
@@ -72,6 +79,8 @@ export interface LatencyReport {
   readonly load: Load;
   readonly paths: PathReport[];
   readonly findings: ReportFinding[];
+  /** Measured beside modelled, when measurements were given. */
+  readonly measured?: MeasuredComparison;
 }
 
 /** Options of `buildReport`. */
@@ -79,6 +88,10 @@ export interface ReportOptions {
   readonly model?: LatencyModel;
   readonly load?: Load;
   readonly prices?: LambdaPriceTable;
+  /** Measurements to put beside the model (`npm run atlas`'s file, or CloudWatch's). */
+  readonly measured?: MeasuredLatencies;
+  /** @default DEFAULT_AGREEMENT_FACTOR (3) */
+  readonly agreementFactor?: number;
 }
 
 /** Builds the report of the cloud assembly in `assemblyDir`. */
@@ -99,6 +112,7 @@ export function buildReport(assemblyDir: string, options: ReportOptions = {}): L
       });
     }
   }
-  return { assembly: assemblyDir, model, load, paths, findings };
+  const report: LatencyReport = { assembly: assemblyDir, model, load, paths, findings };
+  return options.measured ? { ...report, measured: compareMeasured(report, options.measured, options.agreementFactor) } : report;
 }
 

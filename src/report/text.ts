@@ -44,6 +44,16 @@ export function renderText(report: LatencyReport): string {
     }
     for (const n of p.notes) out.push(`  note: ${n}`);
   }
+  if (report.measured) {
+    const m = report.measured;
+    out.push('', `Measured beside modelled (${m.source}${m.measuredAt ? `, ${m.measuredAt}` : ''}); they agree when neither is more than ${m.factor}x the other:`);
+    for (const r of m.rows) {
+      const verdict = r.ratio === undefined ? 'not modelled' : r.withinFactor ? `agree (${r.ratio.toFixed(1)}x)` : `DIFFER ${r.ratio.toFixed(1)}x`;
+      out.push(`  ${pad(`${r.path}: ${r.step}`, 60)} modelled ${lpad(r.modelledMs === undefined ? '-' : round(r.modelledMs), 9)} ms  `
+        + `measured ${lpad(round(r.measuredMs), 9)} ms (${r.samples})  ${verdict}`);
+    }
+    out.push(m.differing.length === 0 ? `  every step agrees within ${m.factor}x` : `  differ by more than ${m.factor}x: ${m.differing.join('; ')}`);
+  }
   out.push('', 'LatencyChecks findings:');
   if (report.findings.length === 0) out.push('  none');
   for (const f of report.findings) {
