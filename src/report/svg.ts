@@ -83,13 +83,15 @@ function axis(out: string[], y: number, max: number, scale: number): number {
   return 22;
 }
 
+/** Room right of the comparison bars for "modelled / measured, verdict". */
+const COMPARISON_RIGHT = 200;
 const MODELLED = '#9aa5b1';
 const MEASURED = '#1f5f99';
 const DIFFERS = '#c0392b';
 
 /** Modelled beside measured, one pair of bars per compared step, on their own scale and axis; returns the new y. */
 function comparison(out: string[], rows: StepComparison[], factor: number, y: number): number {
-  const plot = WIDTH - LABEL - RIGHT;
+  const plot = WIDTH - LABEL - COMPARISON_RIGHT;
   const max = Math.max(1, ...rows.flatMap((r) => [r.measuredMs, r.modelledMs ?? 0]));
   const scale = plot / max;
   out.push(`<text x="8" y="${y + 10}" font-size="11" font-style="italic">measured beside modelled (agree within ${factor}x)</text>`);
