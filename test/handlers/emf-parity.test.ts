@@ -82,6 +82,7 @@ function synth() {
   const runtimeNamespaces = new Set([fulfillmentEnv.POWERTOOLS_METRICS_NAMESPACE, generatorEnv.POWERTOOLS_METRICS_NAMESPACE]);
 
   const read: string[] = [];
+  const searched: Array<{ ns: string; dimNames: string[]; fixed: Record<string, string>; name: string }> = [];
   for (const r of Object.values(template.Resources) as any[]) {
     if (r.Type === 'AWS::CloudWatch::Alarm') {
       const p = r.Properties;
@@ -95,6 +96,13 @@ function synth() {
       const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((x: unknown) => (typeof x === 'string' ? x : 'TOKEN')).join('');
       for (const w of JSON.parse(text).widgets) {
         for (const m of (w.properties?.metrics ?? []) as unknown[][]) {
+          // SEARCH('{ns,dim1,dim2} dim1="v" MetricName="name"', ...): the series it finds have exactly those dimensions.
+          const search = /SEARCH\('\{([^}]+)\} (.*?) MetricName="([^"]+)"'/.exec(typeof m[0] === 'object' ? String((m[0] as { expression?: string }).expression) : '');
+          if (search) {
+            const [ns, ...dimNames] = search[1].split(',');
+            const fixed = Object.fromEntries([...search[2].matchAll(/(\w+)="([^"]+)"/g)].map((x) => [x[1], x[2]]));
+            if (runtimeNamespaces.has(ns)) searched.push({ ns, dimNames, fixed, name: search[3] });
+          }
           if (typeof m[0] === 'string' && runtimeNamespaces.has(m[0])) {
             const dims: Record<string, unknown> = {};
             const plain = m.filter((x) => typeof x === 'string') as string[];
@@ -105,7 +113,7 @@ function synth() {
       }
     }
   }
-  return { fulfillmentEnv, generatorEnv, read: [...new Set(read)].sort() };
+  return { fulfillmentEnv, generatorEnv, read: [...new Set(read)].sort(), searched };
 }
 
 describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', () => {
@@ -128,7 +136,7 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
   });
 
   it('emits every runtime metric series an alarm or the dashboard reads, with the same namespace and dimensions', async () => {
-    const { fulfillmentEnv, generatorEnv, read } = synth();
+    const { fulfillmentEnv, generatorEnv, read, searched } = synth();
     const tableName = await freshTable(ddb);
     const { queueUrl } = await freshQueues(sqs);
     bedrock.setResponder(() => 'Welcome to Atlas.');
@@ -175,5 +183,14 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
     const emitted = new Set(docs.flatMap(seriesOf));
     expect(read.length).toBeGreaterThanOrEqual(7);
     expect(read.filter((s) => !emitted.has(s)), `emitted:\n${[...emitted].sort().join('\n')}`).toEqual([]);
+    // The dashboard's per-intent SEARCH graphs find at least one emitted series each (here, of GreetingIntent).
+    const emittedDocs = docs.flatMap((d) => (d._aws.CloudWatchMetrics as Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>)
+      .flatMap((c) => c.Dimensions.flatMap((set) => c.Metrics.map((m) => ({ ns: c.Namespace, name: m.Name, set: [...set].sort(), values: d })))));
+    expect(searched.length).toBeGreaterThanOrEqual(5);
+    for (const q of searched.filter((x) => ['CacheHitL1', 'CacheHitL2', 'CacheMiss', 'StaleServed'].includes(x.name))) {
+      const found = emittedDocs.some((e) => e.ns === q.ns && e.name === q.name && e.set.join() === [...q.dimNames].sort().join()
+        && Object.entries(q.fixed).every(([k, v]) => e.values[k] === v));
+      expect(found, `SEARCH ${q.ns} ${q.name} {${q.dimNames}} ${JSON.stringify(q.fixed)}`).toBe(true);
+    }
   });
 });
