@@ -15,7 +15,8 @@ import {
 import { main } from '../../src/cli/main';
 import { cleanStack, FULFILLMENT_SOURCE, newApp, SEED_LAYER_BYTES, seedCurrentStack, TASK_SOURCE } from '../checks/fixtures';
 
-// The model's defaults (from the seed), restated so the arithmetic below does not call the code it checks.
+// SEED_MODEL's figures (the seed's; the report of the seed uses them), restated so the arithmetic below does not call
+// the code it checks.
 const LEX_NLU = 500;
 const LEX_RESPONSE = 500;
 const P_COLD = 0.3;
