@@ -6,7 +6,7 @@ import { LAMBDA_PRICES_US_EAST_1, LambdaPriceTable } from '../shared/pricing';
 import { readAssembly } from './assembly';
 import { lexPaths, workflowPaths } from './critical-path';
 import { compareMeasured, MeasuredComparison, MeasuredLatencies } from './measured';
-import { DEFAULT_LOAD, DEFAULT_MODEL, LatencyModel, Load } from './model';
+import { DEFAULT_LOAD, DEFAULT_MODEL, LatencyModel, Load, SEED_MODEL } from './model';
 
 export { readAssembly } from './assembly';
 export { leafSteps, segmentsMs } from './critical-path';
@@ -55,6 +55,8 @@ export interface PathReport {
   /** The same path with the fixes the rules ask for (see the README of the report). */
   readonly alternative: Variant;
   readonly notes: string[];
+  /** The critical path's totals with the seed's (the slow system's) figures, for comparison. */
+  readonly withSeedFigures?: { readonly totalMs: number; readonly alternativeTotalMs: number };
   /** The code hook function (logical id) of a Lex path. */
   readonly functionLogicalId?: string;
   /** The bot of a Lex path: its id when the template names it, else the logical id of its AWS::Lex::Bot; the locale. */
@@ -103,7 +105,10 @@ export function buildReport(assemblyDir: string, options: ReportOptions = {}): L
   const paths: PathReport[] = [];
   const findings: ReportFinding[] = [];
   for (const tm of templates) {
-    paths.push(...lexPaths(tm, model, load, prices), ...workflowPaths(tm, model, load, prices));
+    const modelled = [...lexPaths(tm, model, load, prices), ...workflowPaths(tm, model, load, prices)];
+    // The same paths with the slow system's figures: the "current" side of the comparison the seed made.
+    const slow = model === SEED_MODEL ? modelled : [...lexPaths(tm, SEED_MODEL, load, prices), ...workflowPaths(tm, SEED_MODEL, load, prices)];
+    paths.push(...modelled.map((p, i) => ({ ...p, withSeedFigures: { totalMs: slow[i].current.totalMs, alternativeTotalMs: slow[i].alternative.totalMs } })));
     for (const f of runRules(tm)) {
       const reason = tm.acknowledgement(f.logicalId, f.ruleId);
       findings.push({

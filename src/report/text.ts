@@ -42,6 +42,10 @@ export function renderText(report: LatencyReport): string {
       out.push(`    ${pad(`monthly cost (${p.monthlyLoad}/month)`, 46)} ${lpad(money(variant.monthlyUsd), 12)}`);
       for (const line of variant.costLines) out.push(`      ${line}`);
     }
+    if (p.withSeedFigures) {
+      out.push(`  with the seed's (the slow system's) figures: current ${round(p.withSeedFigures.totalMs)} ms, `
+        + `alternative ${round(p.withSeedFigures.alternativeTotalMs)} ms`);
+    }
     for (const n of p.notes) out.push(`  note: ${n}`);
   }
   if (report.measured) {

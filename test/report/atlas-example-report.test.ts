@@ -43,6 +43,15 @@ describe('the latency/cost report on the Atlas Engine example', () => {
     expect(Object.fromEntries(leafSteps(lex.current.segments).map((s) => [s.name, s.ms]))).toMatchObject({ 'Cold start': 0 });
   });
 
+  it('keeps the seed\'s figures beside them: the same Lex turn at 1,220 ms', () => {
+    const lex = report.paths.find((p) => p.kind === 'lex-code-hook')!;
+    // SEED_MODEL: DynamoDB read 50, write 100, other calls 20, compute 200 ms at 1x; the same miss-only counting.
+    const expected = 500 + 50 + MISS * 100 + MISS * 2 * 20 + 200 / 2 + 500;
+
+    expect(expected).toBe(1220);
+    expect(lex.withSeedFigures?.totalMs).toBeCloseTo(expected, 6);
+  });
+
   it('prices the conversation path: two provisioned 512 MB arm64 instances and 100,000 turns', () => {
     const lex = report.paths.find((p) => p.kind === 'lex-code-hook')!;
     const handlerMs = DDB_READ_WARM + MISS * DDB_WRITE + MISS * 2 * OTHER_AWS_CALL + COMPUTE_1X / 2; // 40 ms billed per turn
