@@ -50,6 +50,7 @@ const SUBPATHS: Record<string, string> = {
   './runtime/workflow': 'runtime/workflow/index', // libphonenumber-js
   './runtime/errors': 'runtime/errors',
   './testing': 'testing/index',
+  './report': 'report/index', // the latency report, for `npm run atlas` and tools that write measured figures
 };
 
 // Build output and local tools that never enter git.
@@ -118,6 +119,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8.10.0',
     'tsx@^4.19.0',
     '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
+    '@aws-sdk/client-cloudwatch@^3.1164.0', // `cdk-fast-lex report --from-cloudwatch` (loaded only then)
     '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
     // What we build and test the runtime and the test kit against (RUNTIME_PACKAGES: the ranges we accept).
     ...RUNTIME_PACKAGES.map((pkg) => `${pkg.name}@${pkg.testsWith}`),

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_PRICES_US_EAST_1, SECONDS_PER_MONTH } from '../shared/pricing';
+import { LAMBDA_PRICES_US_EAST_1, lambdaMonthlyCost } from '../shared/pricing';
 
 /**
  * What a function does, which decides its defaults.
@@ -226,19 +226,13 @@ export class RightSizedFunction extends Construct implements iam.IGrantable {
    * provisioned concurrency are assumed to be served by it (billed at the provisioned duration price).
    */
   public static estimateCost(profile: FunctionCostProfile, load: MonthlyLoad): CostEstimate {
-    const prices = LAMBDA_PRICES_US_EAST_1;
-    const arm = profile.architecture.name === lambda.Architecture.ARM_64.name;
-    const gb = profile.memorySize / 1024;
-    const provisioned = profile.provisionedConcurrency ?? 0;
-    const gbSeconds = load.requestsPerMonth * (load.averageDurationMs / 1000) * gb;
-    const durationRate = provisioned > 0
-      ? (arm ? prices.provisionedDurationPerGbSecondArm : prices.provisionedDurationPerGbSecondX86)
-      : (arm ? prices.durationPerGbSecondArm : prices.durationPerGbSecondX86);
-    const provisionedRate = arm ? prices.provisionedPerGbSecondArm : prices.provisionedPerGbSecondX86;
-    const durationUsd = gbSeconds * durationRate;
-    const provisionedConcurrencyUsd = provisioned * gb * SECONDS_PER_MONTH * provisionedRate;
-    const requestsUsd = (load.requestsPerMonth / 1_000_000) * prices.requestsPerMillion;
-    return { durationUsd, provisionedConcurrencyUsd, requestsUsd, totalUsd: durationUsd + provisionedConcurrencyUsd + requestsUsd };
+    return lambdaMonthlyCost(LAMBDA_PRICES_US_EAST_1, {
+      invocations: load.requestsPerMonth,
+      durationMs: load.averageDurationMs,
+      memoryMb: profile.memorySize,
+      arm: profile.architecture.name === lambda.Architecture.ARM_64.name,
+      provisioned: profile.provisionedConcurrency ?? 0,
+    });
   }
 
   /** The function. Invoke `alias`, not this. */

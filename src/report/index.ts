@@ -3,3 +3,4 @@ export * from './model';
 export * from './report';
 export * from './svg';
 export * from './write';
+export * from './measured';

@@ -1,5 +1,6 @@
-// The figures of the latency/cost model, each with its source (the seed's measurements by default), and how to
-// override them and the load from JSON files.
+// The figures of the latency/cost model, each with its source: current published or measured figures for the
+// optimized system by default, the seed's (the slow system's) figures as SEED_MODEL; and how to override them and
+// the load from JSON files.
 import * as fs from 'fs';
 import { FastLexError } from '../shared/errors';
 
@@ -44,11 +45,23 @@ export interface LatencyModel {
   readonly stepFunctionsExpressPerGbSecondUsd: Figure;
   readonly stepFunctionsExpressMemoryGb: Figure;
   readonly memorySpeed: { readonly points: MemorySpeedPoint[]; readonly source: string };
+  /** Bedrock latency by model: the first entry whose `modelIdContains` is in the function's model id wins; else `bedrockMs`. */
+  readonly bedrockModels: { readonly models: BedrockModelFigure[]; readonly source: string };
+}
+
+/** The latency of one Bedrock model family for a short answer. */
+export interface BedrockModelFigure {
+  /** A part of the model or inference profile id, e.g. `claude-haiku-4-5`. */
+  readonly modelIdContains: string;
+  /** One generation of about 150 output tokens, in ms. */
+  readonly ms: number;
+  readonly source: string;
 }
 
 const SEED = 'seed atlas-engine-architecture.md';
 
-export const DEFAULT_MODEL: LatencyModel = {
+/** The seed's figures: the slow system as it was measured (the "current" side of the comparison). */
+export const SEED_MODEL: LatencyModel = {
   lexNluMs: { value: 500, source: `${SEED}, Critical Path Analysis: "Lex Processing (500ms)"` },
   lexResponseMs: { value: 500, source: `${SEED}, Critical Path Analysis: "Lex Response (500ms)"` },
   coldStartProbability: { value: 0.3, source: `${SEED}, Provisioned Concurrency Analysis: "3-5s cold start on 30% of requests"` },
@@ -94,6 +107,56 @@ export const DEFAULT_MODEL: LatencyModel = {
     ],
     source: `${SEED}, Memory vs Performance Trade-off table; linear between points, flat beyond the ends`,
   },
+  bedrockModels: { models: [], source: `${SEED}: one figure (bedrockMs, Claude 3.5 Sonnet) for every model` },
+};
+
+const BENCH = 'README "Measured figures"';
+const DDB = 'Amazon DynamoDB Developer Guide, "What is Amazon DynamoDB?": "single-digit millisecond performance at any scale"';
+
+/**
+ * Current figures for the optimized system, each with its source. Where no published figure exists (Lex's own
+ * processing, Connect's outbound call API) the seed's figure is kept and says so: measure it with
+ * `cdk-fast-lex report --from-cloudwatch` and pass the result with `--model`.
+ */
+export const DEFAULT_MODEL: LatencyModel = {
+  ...SEED_MODEL,
+  lexNluMs: { value: 500, source: `no published Lex V2 figure; ${SEED_MODEL.lexNluMs.source} (AWS/Lex RuntimeSuccessfulRequestLatency measures it)` },
+  lexResponseMs: { value: 500, source: `no published Lex V2 figure; ${SEED_MODEL.lexResponseMs.source}` },
+  coldStartBaseMs: {
+    value: 300,
+    source: `${BENCH}: the fulfillment bundle's init is 67 ms (npm run bench:fulfillment), plus an assumed ~230 ms for Lambda to start the sandbox and Node`,
+  },
+  dynamoDbReadMs: { value: 30, source: `${DDB}; assumption: plus ~25 ms for a new TLS connection of a client made per call` },
+  dynamoDbReadWarmMs: { value: 5, source: `${DDB}: a GetItem on a kept-alive connection` },
+  dynamoDbWriteMs: { value: 10, source: `${DDB}, rounded up for a conditional write` },
+  computeMsAt1x: {
+    value: 20,
+    source: `${BENCH}: the handler's own work is 0.1 ms (L1 hit) to 6.3 ms (miss) on a developer machine (npm run bench:fulfillment); `
+      + 'assumption: x3 at 128 MB, where Lambda gives a fraction of a vCPU (Lambda Developer Guide, "Configure Lambda function memory": CPU in proportion to memory)',
+  },
+  bedrockMs: { value: 1700, source: 'the default model (Claude Haiku 4.5): see bedrockModels' },
+  bedrockModels: {
+    models: [
+      {
+        modelIdContains: 'claude-haiku-4-5',
+        ms: 1700,
+        source: 'about 0.7 s to the first token (Artificial Analysis, Claude 3.5 Haiku on Amazon Bedrock: 0.70-0.81 s; none published for 4.5) '
+          + '+ 150 tokens at ~150 tokens/s (Claude Haiku 4.5 on Bedrock: 150-180 tokens/s, learn.cloudbuckle.com "What Affects Claude Response Time")',
+      },
+      {
+        modelIdContains: 'claude-3-5-haiku',
+        ms: 3100,
+        source: 'Artificial Analysis, Claude 3.5 Haiku on Amazon Bedrock (standard): 0.75 s to the first token, 65 tokens/s; 150 tokens',
+      },
+      {
+        modelIdContains: 'claude-sonnet-4',
+        ms: 2500,
+        source: 'assumption: 1 s to the first token + 150 tokens at ~100 tokens/s (Sonnet on Bedrock: 80-120 tokens/s, learn.cloudbuckle.com)',
+      },
+      { modelIdContains: 'claude-3-5-sonnet', ms: 2500, source: SEED_MODEL.bedrockMs.source },
+    ],
+    source: 'per model family, for about 150 output tokens (the constructs\' default maxTokens)',
+  },
 };
 
 /** The load the monthly cost is computed for. */
@@ -125,17 +188,32 @@ function readJson(file: string, what: string): Record<string, unknown> {
 }
 
 /**
- * The default model with the figures of a JSON file applied. Each key names a figure and holds either a number (its
+ * The default model (or `"base": "seed"`, the seed's) with the figures of a JSON file applied. Each key names a figure and holds either a number (its
  * source then reads "override from <file>") or `{ "value": n, "source": "..." }`; `memorySpeed` holds
  * `{ "points": [{ "memoryMb": 128, "speed": 1 }, ...], "source": "..." }`.
  */
-export function modelFromOverrides(overrides: Record<string, unknown>, origin: string): LatencyModel {
-  const model: Record<string, unknown> = { ...DEFAULT_MODEL };
+export function modelFromOverrides(overrides: Record<string, unknown>, origin: string, base: LatencyModel = DEFAULT_MODEL): LatencyModel {
+  const named = overrides.base;
+  if (named !== undefined && named !== 'seed' && named !== 'default') {
+    throw new ReportInputError(`${origin}: "base" must be "seed" (the slow system's figures) or "default" (current figures)`);
+  }
+  const model: Record<string, unknown> = { ...(named === 'seed' ? SEED_MODEL : named === 'default' ? DEFAULT_MODEL : base) };
   for (const [key, value] of Object.entries(overrides)) {
+    if (key === 'base') continue;
     if (!(key in DEFAULT_MODEL)) {
       throw new ReportInputError(`${origin}: unknown figure "${key}"; known figures: ${Object.keys(DEFAULT_MODEL).join(', ')}`);
     }
-    if (key === 'memorySpeed') {
+    if (key === 'bedrockModels') {
+      const v = value as { models?: unknown; source?: unknown };
+      const models = Array.isArray(v?.models) ? v.models : undefined;
+      if (!models || !models.every((m) => typeof m?.modelIdContains === 'string' && isFiniteNumber(m?.ms) && m.ms >= 0)) {
+        throw new ReportInputError(`${origin}: bedrockModels needs "models": [{ "modelIdContains": string, "ms": number >= 0, "source": string }, ...]`);
+      }
+      model.bedrockModels = {
+        models: models.map((m) => ({ modelIdContains: m.modelIdContains, ms: m.ms, source: typeof m.source === 'string' ? m.source : `override from ${origin}` })),
+        source: typeof v.source === 'string' ? v.source : `override from ${origin}`,
+      };
+    } else if (key === 'memorySpeed') {
       const v = value as { points?: unknown; source?: unknown };
       const points = Array.isArray(v?.points) ? v.points : undefined;
       if (!points || points.length === 0 || !points.every((p) => isFiniteNumber(p?.memoryMb) && isFiniteNumber(p?.speed) && p.speed > 0)) {
@@ -155,9 +233,16 @@ export function modelFromOverrides(overrides: Record<string, unknown>, origin: s
   return model as unknown as LatencyModel;
 }
 
-/** The model of a JSON file (see `modelFromOverrides`), or the default model. */
+/** The model of a JSON file (see `modelFromOverrides`), `seed` for SEED_MODEL, or the default model. */
 export function loadModel(file?: string): LatencyModel {
+  if (file === 'seed') return SEED_MODEL;
   return file ? modelFromOverrides(readJson(file, 'model'), file) : DEFAULT_MODEL;
+}
+
+/** The Bedrock latency of a model id: the first matching model figure, else `bedrockMs`. */
+export function bedrockFigure(model: LatencyModel, modelId: string | undefined): { ms: number; source: string } {
+  const hit = modelId === undefined ? undefined : model.bedrockModels.models.find((m) => modelId.includes(m.modelIdContains));
+  return hit ? { ms: hit.ms, source: hit.source } : { ms: model.bedrockMs.value, source: model.bedrockMs.source };
 }
 
 /** The load of a JSON file `{ "lexTurnsPerMonth": n, "workflowExecutionsPerMonth": n, "paths": { name: n } }`. */

@@ -1,5 +1,7 @@
 // Draws the critical paths of a latency report as an SVG: one bar per step, parallel branches stacked side by side
-// over the same span of time, the current design above the alternative on the same scale.
+// over the same span of time, the current design above the alternative on the same scale, a time axis under each
+// path, a legend, and (given measurements) measured beside modelled bars, step by step.
+import type { StepComparison } from './measured';
 import { LatencyReport, Segment, segmentsMs } from './report';
 
 const WIDTH = 1000;
@@ -58,10 +60,87 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, Math.max(n - 1, 1)) + '…';
 }
 
+/** A round tick step for an axis of `max` ms: 1, 2 or 5 times a power of ten, about five ticks. */
+export function tickStep(max: number): number {
+  const raw = Math.max(max, 1) / 5;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * pow).find((t) => t >= raw) ?? 10 * pow;
+}
+
+function msLabel(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(2)} s` : `${+ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+/** A time axis from 0 to `max` ms at `scale` px/ms, with its ticks and labels; returns its height. */
+function axis(out: string[], y: number, max: number, scale: number): number {
+  const step = tickStep(max);
+  out.push(`<g class="axis"><line x1="${LABEL}" y1="${y}" x2="${(LABEL + max * scale).toFixed(1)}" y2="${y}" stroke="#333"/>`);
+  for (let t = 0; t <= max + 1e-9; t += step) {
+    const x = (LABEL + t * scale).toFixed(1);
+    out.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 4}" stroke="#333"/><text x="${x}" y="${y + 14}" font-size="9" text-anchor="middle">${msLabel(t)}</text>`);
+  }
+  out.push('</g>');
+  return 22;
+}
+
+/** Room right of the comparison bars for "modelled / measured, verdict". */
+const COMPARISON_RIGHT = 200;
+const MODELLED = '#9aa5b1';
+const MEASURED = '#1f5f99';
+const DIFFERS = '#c0392b';
+
+/** Modelled beside measured, one pair of bars per compared step, on their own scale and axis; returns the new y. */
+function comparison(out: string[], rows: StepComparison[], factor: number, y: number): number {
+  const plot = WIDTH - LABEL - COMPARISON_RIGHT;
+  const max = Math.max(1, ...rows.flatMap((r) => [r.measuredMs, r.modelledMs ?? 0]));
+  const scale = plot / max;
+  out.push(`<text x="8" y="${y + 10}" font-size="11" font-style="italic">measured beside modelled (agree within ${factor}x)</text>`);
+  y += 16;
+  for (const r of rows) {
+    const flagged = r.withinFactor === false;
+    out.push(`<text x="8" y="${y + 10}" font-size="10"${flagged ? ` fill="${DIFFERS}"` : ''}>${xmlEscape(truncate(r.step, 17))}</text>`);
+    if (r.modelledMs !== undefined) {
+      out.push(`<rect class="modelled" x="${LABEL}" y="${y}" width="${Math.max(r.modelledMs * scale, 1).toFixed(1)}" height="7" fill="${MODELLED}">`
+        + `<title>${xmlEscape(`${r.step}: modelled ${msLabel(r.modelledMs)}`)}</title></rect>`);
+    }
+    out.push(`<rect class="measured" x="${LABEL}" y="${y + 8}" width="${Math.max(r.measuredMs * scale, 1).toFixed(1)}" height="7" fill="${MEASURED}">`
+      + `<title>${xmlEscape(`${r.step}: measured ${msLabel(r.measuredMs)} (${r.samples} samples)`)}</title></rect>`);
+    const end = LABEL + Math.max(r.measuredMs, r.modelledMs ?? 0) * scale;
+    const verdict = r.ratio === undefined ? 'not modelled' : flagged ? `differs ${r.ratio.toFixed(1)}x` : `${r.ratio.toFixed(1)}x`;
+    out.push(`<text x="${(end + 4).toFixed(1)}" y="${y + 12}" font-size="9"${flagged ? ` fill="${DIFFERS}"` : ''}>`
+      + `${xmlEscape(`${r.modelledMs === undefined ? '-' : msLabel(r.modelledMs)} / ${msLabel(r.measuredMs)}, ${verdict}`)}</text>`);
+    y += 20;
+  }
+  return y + axis(out, y, max, scale);
+}
+
+/** The legend: the step colours the chart uses, and the modelled / measured bars. */
+function legend(out: string[], report: LatencyReport): number {
+  const used = new Set(report.paths.flatMap((p) => [p.current, p.alternative]).flatMap((v) => leaves(v.segments)));
+  const entries: Array<[string, string]> = Object.entries(KNOWN).filter(([name]) => used.has(name)).map(([name, c]) => [name, c]);
+  if (report.measured) entries.push(['modelled', MODELLED], ['measured', MEASURED]);
+  entries.push(['other steps (by name)', PALETTE[0]]);
+  out.push('<g class="legend">');
+  let x = 8;
+  let y = 8;
+  for (const [name, c] of entries) {
+    const w = 16 + name.length * 6;
+    if (x + w > WIDTH - 8) { x = 8; y += 16; }
+    out.push(`<rect x="${x}" y="${y}" width="10" height="10" fill="${c}"/><text x="${x + 14}" y="${y + 9}" font-size="10">${xmlEscape(name)}</text>`);
+    x += w + 10;
+  }
+  out.push('</g>');
+  return y + 24;
+}
+
+function leaves(segments: Segment[]): string[] {
+  return segments.flatMap((s) => (s.kind === 'step' ? [s.step.name] : s.branches.flatMap(leaves)));
+}
+
 /** The chart of every path of the report. */
 export function renderSvg(report: LatencyReport): string {
   const body: string[] = [];
-  let y = 30;
+  let y = legend(body, report) + 14;
   const plot = WIDTH - LABEL - RIGHT;
   for (const p of report.paths) {
     body.push(`<text x="8" y="${y}" font-size="13" font-weight="bold">${xmlEscape(p.name)}</text>`);
@@ -79,6 +158,9 @@ export function renderSvg(report: LatencyReport): string {
       body.push('</g>');
       y += rows * ROW + 6;
     }
+    y += axis(body, y, longest, scale);
+    const compared = report.measured?.rows.filter((r) => r.path === p.name) ?? [];
+    if (report.measured && compared.length > 0) y = comparison(body, compared, report.measured.factor, y + 4);
     y += 18;
   }
   return [

@@ -36,3 +36,41 @@ export const LAMBDA_PRICES_US_EAST_1: LambdaPriceTable = {
 
 /** Seconds in the 30-day month that the estimates use. */
 export const SECONDS_PER_MONTH = 30 * 24 * 3600;
+
+/** What a Lambda monthly cost depends on. */
+export interface LambdaCostInputs {
+  /** Invocations per month. */
+  readonly invocations: number;
+  /** Average billed duration of one invocation, in ms. */
+  readonly durationMs: number;
+  /** Memory in MB. */
+  readonly memoryMb: number;
+  /** arm64 (else x86_64). */
+  readonly arm: boolean;
+  /** Provisioned concurrency kept all month; invocations are then billed at the provisioned duration price. */
+  readonly provisioned: number;
+}
+
+/** A Lambda monthly cost, part by part, in USD. */
+export interface LambdaMonthlyCost {
+  readonly durationUsd: number;
+  readonly provisionedConcurrencyUsd: number;
+  readonly requestsUsd: number;
+  readonly totalUsd: number;
+}
+
+/**
+ * The one Lambda monthly cost formula (RightSizedFunction.estimateCost and the report both use it): duration
+ * GB-seconds at the on-demand or provisioned duration price, provisioned GB-seconds for the whole month, requests.
+ */
+export function lambdaMonthlyCost(prices: LambdaPriceTable, o: LambdaCostInputs): LambdaMonthlyCost {
+  const gb = o.memoryMb / 1024;
+  const durationRate = o.provisioned > 0
+    ? (o.arm ? prices.provisionedDurationPerGbSecondArm : prices.provisionedDurationPerGbSecondX86)
+    : (o.arm ? prices.durationPerGbSecondArm : prices.durationPerGbSecondX86);
+  const provisionedRate = o.arm ? prices.provisionedPerGbSecondArm : prices.provisionedPerGbSecondX86;
+  const durationUsd = o.invocations * (o.durationMs / 1000) * gb * durationRate;
+  const provisionedConcurrencyUsd = o.provisioned * gb * SECONDS_PER_MONTH * provisionedRate;
+  const requestsUsd = (o.invocations / 1_000_000) * prices.requestsPerMillion;
+  return { durationUsd, provisionedConcurrencyUsd, requestsUsd, totalUsd: durationUsd + provisionedConcurrencyUsd + requestsUsd };
+}

@@ -97,6 +97,18 @@ describe('the Atlas Engine example', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
   });
 
+  it('turns monitoring on: alarms on every part to an encrypted topic, and a dashboard', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    const names = new Set(alarms.map((a) => a.Properties.MetricName ?? a.Properties.Metrics?.find((m: any) => m.MetricStat)?.MetricStat.Metric.MetricName));
+
+    for (const metric of ['Duration', 'ProvisionedConcurrencySpilloverInvocations', 'RuntimeLambdaErrors', 'ApproximateNumberOfMessagesVisible',
+      'ExecutionsTimedOut', 'InvocationThrottles', 'CacheHitL1']) {
+      expect(names, metric).toContain(metric);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
   it('refuses to synthesize without the Connect context values, naming the missing one', () => {
     expect(() => buildApp(new App({ context: {} }))).toThrow(/Context value 'atlas:connectInstanceId' is missing/);
   });

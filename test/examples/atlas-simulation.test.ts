@@ -1,12 +1,15 @@
 // The README's main job, end to end: `tsx examples/atlas-engine/bin/main.ts` synthesizes, checks and runs the Atlas
 // Engine offline; and the pieces of its interactive and remote modes.
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { INTENTS } from '../../examples/atlas-engine/lib/bot-definition';
 import { matchIntent } from '../../examples/atlas-engine/simulation/intent-matcher';
 import { recognizeTextInput } from '../../examples/atlas-engine/simulation/remote';
+import { expectMeasuredReportOfRun } from '../report/atlas-measured';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -22,6 +25,8 @@ describe('the offline Atlas Engine (npm run atlas)', () => {
     expect(stdout).toMatch(/Caller "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l2-hit\] +Scenario:/);
     expect(stdout).toMatch(/execution SUCCEEDED in \d+ ms: ValidateRequest/);
     expect(stdout).toMatch(/\| Demo workflow: start -> call placed, warm +\| \d+ ms/);
+    // The run wrote its measured figures into cdk.out: the report puts them beside the model, step by step.
+    expectMeasuredReportOfRun(join(root, 'examples', 'atlas-engine', 'cdk.out'), mkdtempSync(join(tmpdir(), 'atlas-measured-report-')));
   }, 300_000);
 });
 

@@ -9,13 +9,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildReport, DEFAULT_MODEL, LatencyReport, leafSteps, loadLoad, modelFromOverrides, PathReport, renderSvg,
+  buildReport, DEFAULT_MODEL, LatencyReport, SEED_MODEL, leafSteps, loadLoad, modelFromOverrides, PathReport, renderSvg,
   ReportInputError, Segment, writeReport,
 } from '../../src/report';
 import { main } from '../../src/cli/main';
 import { cleanStack, FULFILLMENT_SOURCE, newApp, SEED_LAYER_BYTES, seedCurrentStack, TASK_SOURCE } from '../checks/fixtures';
 
-// The model's defaults (from the seed), restated so the arithmetic below does not call the code it checks.
+// SEED_MODEL's figures (the seed's; the report of the seed uses them), restated so the arithmetic below does not call
+// the code it checks.
 const LEX_NLU = 500;
 const LEX_RESPONSE = 500;
 const P_COLD = 0.3;
@@ -58,7 +59,7 @@ beforeAll(() => {
   Validations.of(seed.stack).acknowledge({ id: 'FastLex-L9', reason: 'the cache table is rebuilt by the migration' });
   cleanStack(app);
   assemblyDir = app.synth().directory;
-  report = buildReport(assemblyDir);
+  report = buildReport(assemblyDir, { model: SEED_MODEL });
 });
 
 describe('the report of the seed built the current way', () => {
@@ -96,12 +97,14 @@ describe('the report of the seed built the current way', () => {
     const generate = taskCold + BEDROCK + COMPUTE_1X;
     const invokeCall = taskCold + CONNECT + COMPUTE_1X; // then waits for the call: not counted
     const updateLead = taskCold + COMPUTE_1X;
-    expect(wf.current.totalMs).toBeCloseTo(createLead + generate + invokeCall + updateLead, 6);
+    // The critical path ends when the call is placed; UpdateLead runs while the caller talks.
+    expect(wf.current.totalMs).toBeCloseTo(createLead + generate + invokeCall, 6);
     expect(wf.current.segments.map((s) => (s.kind === 'step' ? s.step.name : s.name)))
-      .toEqual(['CreateLead', 'GenerateScenario', 'InvokeOutboundCall', 'UpdateLead']);
+      .toEqual(['CreateLead', 'GenerateScenario', 'InvokeOutboundCall']);
+    expect(wf.current.afterCall?.map((s) => (s.kind === 'step' ? s.step.name : s.name))).toEqual(['UpdateLead']);
 
     const alt = (extra: number) => taskCold + extra + COMPUTE_1X / 2.0; // 512 MB, secrets cached
-    const altTotal = Math.max(alt(0), alt(BEDROCK)) + alt(CONNECT) + alt(0);
+    const altTotal = Math.max(alt(0), alt(BEDROCK)) + alt(CONNECT); // UpdateLead after the call
     expect(wf.alternative.totalMs).toBeCloseTo(altTotal, 6);
     const group = wf.alternative.segments[0];
     expect(group.kind === 'parallel' && group.branches.map((b) => leafSteps(b).map((s) => s.name))).toEqual([['CreateLead'], ['GenerateScenario']]);
@@ -110,7 +113,8 @@ describe('the report of the seed built the current way', () => {
     const n = 10_000;
     const lambda = [createLead, generate, invokeCall, updateLead]
       .reduce((sum, ms) => sum + n * PER_REQUEST + n * (ms / 1000) * (128 / 1024) * X86_GBS, 0);
-    const express = n * SFN_EXPRESS_REQUEST + n * (Math.ceil(wf.current.totalMs / 100) / 10) * 0.064 * SFN_EXPRESS_GBS;
+    // Express bills the whole execution, UpdateLead included.
+    const express = n * SFN_EXPRESS_REQUEST + n * (Math.ceil((createLead + generate + invokeCall + updateLead) / 100) / 10) * 0.064 * SFN_EXPRESS_GBS;
     expect(wf.current.monthlyUsd).toBeCloseTo(lambda + express, 9);
     // The alternative must be STANDARD (it waits for a callback): 4 task transitions + 1 Parallel state.
     const altLambda = [alt(0), alt(BEDROCK), alt(CONNECT), alt(0)]
@@ -154,7 +158,7 @@ describe('a function Lex may invoke whose bot is not in the app', () => {
     });
     const live = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 1 });
     live.addPermission('Lex', { principal: new iam.ServicePrincipal('lexv2.amazonaws.com') });
-    const r = buildReport(app.synth().directory);
+    const r = buildReport(app.synth().directory, { model: SEED_MODEL });
     expect(r.paths.map((p) => p.name)).toEqual([expect.stringMatching(/^PermissionOnly\/Answer[0-9A-F]{8} \(Lex permission\)$/)]);
     // Provisioned (no cold start), 256 MB runs 1.5x.
     expect(r.paths[0].current.totalMs).toBeCloseTo(LEX_NLU + 0 + COMPUTE_1X / 1.5 + LEX_RESPONSE, 6);
@@ -163,7 +167,7 @@ describe('a function Lex may invoke whose bot is not in the app', () => {
 
 describe('model and load overrides', () => {
   it('recomputes with the overridden figures and keeps their sources', () => {
-    const model = modelFromOverrides({ coldStartProbability: { value: 0.1, source: 'our CloudWatch p50' }, bedrockMs: 800 }, 'test');
+    const model = modelFromOverrides({ coldStartProbability: { value: 0.1, source: 'our CloudWatch p50' }, bedrockMs: 800 }, 'test', SEED_MODEL);
     const r = buildReport(assemblyDir, { model, load: { lexTurnsPerMonth: 5, workflowExecutionsPerMonth: 1, paths: {} } });
     const live = r.paths.find((p) => p.name === 'SeedCurrent/LiveBotAlias (en_US)')!;
     const cold = 0.1 * coldMs(SEED_LAYER_BYTES + Buffer.byteLength(FULFILLMENT_SOURCE));
@@ -223,7 +227,7 @@ describe('the command and the chart', () => {
   it('writes the text, the JSON figures and a well-formed SVG with one bar per step', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-lex-report-'));
     const modelFile = path.join(dir, 'model.json');
-    fs.writeFileSync(modelFile, JSON.stringify({ cacheHitRate: { value: 0.8, source: 'GreetingIntent, seed' } }));
+    fs.writeFileSync(modelFile, JSON.stringify({ base: 'seed', cacheHitRate: { value: 0.8, source: 'GreetingIntent, seed' } }));
     const loadFile = path.join(dir, 'load.json');
     fs.writeFileSync(loadFile, JSON.stringify({ lexTurnsPerMonth: 20000 }));
     const out = path.join(dir, 'out');

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LatencyChecks } from 'cdk-fast-lex';
+import { measuredFromRun, writeMeasuredLatencies } from 'cdk-fast-lex/report';
 import { lexEvent } from 'cdk-fast-lex/testing';
 import { buildApp } from './app';
 import { INTENTS } from '../lib/bot-definition';
@@ -144,6 +145,7 @@ export interface SessionFigures {
   readonly generation: string;
   readonly workflow: string;
   readonly workflowWarm: string;
+  readonly run: { lexTurnsMs: number[]; workflowStates: ReadonlyArray<{ name: string; type: string; durationMs?: number }>; criticalPathMs: number };
 }
 
 async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
@@ -221,6 +223,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
     miss: `${median(measured.misses).toFixed(1)} ms (median of ${measured.misses.length})`,
     generation: `${Math.round(gen1.ms)} ms in the background (${gen1.generated} answers)`,
     workflow: `${criticalPathMs} ms`,
+    run: { lexTurnsMs: [...measured.hits, ...measured.misses], workflowStates: result.states, criticalPathMs },
   };
 }
 
@@ -291,6 +294,8 @@ async function main(): Promise<void> {
     print(line(header));
     print(line(widths.map((w) => '-'.repeat(w))));
     for (const r of rows) print(line(r));
+    const file = writeMeasuredLatencies(outdir, measuredFromRun({ source: 'npm run atlas (offline, first execution)', ...figures.run }));
+    print(`Measured per step: ${file} (npx cdk-fast-lex report ${outdir} --measured ${file})`);
     print(`\nThe whole run took ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } finally {
     await atlas.stop();

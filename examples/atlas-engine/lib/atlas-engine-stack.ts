@@ -5,7 +5,7 @@ import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID } from 'cdk-fast-lex';
+import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
 import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from './bot-definition';
 
@@ -24,12 +24,15 @@ export interface AtlasEngineStackProps extends StackProps {
   readonly modelId?: string;
   /** Provisioned instances of the fulfillment function. @default 2 (the seed) */
   readonly provisionedConcurrency?: number;
+  /** Name of the contact flow `contactFlowId` names, for its ContactFlowErrors alarm. @default - no Connect alarm */
+  readonly contactFlowName?: string;
 }
 
 export class AtlasEngineStack extends Stack {
   readonly bot: lex.CfnBot;
   readonly fulfillment: CachedLexFulfillment;
   readonly workflow: DemoCallWorkflow;
+  readonly monitoring: FastLexMonitoring;
 
   constructor(scope: Construct, id: string, props: AtlasEngineStackProps) {
     super(scope, id, props);
@@ -91,6 +94,16 @@ export class AtlasEngineStack extends Stack {
           Condition: { StringEquals: { 'AWS:SourceAccount': this.account }, ArnEquals: { 'AWS:SourceArn': instanceArn } },
         }],
       },
+    });
+
+    // Alarms (to an encrypted SNS topic) and a dashboard for every part: Lex, the fulfillment alias, the cache,
+    // generation, Bedrock, the workflow and, given the flow's name, Connect.
+    this.monitoring = new FastLexMonitoring(this, 'Monitoring', {
+      fulfillment: this.fulfillment,
+      workflow: this.workflow,
+      bedrockModelId: modelId,
+      connectInstanceId: props.contactFlowName ? props.connectInstanceId : undefined,
+      contactFlowName: props.contactFlowName,
     });
   }
 

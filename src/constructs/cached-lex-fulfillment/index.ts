@@ -2,6 +2,7 @@
 // cache, with generation moved off the turn to a queue and a worker. The bot wiring and the intents' wire format live
 // beside this file.
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -15,6 +16,7 @@ import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENT
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
+import { FastLexMetrics, type CacheMetricOptions } from '../fast-lex-monitoring/metrics';
 import { prebundledHandler } from '../handler-code';
 import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
@@ -369,5 +371,18 @@ export class CachedLexFulfillment extends Construct {
     });
     this.grantInvokeToBotAlias('LexInvoke', bot.attrId, alias.attrBotAliasId);
     return { version, alias };
+  }
+
+  /**
+   * The response cache hit rate in percent, of the whole bot or one intent (`options.intentName`), from the
+   * fulfillment function's EMF metrics: for dashboards and monitoring facades (cdk-monitoring-constructs).
+   */
+  public metricCacheHitRate(options: CacheMetricOptions = {}): cloudwatch.MathExpression {
+    return FastLexMetrics.cacheHitRate(options);
+  }
+
+  /** The duration of the fulfillment alias (the one Lex invokes), p99 over one minute unless given. */
+  public metricFulfillmentLatency(statistic?: string, period?: Duration): cloudwatch.Metric {
+    return FastLexMetrics.fulfillmentLatency(this.fulfillmentFunction.alias, statistic, period);
   }
 }

@@ -1,23 +1,8 @@
 // Cache metrics as CloudWatch embedded metric format (Powertools Metrics), one document per intent on each flush.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { CACHE_METRICS_NAMESPACE, CacheMetric, type CacheMetricName } from '../../shared/cache-metrics';
 
-/** Metric names, also the keys of `CacheMetrics.snapshot()`. */
-export const CacheMetric = {
-  L1_HIT: 'CacheHitL1',
-  L2_HIT: 'CacheHitL2',
-  MISS: 'CacheMiss',
-  STALE_SERVED: 'StaleServed',
-  STATIC_ANSWER: 'StaticAnswer',
-  FALLBACK: 'Fallback',
-  REFRESH_ENQUEUED: 'RefreshEnqueued',
-  ENQUEUE_FAILURE: 'EnqueueFailure',
-  STORE_ERROR: 'StoreError',
-  OVERSIZE_ANSWER: 'OversizeAnswer',
-  GENERATION_SUCCESS: 'GenerationSuccess',
-  GENERATION_FAILURE: 'GenerationFailure',
-  GENERATION_LATENCY: 'GenerationLatency',
-} as const;
-export type CacheMetricName = (typeof CacheMetric)[keyof typeof CacheMetric];
+export { CacheMetric, type CacheMetricName };
 
 export interface CacheMetricsOptions {
   /** CloudWatch namespace. @default - `POWERTOOLS_METRICS_NAMESPACE`, else `CdkFastLex` */
@@ -33,8 +18,10 @@ export interface CacheMetricsOptions {
 
 /**
  * Counts cache events per intent in memory and publishes them on `flush()` (call it once per invocation). Counts
- * are aggregated before publishing so a busy invocation emits one small document per intent, with `intent` as a
- * dimension: hit rate per intent is `(CacheHitL1 + CacheHitL2) / (CacheHitL1 + CacheHitL2 + CacheMiss + StaleServed)`.
+ * are aggregated before publishing so a busy invocation emits one small document per intent. Each document carries
+ * two dimension sets, `[service, intent]` and `[service]`, so CloudWatch keeps both a per-intent and a whole-bot
+ * series of every metric: hit rate (of either) is
+ * `(CacheHitL1 + CacheHitL2) / (CacheHitL1 + CacheHitL2 + CacheMiss + StaleServed)`.
  */
 export class CacheMetrics {
   private readonly counts = new Map<string, Map<string, number>>();
@@ -44,7 +31,7 @@ export class CacheMetrics {
   private readonly serviceName: string;
 
   constructor(private readonly options: CacheMetricsOptions = {}) {
-    this.namespace = options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CdkFastLex';
+    this.namespace = options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? CACHE_METRICS_NAMESPACE;
     this.serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'cdk-fast-lex';
   }
 
@@ -79,7 +66,10 @@ export class CacheMetrics {
   flush(): void {
     const intents = new Set([...this.counts.keys(), ...this.timings.keys()]);
     for (const intent of intents) {
-      const metrics = new Metrics({ namespace: this.namespace, serviceName: this.serviceName, defaultDimensions: { intent } });
+      const metrics = new Metrics({ namespace: this.namespace, serviceName: this.serviceName });
+      // Two dimension sets on one document: CloudWatch publishes each value under both (EMF specification).
+      metrics.addDimensions({ intent });
+      metrics.addDimensions({});
       let any = false;
       for (const [name, value] of this.counts.get(intent) ?? []) {
         if (value > 0) {

@@ -251,7 +251,7 @@ describe('ResponseCache without AWS', () => {
     expect((error as CacheKeyError).field).toBe('industry');
   });
 
-  it('publishes one EMF document per intent with an intent dimension', async () => {
+  it('publishes one EMF document per intent, with a per-intent and a whole-service dimension set', async () => {
     const documents: Array<Record<string, unknown>> = [];
     const cache = offline({ metrics: new CacheMetrics({ namespace: 'Test', sink: (emf) => documents.push(emf) }) });
     await cache.respond('AboutDemo', { industry: 'retail' });
@@ -264,7 +264,7 @@ describe('ResponseCache without AWS', () => {
     expect(demo).toMatchObject({ Fallback: 1, StoreError: 1 });
     const aws = demo._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> };
     expect(aws.CloudWatchMetrics[0].Namespace).toBe('Test');
-    expect(aws.CloudWatchMetrics[0].Dimensions[0]).toContain('intent');
+    expect(aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'intent'], ['service']]);
     expect(documents.find((d) => d.intent === 'Greeting')).toMatchObject({ StaticAnswer: 1 });
   });
 

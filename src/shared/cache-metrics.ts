@@ -1,0 +1,43 @@
+// The response cache's EMF metric contract: what the runtime emits and what the monitoring construct reads.
+
+/** The namespace the constructs set (`POWERTOOLS_METRICS_NAMESPACE`) and the runtime falls back to. */
+export const CACHE_METRICS_NAMESPACE = 'CdkFastLex';
+
+/** The `service` dimension of the fulfillment function's documents (its `POWERTOOLS_SERVICE_NAME`). */
+export const FULFILLMENT_METRICS_SERVICE = 'Fulfillment';
+
+/** The `service` dimension of the generator worker's documents. */
+export const GENERATOR_METRICS_SERVICE = 'Generator';
+
+/** Dimension names. */
+export const CacheMetricDimension = {
+  SERVICE: 'service',
+  INTENT: 'intent',
+} as const;
+
+/**
+ * The dimension sets every cache document carries: per intent, and per service (the whole bot), so a hit rate of
+ * the whole bot is metric math on plain metrics rather than a SEARCH over every intent.
+ */
+export const CACHE_METRIC_DIMENSION_SETS: ReadonlyArray<readonly string[]> = [
+  [CacheMetricDimension.SERVICE, CacheMetricDimension.INTENT],
+  [CacheMetricDimension.SERVICE],
+];
+
+/** Metric names, also the keys of the runtime's `CacheMetrics.snapshot()`. */
+export const CacheMetric = {
+  L1_HIT: 'CacheHitL1',
+  L2_HIT: 'CacheHitL2',
+  MISS: 'CacheMiss',
+  STALE_SERVED: 'StaleServed',
+  STATIC_ANSWER: 'StaticAnswer',
+  FALLBACK: 'Fallback',
+  REFRESH_ENQUEUED: 'RefreshEnqueued',
+  ENQUEUE_FAILURE: 'EnqueueFailure',
+  STORE_ERROR: 'StoreError',
+  OVERSIZE_ANSWER: 'OversizeAnswer',
+  GENERATION_SUCCESS: 'GenerationSuccess',
+  GENERATION_FAILURE: 'GenerationFailure',
+  GENERATION_LATENCY: 'GenerationLatency',
+} as const;
+export type CacheMetricName = (typeof CacheMetric)[keyof typeof CacheMetric];
