@@ -1,30 +1,9 @@
 // The table a demo call's context lives in: keyed by `pk`, expiring through `ttl`, encrypted and recoverable.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../shared/call-context-schema';
-
-/**
- * Settings for a call-context table that the construct creates.
- */
-export interface CallContextTableOptions {
-  /**
-   * A customer managed KMS key for encryption at rest.
-   * @default - encrypted at rest with an AWS managed key
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Point-in-time recovery.
-   * @default true
-   */
-  readonly pointInTimeRecovery?: boolean;
-  /**
-   * What happens to the table when it leaves the stack. Its items live a day after their call.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
+import type { CallContextTableOptions } from './index';
 
 /** The call-context table, with the secure defaults of `CallContextTableOptions`. */
 export function createCallContextTable(scope: Construct, options: CallContextTableOptions): dynamodb.Table {

@@ -1,11 +1,12 @@
 // The lead-to-outbound-call workflow, with CreateLead and GenerateScenario in parallel and a call-completion wait that
 // Express workflows cannot do. The state machine definition, the call-context table and the synth-time checks live
 // beside this file.
-import { Arn, ArnFormat, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,9 +21,30 @@ import type { ICallContextSource } from '../call-context-source';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
-import { createCallContextTable, type CallContextTableOptions } from './call-context-table';
+import { createCallContextTable } from './call-context-table';
 import { demoCallDefinition } from './definition';
 import { validateDemoCallWorkflowProps } from './validate';
+
+/**
+ * Settings for a call-context table that the construct creates.
+ */
+export interface CallContextTableOptions {
+  /**
+   * A customer managed KMS key for encryption at rest.
+   * @default - encrypted at rest with an AWS managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Point-in-time recovery.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * What happens to the table when it leaves the stack. Its items live a day after their call.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
 
 /**
  * Properties of a `DemoCallWorkflow`.
@@ -368,5 +390,3 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     });
   }
 }
-
-export type { CallContextTableOptions };
