@@ -16,11 +16,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CfnResource, Duration, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport,
-  PolicyViolation, Size, Stack, Stage, Validations,
+  PolicyViolation, Size, Stack, Stage,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DEFAULT_RULE_OPTIONS, Finding, RuleOptions, RULES, runRules } from './rules';
 import { JsonObject, TemplateModel } from './template-model';
+import { acknowledgementsOfConstruct } from './acknowledgements';
 
 /** Thresholds of the latency checks. */
 export interface LatencyChecksProps {
@@ -170,7 +171,7 @@ function modelOfStack(stack: Stack): { model: TemplateModel; paths: Map<string, 
     for (const [logicalId, body] of Object.entries((rendered.Resources ?? {}) as JsonObject)) {
       resources[logicalId] = body;
       paths.set(logicalId, c.node.path);
-      acknowledgements.set(logicalId, acknowledgementsOf(c));
+      acknowledgements.set(logicalId, acknowledgementsOfConstruct(c));
     }
   }
   const model = new TemplateModel({
@@ -180,19 +181,4 @@ function modelOfStack(stack: Stack): { model: TemplateModel; paths: Map<string, 
     acknowledgements,
   });
   return { model, paths };
-}
-
-/** Rule id → reason, from `Validations.of(x).acknowledge(...)` on the construct and its ancestors (nearest wins). */
-function acknowledgementsOf(c: IConstruct): Map<string, string> {
-  const result = new Map<string, string>();
-  for (let cur: IConstruct | undefined = c; cur; cur = cur.node.scope) {
-    for (const entry of cur.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object') continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        const ruleId = id.replace(/^[^:]+::/, '');
-        if (!result.has(ruleId)) result.set(ruleId, typeof reason === 'string' ? reason : '');
-      }
-    }
-  }
-  return result;
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { JsonObject, TemplateModel } from '../checks/template-model';
 import { ReportInputError } from './model';
+import { acknowledgementsFromMetadata } from '../checks/acknowledgements';
 
 /** The templates of a cloud assembly (nested assemblies of stages included). */
 export function readAssembly(dir: string): TemplateModel[] {
@@ -48,33 +49,5 @@ export function readAssembly(dir: string): TemplateModel[] {
     models.push(model);
   }
   return models;
-}
-
-/**
- * Acknowledgements recorded in the assembly's construct metadata (`aws:cdk:acknowledged-rules` on a path apply to the
- * resources at or below that path, the nearest winning), by logical id.
- */
-export function acknowledgementsFromMetadata(metadata: Record<string, Array<{ type: string; data: unknown }>>): Map<string, Map<string, string>> {
-  const logicalIds = new Map<string, string>();
-  const acks = new Map<string, Map<string, string>>();
-  for (const [p, entries] of Object.entries(metadata)) {
-    for (const e of entries) {
-      if (e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') logicalIds.set(p, e.data);
-      if (e.type === 'aws:cdk:acknowledged-rules' && typeof e.data === 'object' && e.data !== null) {
-        const m = acks.get(p) ?? new Map<string, string>();
-        for (const [id, reason] of Object.entries(e.data)) m.set(id.replace(/^[^:]+::/, ''), typeof reason === 'string' ? reason : '');
-        acks.set(p, m);
-      }
-    }
-  }
-  const result = new Map<string, Map<string, string>>();
-  for (const [p, logicalId] of logicalIds) {
-    const merged = new Map<string, string>();
-    for (let cur = p; cur !== ''; cur = cur.substring(0, cur.lastIndexOf('/'))) {
-      for (const [rule, reason] of acks.get(cur) ?? []) if (!merged.has(rule)) merged.set(rule, reason);
-    }
-    result.set(logicalId, merged);
-  }
-  return result;
 }
 
