@@ -24,7 +24,7 @@ const NOT_COUNTED_SERVICES = new Set(['secretsmanager', 'dynamodb', 'bedrock', '
 
 /**
  * The steps of one invocation, inferred from what the function's role may call (each permission family is one call
- * in sequence, as the seed's handlers did), plus its cold start and its own compute time.
+ * in sequence, as a handler without a cache does), plus its cold start and its own compute time.
  */
 export function functionSteps(
   model: LatencyModel, tm: TemplateModel, f: FunctionFacts, ctx: FunctionContext,
