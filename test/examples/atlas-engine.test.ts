@@ -110,6 +110,6 @@ describe('the Atlas Engine example', () => {
   });
 
   it('refuses to synthesize without the Connect context values, naming the missing one', () => {
-    expect(() => buildApp(new App({ context: {} }))).toThrow(/Context value 'atlas:connectInstanceId' is missing/);
+    expect(() => buildApp(new App({ context: {} }))).toThrow(/Context value 'atlas:connectInstanceArn' is missing/);
   });
 });

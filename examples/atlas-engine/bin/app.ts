@@ -15,9 +15,9 @@ export function buildApp(app = new App()): { app: App; stack: AtlasEngineStack }
   };
   const stack = new AtlasEngineStack(app, 'AtlasEngine', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-west-2' },
-    connectInstanceId: context('atlas:connectInstanceId'),
-    contactFlowId: context('atlas:contactFlowId'),
-    sourcePhoneNumber: context('atlas:sourcePhoneNumber'),
+    connectInstanceArn: context('atlas:connectInstanceArn'),
+    // Optional: a number the instance already owns; without it the stack claims one.
+    sourcePhoneNumber: app.node.tryGetContext('atlas:sourcePhoneNumber'),
     salesforceSecretName: app.node.tryGetContext('atlas:salesforceSecretName'),
     modelId: app.node.tryGetContext('atlas:modelId'),
   });

@@ -1,21 +1,18 @@
 // The Atlas Engine, assembled from cdk-fast-lex: a Lex V2 bot whose turns are answered from a response cache, and the
 // demo workflow that creates the Salesforce lead, writes a scenario with Bedrock and calls the visitor.
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as connect from 'aws-cdk-lib/aws-connect';
+import { Duration, Lazy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring } from 'cdk-fast-lex';
+import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, PhoneNumberType } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
 import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from './bot-definition';
 
 export interface AtlasEngineStackProps extends StackProps {
-  /** Amazon Connect instance id (GUID). */
-  readonly connectInstanceId: string;
-  /** Contact flow that hands the outbound call to the bot. */
-  readonly contactFlowId: string;
-  /** A number the instance owns, in E.164; the app claims none. */
-  readonly sourcePhoneNumber: string;
+  /** ARN of the Amazon Connect instance that places the calls. */
+  readonly connectInstanceArn: string;
+  /** A number the instance owns, in E.164, as the caller id. @default - the stack claims a US number (DID) */
+  readonly sourcePhoneNumber?: string;
   /** Name of the Secrets Manager secret with the Salesforce JWT credentials. @default 'atlas-engine/salesforce' */
   readonly salesforceSecretName?: string;
   /** Salesforce Lead external-id field. @default 'Atlas_Request_Id__c' */
@@ -24,26 +21,34 @@ export interface AtlasEngineStackProps extends StackProps {
   readonly modelId?: string;
   /** Provisioned instances of the fulfillment function. @default 2 (the seed) */
   readonly provisionedConcurrency?: number;
-  /** Name of the contact flow `contactFlowId` names, for its ContactFlowErrors alarm. @default - no Connect alarm */
-  readonly contactFlowName?: string;
 }
 
 export class AtlasEngineStack extends Stack {
   readonly bot: lex.CfnBot;
   readonly fulfillment: CachedLexFulfillment;
   readonly workflow: DemoCallWorkflow;
+  readonly callFlow: LexCallFlow;
   readonly monitoring: FastLexMonitoring;
 
   constructor(scope: Construct, id: string, props: AtlasEngineStackProps) {
     super(scope, id, props);
-    const instanceArn = this.formatArn({ service: 'connect', resource: 'instance', resourceName: props.connectInstanceId });
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
+
+    // The call: a Connect flow that greets the caller and hands the call to the bot's live alias, with the call's
+    // interactionKey in the Lex session; the bot's association with the instance; the caller id. The alias is made
+    // by CachedLexFulfillment below, which needs the workflow, which needs this flow: its ARN is read lazily.
+    this.callFlow = new LexCallFlow(this, 'CallFlow', {
+      instanceArn: props.connectInstanceArn,
+      botAlias: LexCallFlow.botAliasFromArn(this, 'LiveBotAlias', Lazy.string({ produce: () => this.fulfillment.botAlias!.attrArn })),
+      greeting: 'Hello, this is Atlas calling about the demo you asked for.',
+      ...(props.sourcePhoneNumber
+        ? { sourcePhoneNumber: props.sourcePhoneNumber }
+        : { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, description: 'Atlas Engine demo calls' } }),
+    });
 
     const salesforce = secretsmanager.Secret.fromSecretNameV2(this, 'SalesforceCredentials', props.salesforceSecretName ?? 'atlas-engine/salesforce');
     this.workflow = new DemoCallWorkflow(this, 'DemoCalls', {
-      connectInstanceArn: instanceArn,
-      contactFlowId: props.contactFlowId,
-      sourcePhoneNumber: props.sourcePhoneNumber,
+      callFlow: this.callFlow,
       // Callers of the en_US bot say US numbers without +1; Lex's AMAZON.PhoneNumber gives them as 10 digits.
       defaultPhoneCountry: 'US',
       salesforceCredentials: salesforce,
@@ -74,36 +79,13 @@ export class AtlasEngineStack extends Stack {
       callContext: this.workflow,
     });
 
-    // Calls reach the bot through Connect: associate the bot alias with the instance and let Connect use it.
-    const botAliasArn = this.formatArn({ service: 'lex', resource: 'bot-alias', resourceName: `${this.bot.attrId}/${this.fulfillment.botAlias!.attrBotAliasId}` });
-    new connect.CfnIntegrationAssociation(this, 'ConnectBotAssociation', {
-      instanceId: instanceArn,
-      integrationType: 'LEX_BOT',
-      integrationArn: botAliasArn,
-    });
-    new lex.CfnResourcePolicy(this, 'ConnectMayUseBot', {
-      resourceArn: botAliasArn,
-      policy: {
-        Version: '2012-10-17',
-        Statement: [{
-          Sid: 'AmazonConnectInstance',
-          Effect: 'Allow',
-          Principal: { Service: 'connect.amazonaws.com' },
-          Action: ['lex:RecognizeText', 'lex:StartConversation'],
-          Resource: botAliasArn,
-          Condition: { StringEquals: { 'AWS:SourceAccount': this.account }, ArnEquals: { 'AWS:SourceArn': instanceArn } },
-        }],
-      },
-    });
-
     // Alarms (to an encrypted SNS topic) and a dashboard for every part: Lex, the fulfillment alias, the cache,
-    // generation, Bedrock, the workflow and, given the flow's name, Connect.
+    // generation, Bedrock, the workflow and the call flow.
     this.monitoring = new FastLexMonitoring(this, 'Monitoring', {
       fulfillment: this.fulfillment,
       workflow: this.workflow,
       bedrockModelId: modelId,
-      connectInstanceId: props.contactFlowName ? props.connectInstanceId : undefined,
-      contactFlowName: props.contactFlowName,
+      callFlow: this.callFlow,
     });
   }
 

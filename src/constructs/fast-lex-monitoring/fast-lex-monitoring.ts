@@ -1,5 +1,5 @@
 // FastLexMonitoring: alarms with documented defaults and a dashboard for the whole system, CloudWatch only.
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -46,6 +46,9 @@ export class FastLexMonitoring extends Construct {
     if (!props.fulfillment) {
       throw new Error(`FastLexMonitoring '${id}': 'fulfillment' is required (the CachedLexFulfillment to watch).`);
     }
+    if (props.callFlow && (props.connectInstanceId !== undefined || props.contactFlowName !== undefined)) {
+      throw new Error(`FastLexMonitoring '${id}': give 'callFlow', or 'connectInstanceId' and 'contactFlowName' for a flow of your own, not both.`);
+    }
     if ((props.connectInstanceId === undefined) !== (props.contactFlowName === undefined)) {
       throw new Error(`FastLexMonitoring '${id}': give both 'connectInstanceId' and 'contactFlowName' for the Connect alarm, or neither.`);
     }
@@ -66,8 +69,7 @@ export class FastLexMonitoring extends Construct {
       workflow: props.workflow,
       bot,
       bedrockModelId: props.bedrockModelId ?? DEFAULT_BEDROCK_MODEL_ID,
-      connect: props.connectInstanceId !== undefined && props.contactFlowName !== undefined
-        ? { instanceId: props.connectInstanceId, contactFlowName: props.contactFlowName } : undefined,
+      connect: connectFlowOf(props),
       thresholds: props.thresholds ?? {},
       metricsNamespace: props.metricsNamespace,
     };
@@ -126,4 +128,13 @@ function botScopeOf(fulfillment: CachedLexFulfillment): LexBotMetricsScope | und
     ? settings.map((s: Record<string, unknown>) => s.localeId ?? s.LocaleId).filter((l): l is string => typeof l === 'string')
     : [];
   return { botId: alias.botId, botAliasId: alias.attrBotAliasId, localeIds: localeIds.length > 0 ? localeIds : undefined };
+}
+
+/** The Connect flow whose errors are watched: the library's call flow, or a flow of your own. */
+function connectFlowOf(props: FastLexMonitoringProps): AlarmContext['connect'] {
+  if (props.callFlow) {
+    return { instanceId: Arn.split(props.callFlow.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!, contactFlowName: props.callFlow.flowName };
+  }
+  return props.connectInstanceId !== undefined && props.contactFlowName !== undefined
+    ? { instanceId: props.connectInstanceId, contactFlowName: props.contactFlowName } : undefined;
 }

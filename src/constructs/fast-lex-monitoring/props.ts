@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { LexBotMetricsScope } from './metrics';
 import type { CachedLexFulfillment } from '../cached-lex-fulfillment';
 import type { DemoCallWorkflow } from '../demo-call-workflow';
+import type { LexCallFlow } from '../lex-call-flow';
 
 /**
  * Alarm thresholds. Each field names the alarm it sets; the README's "Operate it" table lists them all.
@@ -106,7 +107,13 @@ export interface FastLexMonitoringProps {
    */
   readonly bedrockModelId?: string;
   /**
-   * The Amazon Connect instance id (not its ARN) the contact flow runs in.
+   * The Connect flow that hands calls to the bot, for its flow-error alarm. Conflicts with `connectInstanceId` and
+   * `contactFlowName`, which name a flow of your own.
+   * @default - the flow `connectInstanceId` and `contactFlowName` name, else no Connect alarm
+   */
+  readonly callFlow?: LexCallFlow;
+  /**
+   * The Amazon Connect instance id (not its ARN) a flow of your own runs in.
    * @default - no Connect alarm
    */
   readonly connectInstanceId?: string;

@@ -217,6 +217,8 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
   public readonly instanceArn: string;
   /** The contact flow. */
   public readonly contactFlow: connect.CfnContactFlow;
+  /** Name of the flow in Connect (the `ContactFlowName` dimension of its metrics). */
+  public readonly flowName: string;
   /** ARN of the flow, `.../instance/<id>/contact-flow/<flowId>`. */
   public readonly contactFlowArn: string;
   /** Id of the flow (the last ARN segment), as StartOutboundVoiceContact's `ContactFlowId` wants it. */
@@ -269,9 +271,10 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
       },
     });
 
+    this.flowName = props.flowName ?? Names.uniqueResourceName(this, { maxLength: 127, separator: '-' });
     this.contactFlow = new connect.CfnContactFlow(this, 'Flow', {
       instanceArn: props.instanceArn,
-      name: props.flowName ?? Names.uniqueResourceName(this, { maxLength: 127, separator: '-' }),
+      name: this.flowName,
       type: 'CONTACT_FLOW',
       state: 'ACTIVE',
       description: props.description ?? 'Hands the call to the Lex V2 bot alias',
