@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { listenBothProtocols } from './local-server-h2';
-import { readRequestBody } from './local-server';
+import { readRequestBody, type LocalEndpoint } from './local-server';
 
 type Request = IncomingMessage | Http2ServerRequest;
 // Both expose the same writeHead/end API; writes go through `as ServerResponse` because TypeScript cannot call a
