@@ -48,6 +48,8 @@ export interface CodeHookCall {
   readonly event: unknown;
   readonly response?: unknown;
   readonly error?: { readonly type: string; readonly message: string };
+  /** How long the function took to answer (or to fail), in ms. */
+  readonly durationMs: number;
 }
 
 /** What a turn needs of the bot. */
@@ -213,13 +215,14 @@ async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'Fulfillm
     intent: session.intent!, sessionAttributes: session.sessionAttributes, activeContexts: session.activeContexts,
     requestAttributes: input.requestAttributes, originatingRequestId: input.requestId, proposedNextState, transcriptions: input.transcriptions,
   });
+  const started = performance.now();
   try {
     const response = await invokeCodeHook(ctx.codeHook!, event, ctx.locale, ctx.codeHookTimeoutMs);
-    ctx.calls.push({ invocationSource: source, event, response: clone(response) });
+    ctx.calls.push({ invocationSource: source, event, response: clone(response), durationMs: performance.now() - started });
     return response;
   } catch (err) {
     const e = err instanceof LexStandInError ? err : new LexStandInError('DependencyFailedException', String(err), { cause: err });
-    ctx.calls.push({ invocationSource: source, event, error: { type: e.type, message: e.message } });
+    ctx.calls.push({ invocationSource: source, event, error: { type: e.type, message: e.message }, durationMs: performance.now() - started });
     throw e;
   }
 }
