@@ -85,7 +85,7 @@ const MAYBE = new Set(['maybe', 'perhaps', 'possibly']);
 const DONT_KNOW = new Set(['i don\'t know', 'dont know', 'don\'t know', 'not sure', 'i\'m not sure', 'no idea']);
 
 const value = (originalValue: string, interpretedValue: string, resolvedValues = [interpretedValue]): ResolvedSlotValue => ({ originalValue, interpretedValue, resolvedValues });
-const titleCase = (s: string): string => s.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join(' ');
+const titleCase = (s: string): string => s.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 
 /** Resolves `text` for a slot of type `slotTypeName`; custom types are looked up in `slotTypes`. */
 export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: readonly BotSlotType[] = [], now = new Date()): ResolvedSlotValue | undefined {

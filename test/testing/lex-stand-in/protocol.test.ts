@@ -120,6 +120,6 @@ describe('Errors', () => {
     const res = await fetch(`${lex.endpoint}/bots/${ids.botId}/botAliases/${ids.botAliasId}/botLocales/${ids.localeId}/sessions/s-1/utterance`, { method: 'POST', body: '' });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('ValidationException');
-    expect((await res.json()).message).toMatch(/RecognizeUtterance \(audio\) is not served/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/RecognizeUtterance \(audio\) is not served/);
   });
 });
