@@ -227,19 +227,23 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 async function interactive(atlas: OfflineAtlas): Promise<void> {
   // process.stdout carries the handlers' logs to the log file; the conversation goes to the terminal.
   const terminal = new Writable({ write: (chunk, _enc, callback) => { realStdout(String(chunk)); callback(); } });
-  const rl = createInterface({ input: process.stdin, output: terminal });
+  const rl = createInterface({ input: process.stdin, output: terminal, terminal: process.stdin.isTTY });
   print(`\n${MATCHING_METHOD}`);
   print('Type what a visitor would say ("quit" to stop); the bot asks for what it needs, as it would on Lex.');
   const session = `interactive-${Date.now()}`;
   try {
-    for (;;) {
-      const text = (await rl.question('you> ')).trim();
-      if (text === '') continue;
+    // Lines are read as they come (typed, or piped in at once), each answered before the next.
+    realStdout('you> ');
+    for await (const line of rl) {
+      const text = line.trim();
       if (/^(quit|exit)$/i.test(text)) break;
-      const turn = await atlas.turn(text, session);
-      print(`atlas> ${turn.answer}   [${turn.intent ?? '-'}, ${turn.latencyMs.toFixed(1)} ms, ${turn.status}]`);
-      const generated = await atlas.runGenerator();
-      if (generated.generated > 0) print(`       (Bedrock wrote ${generated.generated} better answer for next time, in ${Math.round(generated.ms)} ms)`);
+      if (text !== '') {
+        const turn = await atlas.turn(text, session);
+        print(`atlas> ${turn.answer}   [${turn.intent ?? '-'}, ${turn.latencyMs.toFixed(1)} ms, ${turn.status}]`);
+        const generated = await atlas.runGenerator();
+        if (generated.generated > 0) print(`       (Bedrock wrote ${generated.generated} better answer for next time, in ${Math.round(generated.ms)} ms)`);
+      }
+      realStdout('you> ');
     }
   } finally {
     rl.close();
