@@ -2,7 +2,7 @@
 // the utterance is to its closest sample (word overlap or edit distance, one typo per word forgiven) and how much of
 // the utterance the intent's sample words cover (rarer words weigh more); a sample with `{Slot}` references matches
 // outright when its words do and the captured text resolves as the slot's type.
-import { distance } from 'fastest-levenshtein';
+import { editDistance as distance } from './text-libraries';
 import { DEFAULT_NLU_CONFIDENCE_THRESHOLD, fallbackIntent, type BotIntent, type BotLocale } from './bot-model';
 import { resolveSlotValue, type ResolvedSlotValue } from './slot-values';
 

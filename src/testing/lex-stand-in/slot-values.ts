@@ -1,9 +1,8 @@
 // Resolves what a user said into a slot value, the way Lex V2 fills built-in and custom slot types: the value Lex
 // puts in `slots.<name>.value` (`originalValue`, `interpretedValue`, `resolvedValues`), or undefined when Lex would
 // not fill the slot and re-prompts instead.
-import * as chrono from 'chrono-node';
-import { distance } from 'fastest-levenshtein';
 import type { BotSlotType } from './bot-model';
+import { editDistance as distance, parseSpokenDate } from './text-libraries';
 
 /** A slot value as Lex V2 sends it in events and runtime responses. */
 export interface ResolvedSlotValue {
@@ -114,7 +113,7 @@ export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: 
       return /^[A-Z0-9]+$/.test(joined) ? value(said, joined) : undefined;
     }
     case 'AMAZON.Date': {
-      const date = chrono.parseDate(said, now, { forwardDate: true });
+      const date = parseSpokenDate(said, now);
       if (!date) return undefined;
       const iso = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
       return value(said, iso);
