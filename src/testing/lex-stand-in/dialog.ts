@@ -118,7 +118,7 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
     const proposed = proposeNext(session.intent!, def);
     const response = await callHook(ctx, 'DialogCodeHook', session, input, interpretations, proposed);
     const obeyed = applyHookAnswer(session, response);
-    if (obeyed) return finish(obeyed, interpretations);
+    if (obeyed) return finish(withBotPrompts(obeyed, locale), interpretations);
   }
   return finish(await nextStep(session, input, ctx, interpretations), interpretations);
 
@@ -126,6 +126,9 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
     session.dialogAction = clone(response.sessionState.dialogAction);
     session.intent = response.sessionState.intent ? clone(response.sessionState.intent) : undefined;
     session.messages = response.messages ?? [];
+    // The interpretation of the intent the turn ended in shows it as it ended (slots, state, confirmation).
+    const final = session.intent;
+    interps = interps.map((i) => (final && i.intent.name === final.name ? { ...i, intent: clone(final) } : { ...i, intent: clone(i.intent) }));
     session.interpretations = interps;
     session.originatingRequestId = input.requestId;
     const out = {
@@ -195,6 +198,7 @@ async function nextStep(session: LexSession, input: TurnInput, ctx: DialogContex
   }
   const obeyed = applyHookAnswer(session, response);
   if (obeyed) {
+    withBotPrompts(obeyed, ctx.locale);
     if (obeyed.sessionState.dialogAction.type === 'Close' && (obeyed.messages ?? []).length === 0) {
       const failed = obeyed.sessionState.intent?.state === 'Failed';
       const status = failed ? post?.failureResponse : post?.successResponse;
@@ -245,6 +249,17 @@ function applyHookAnswer(session: LexSession, response: LexV2Response): LexV2Res
   if (type === 'ElicitIntent') return { sessionState: { dialogAction: { type } }, messages: response.messages ?? [] };
   const intent = { ...clone(state.intent!), state: state.intent?.state ?? (type === 'Close' ? 'Fulfilled' : 'InProgress') } as LexIntent;
   return { sessionState: { dialogAction: clone(state.dialogAction), intent }, messages: response.messages ?? [] };
+}
+
+/** A hook's ElicitSlot or ConfirmIntent without messages: Lex plays the bot's own prompt for the slot or confirmation. */
+function withBotPrompts(response: LexV2Response, locale: BotLocale): LexV2Response {
+  if ((response.messages ?? []).length > 0) return response;
+  const def = locale.intents?.find((i) => i.name === response.sessionState.intent?.name);
+  const slots = response.sessionState.intent?.slots ?? {};
+  const { type, slotToElicit } = response.sessionState.dialogAction;
+  if (type === 'ElicitSlot') response.messages = groupMessages(def?.slots?.find((s) => s.name === slotToElicit)?.valueElicitationSetting.promptSpecification?.messageGroupsList, slots);
+  if (type === 'ConfirmIntent') response.messages = groupMessages(def?.intentConfirmationSetting?.promptSpecification.messageGroupsList, slots);
+  return response;
 }
 
 /** Plays the intent's fulfillment start and update messages on the clock while `work` runs, then stops. */
