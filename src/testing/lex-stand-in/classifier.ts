@@ -89,14 +89,14 @@ function coverage(said: string[], vocabulary: Set<string>, weight: (w: string) =
 }
 
 /** Scores `text` against every intent of the locale, as the stand-in's stand-in for Lex's NLU. */
-export function classify(text: string, locale: BotLocale): Classification {
+export function classify(text: string, locale: BotLocale, recognizable: (intent: BotIntent) => boolean = () => true): Classification {
   const threshold = locale.nluConfidenceThreshold ?? DEFAULT_NLU_CONFIDENCE_THRESHOLD;
   const said = wordsOf(text);
   const scores: IntentScore[] = [];
   const fallback = fallbackIntent(locale);
   const intents = (locale.intents ?? []).filter((i) => i.name !== fallback.name);
   const vocab = vocabularies(intents);
-  for (const intent of intents) {
+  for (const intent of intents.filter(recognizable)) {
     const covered = coverage(said, vocab.words.get(intent.name)!, vocab.weight);
     let best: IntentScore = { intent, nluConfidence: 0, slots: {} };
     for (const { utterance } of intent.sampleUtterances ?? []) {

@@ -5,6 +5,7 @@ import type { LexIntent, LexMessage, LexSlot, LexV2Response } from '../../runtim
 import { fallbackIntent, slotsInPriorityOrder, type BotCodeHook, type BotIntent, type BotLocale } from './bot-model';
 import { classify } from './classifier';
 import { codeHookEvent, invokeCodeHook, type CodeHookEventInput, type EventBot, type EventInterpretation } from './code-hook';
+import { ageContexts, contextsAllow, stampContexts, withOutputContexts, type ContextClock } from './contexts';
 import { LexStandInError } from './errors';
 import { groupMessages } from './messages';
 import { resolveSlotValue, type ResolvedSlotValue } from './slot-values';
@@ -14,6 +15,8 @@ export interface LexSession {
   readonly sessionId: string;
   sessionAttributes: Record<string, string>;
   activeContexts: unknown[];
+  /** When each active context was set, for its time to live. */
+  contextSetAt: ContextClock;
   intent?: LexIntent;
   dialogAction?: { type: string; slotToElicit?: string };
   messages: LexMessage[];
@@ -32,6 +35,8 @@ export interface TurnInput {
   readonly requestAttributes: Record<string, string>;
   readonly transcriptions?: ReadonlyArray<{ transcription: string; transcriptionConfidence: number }>;
   readonly requestId: string;
+  /** The turn's time (ms since epoch), for the active contexts' time to live. */
+  readonly now: number;
   /** Plays fulfillment start/update messages while the fulfillment code hook runs (streaming conversations). */
   readonly progress?: ProgressPlayer;
 }
@@ -78,6 +83,8 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
   const awaiting = session.dialogAction?.type;
   const current = session.intent && defOf(session.intent.name);
   let retry: 'slot' | 'confirmation' | undefined;
+  let initialResponse: LexMessage[] = [];
+  session.activeContexts = ageContexts(session.activeContexts, session.contextSetAt, input.now);
 
   if (awaiting === 'ElicitSlot' && current && session.intent && session.dialogAction?.slotToElicit) {
     const slot = current.slots?.find((s) => s.name === session.dialogAction!.slotToElicit);
@@ -89,8 +96,11 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
     if (answer === 'Yes' || answer === 'No') { session.intent.confirmationState = answer === 'Yes' ? 'Confirmed' : 'Denied'; session.attempts = 0; } else retry = 'confirmation';
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
   } else {
-    const c = classify(input.text, locale);
+    const active = session.activeContexts as Parameters<typeof contextsAllow>[1];
+    const c = classify(input.text, locale, (intent) => contextsAllow(intent, active));
     session.intent = newIntent(c.top.intent, c.top.slots);
+    // An intent's initial response plays when it is recognized, before whatever Lex says next.
+    initialResponse = groupMessages(c.top.intent.initialResponseSetting?.initialResponse?.messageGroupsList, session.intent.slots ?? {});
     session.attempts = 0;
     interpretations = c.candidates.map((s) => ({ intent: s.intent.name === c.top.intent.name ? session.intent! : newIntent(s.intent, s.slots), nluConfidence: s.nluConfidence }));
   }
@@ -117,12 +127,15 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
   if (def.dialogCodeHook?.enabled && ctx.codeHook) {
     const proposed = proposeNext(session.intent!, def);
     const response = await callHook(ctx, 'DialogCodeHook', session, input, interpretations, proposed);
-    const obeyed = applyHookAnswer(session, response);
+    const obeyed = applyHookAnswer(session, response, input.now);
     if (obeyed) return finish(withBotPrompts(obeyed, locale), interpretations);
   }
   return finish(await nextStep(session, input, ctx, interpretations), interpretations);
 
   function finish(response: LexV2Response, interps: EventInterpretation[]) {
+    if (initialResponse.length > 0) response = { ...response, messages: [...initialResponse, ...(response.messages ?? [])] };
+    const closedDef = response.sessionState.dialogAction.type === 'Close' && response.sessionState.intent?.state === 'Fulfilled' ? defOf(response.sessionState.intent.name) : undefined;
+    if (closedDef) session.activeContexts = withOutputContexts(session.activeContexts as never, closedDef, session.contextSetAt, input.now);
     session.dialogAction = clone(response.sessionState.dialogAction);
     session.intent = response.sessionState.intent ? clone(response.sessionState.intent) : undefined;
     session.messages = response.messages ?? [];
@@ -196,7 +209,7 @@ async function nextStep(session: LexSession, input: TurnInput, ctx: DialogContex
     }
     throw err;
   }
-  const obeyed = applyHookAnswer(session, response);
+  const obeyed = applyHookAnswer(session, response, input.now);
   if (obeyed) {
     withBotPrompts(obeyed, ctx.locale);
     if (obeyed.sessionState.dialogAction.type === 'Close' && (obeyed.messages ?? []).length === 0) {
@@ -236,10 +249,12 @@ async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'Fulfillm
  * answer leaves out is gone, as on Lex), its request attributes go back to the client. Delegate answers undefined: Lex
  * goes on with its own next step, with the intent as the hook returned it.
  */
-function applyHookAnswer(session: LexSession, response: LexV2Response): LexV2Response | undefined {
+function applyHookAnswer(session: LexSession, response: LexV2Response, now: number): LexV2Response | undefined {
   const state = response.sessionState;
   session.sessionAttributes = { ...(state.sessionAttributes ?? {}) };
-  session.activeContexts = clone(state.activeContexts ?? []);
+  const contexts = clone(state.activeContexts ?? []);
+  stampContexts(session.activeContexts, contexts, session.contextSetAt, now);
+  session.activeContexts = contexts;
   if (response.requestAttributes) session.requestAttributes = { ...response.requestAttributes };
   const type = state.dialogAction.type;
   if (type === 'Delegate') {

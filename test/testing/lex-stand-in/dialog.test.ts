@@ -148,3 +148,28 @@ describe('the code hooks and their answers', () => {
     expect(out.sessionState?.sessionAttributes).toEqual({});
   });
 });
+
+describe('active contexts and initial responses', () => {
+  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive)', async () => {
+    const send = await conversation((e) => close(e, 'Ordered.'), {
+      orderPizza: { outputContexts: [{ name: 'ordered', turnsToLive: 2, timeToLiveInSeconds: 300 }] },
+      more: [{ name: 'TrackOrder', sampleUtterances: [{ utterance: 'where is my order' }], inputContexts: [{ name: 'ordered' }], intentClosingSetting: { closingResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'On its way.' } } }] } } }],
+    });
+    expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
+    for (const text of ['order a small pizza', '4155552671', 'one']) await send(text);
+    const ordered = await send('yes');
+    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: {} }]);
+    const tracked = await send('where is my order');
+    expect(said(tracked)).toBe('On its way.');
+    expect(tracked.sessionState?.activeContexts?.[0]?.timeToLive?.turnsToLive).toBe(1);
+    await send('hello');
+    expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
+  });
+
+  it("plays an intent's initial response when it is recognized, before the first slot prompt", async () => {
+    const send = await conversation(undefined, { orderPizza: { initialResponseSetting: { initialResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'Pizza time!' } } }] } } } });
+    const out = await send('i want a pizza');
+    expect(out.messages?.map((m) => m.content)).toEqual(['Pizza time!', 'What size?']);
+    expect((await send('small')).messages?.map((m) => m.content)).toEqual(['Your phone number?']);
+  });
+});

@@ -38,6 +38,18 @@ describe('voice turns (Amazon Connect voice channel)', () => {
     expect(lex.turns.at(-1)).toMatchObject({ operation: 'VoiceTurn', inputMode: 'Speech' });
   });
 
+  it('sends keypad input as inputMode DTMF without a transcription, and fills the slot from the digits', async () => {
+    const events: LexV2Event[] = [];
+    lex = await startLexStandIn({ bot: pizzaBot((e) => { events.push(e); return close(e, 'Ordered.'); }) });
+    await lex.voiceTurn({ sessionId: 'call-dtmf', transcript: 'order a large pizza' });
+    const out = await lex.voiceTurn({ sessionId: 'call-dtmf', transcript: '4155552671', inputMode: 'DTMF' });
+    expect(out.sessionState).toMatchObject({ dialogAction: { type: 'ElicitSlot', slotToElicit: 'Count' }, intent: { slots: { Phone: { value: { interpretedValue: '4155552671' } } } } });
+    expect(lex.turns.at(-1)).toMatchObject({ inputMode: 'DTMF' });
+    await lex.voiceTurn({ sessionId: 'call-dtmf', transcript: '2', inputMode: 'DTMF' });
+    await lex.voiceTurn({ sessionId: 'call-dtmf', transcript: 'yes' });
+    expect(events[0]).toMatchObject({ inputMode: 'Speech', transcriptions: [{ transcription: 'yes' }] });
+  });
+
   it('plays the fulfillment start message after its delay and updates on their frequency while the code hook runs, then the answer', async () => {
     const heard: LexProgressMessage[] = [];
     let answeredAfter: LexProgressMessage[] = [];
