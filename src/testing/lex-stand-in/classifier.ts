@@ -25,8 +25,17 @@ export interface Classification {
 }
 
 const normalise = (text: string): string => text.toLowerCase().replace(/[’']/g, '').replace(/[^\p{L}\p{N}{}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
-const wordsOf = (text: string): string[] => normalise(text).split(' ').filter(Boolean);
-const sameWord = (a: string, b: string): boolean => a === b || (a.length >= 4 && b.length >= 4 && distance(a, b) <= 1);
+// Sample utterances are normalised once: the cache is keyed by the text, which repeats on every turn.
+const normalised = new Map<string, string[]>();
+const wordsOf = (text: string): string[] => {
+  let words = normalised.get(text);
+  if (!words) {
+    words = normalise(text).split(' ').filter(Boolean);
+    if (normalised.size < 50_000) normalised.set(text, words);
+  }
+  return words;
+};
+const sameWord = (a: string, b: string): boolean => a === b || (a.length >= 4 && b.length >= 4 && Math.abs(a.length - b.length) <= 1 && distance(a, b) <= 1);
 
 /** How alike two texts are, 0..1: the better of word overlap and character edit similarity. */
 function similarity(said: string[], sample: string[]): number {
@@ -68,7 +77,14 @@ function matchWithSlots(text: string, sample: string, intent: BotIntent, locale:
 }
 
 /** Each intent's sample words, and each word's weight: 1 / the number of intents whose samples use it. */
-function vocabularies(intents: readonly BotIntent[]): { words: Map<string, Set<string>>; weight: (w: string) => number } {
+const vocabularyCache = new WeakMap<BotLocale, ReturnType<typeof buildVocabularies>>();
+function vocabularies(locale: BotLocale, intents: readonly BotIntent[]): ReturnType<typeof buildVocabularies> {
+  let v = vocabularyCache.get(locale);
+  if (!v) { v = buildVocabularies(intents); vocabularyCache.set(locale, v); }
+  return v;
+}
+
+function buildVocabularies(intents: readonly BotIntent[]): { words: Map<string, Set<string>>; weight: (w: string) => number } {
   const words = new Map(intents.map((i) => [i.name, new Set((i.sampleUtterances ?? []).flatMap((u) => wordsOf(u.utterance.replace(/\{[^}]+\}/g, ' '))))]));
   const users = new Map<string, number>();
   for (const set of words.values()) for (const w of set) users.set(w, (users.get(w) ?? 0) + 1);
@@ -95,7 +111,7 @@ export function classify(text: string, locale: BotLocale, recognizable: (intent:
   const scores: IntentScore[] = [];
   const fallback = fallbackIntent(locale);
   const intents = (locale.intents ?? []).filter((i) => i.name !== fallback.name);
-  const vocab = vocabularies(intents);
+  const vocab = vocabularies(locale, intents);
   for (const intent of intents.filter(recognizable)) {
     const covered = coverage(said, vocab.words.get(intent.name)!, vocab.weight);
     let best: IntentScore = { intent, nluConfidence: 0, slots: {} };
