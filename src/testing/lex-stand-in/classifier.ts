@@ -69,7 +69,7 @@ function matchWithSlots(text: string, sample: string, intent: BotIntent, locale:
   for (const [i, name] of names.entries()) {
     const slot = intent.slots?.find((s) => s.name === name);
     if (!slot) return undefined;
-    const resolved = resolveSlotValue(m[i + 1], slot.slotTypeName, locale.slotTypes);
+    const resolved = resolveSlotValue(m[i + 1], slot.slotTypeName, { slotTypes: locale.slotTypes, localeId: locale.localeId });
     if (!resolved) return undefined;
     slots[name] = resolved;
   }

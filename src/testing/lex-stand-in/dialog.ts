@@ -88,7 +88,7 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
 
   if (awaiting === 'ElicitSlot' && current && session.intent && session.dialogAction?.slotToElicit) {
     const slot = current.slots?.find((s) => s.name === session.dialogAction!.slotToElicit);
-    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, locale.slotTypes);
+    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, { slotTypes: locale.slotTypes, localeId: locale.localeId });
     if (resolved) { session.intent.slots = { ...session.intent.slots, [slot.name]: scalar(resolved) }; session.attempts = 0; } else retry = 'slot';
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
   } else if (awaiting === 'ConfirmIntent' && current && session.intent) {

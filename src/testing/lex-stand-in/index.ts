@@ -17,7 +17,7 @@ export { MATCHING_METHOD, classify, type Classification, type IntentScore } from
 export type { CodeHookCall } from './dialog';
 export { LEX_RUNTIME_ERRORS, LexStandInError, type LexRuntimeErrorType } from './errors';
 export { MAX_TEXT_LENGTH, type LexProgressMessage, type LexTurnRecord, type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult } from './runtime';
-export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue } from './slot-values';
+export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue, type SlotResolutionContext } from './slot-values';
 
 /** Options of `startLexStandIn`: a cloud assembly (`assembly`) or a bot definition (`bot`). */
 export interface LexStandInOptions extends Partial<AssemblyBotOptions> {

@@ -2,7 +2,7 @@
 // puts in `slots.<name>.value` (`originalValue`, `interpretedValue`, `resolvedValues`), or undefined when Lex would
 // not fill the slot and re-prompts instead.
 import type { BotSlotType } from './bot-model';
-import { editDistance as distance, parseSpokenDate } from './text-libraries';
+import { editDistance as distance, isPossiblePhone, parseSpokenDate } from './text-libraries';
 
 /** A slot value as Lex V2 sends it in events and runtime responses. */
 export interface ResolvedSlotValue {
@@ -86,8 +86,19 @@ const DONT_KNOW = new Set(['i don\'t know', 'dont know', 'don\'t know', 'not sur
 const value = (originalValue: string, interpretedValue: string, resolvedValues = [interpretedValue]): ResolvedSlotValue => ({ originalValue, interpretedValue, resolvedValues });
 const titleCase = (s: string): string => s.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 
-/** Resolves `text` for a slot of type `slotTypeName`; custom types are looked up in `slotTypes`. */
-export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: readonly BotSlotType[] = [], now = new Date()): ResolvedSlotValue | undefined {
+/** What a slot value is resolved with, besides the text. */
+export interface SlotResolutionContext {
+  /** The locale's custom slot types. @default - none */
+  readonly slotTypes?: readonly BotSlotType[];
+  /** The locale, whose country national phone numbers belong to (en_US: US). @default 'en_US' */
+  readonly localeId?: string;
+  /** "Today", for relative dates. @default - now */
+  readonly now?: Date;
+}
+
+/** Resolves `text` for a slot of type `slotTypeName`; custom types are looked up in `context.slotTypes`. */
+export function resolveSlotValue(text: string, slotTypeName: string, context: SlotResolutionContext = {}): ResolvedSlotValue | undefined {
+  const { slotTypes = [], localeId = 'en_US', now = new Date() } = context;
   const said = text.trim().replace(/[.!?]+$/, '');
   if (said === '') return undefined;
   switch (slotTypeName) {
@@ -98,10 +109,9 @@ export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: 
       return value(said, titleCase(name));
     }
     case 'AMAZON.PhoneNumber': {
+      // Lex gives the digits as said: national numbers stay national (a US caller's ten digits, no +1).
       const digits = spokenDigits(said);
-      const count = digits?.replace('+', '').length ?? 0;
-      // E.164 allows at most 15 digits; shorter than 7 is no phone number anywhere.
-      return digits && count >= 7 && count <= 15 ? value(said, digits) : undefined;
+      return digits && isPossiblePhone(digits, localeId.split(/[_-]/)[1]) ? value(said, digits) : undefined;
     }
     case 'AMAZON.Number': {
       const n = parseNumber(said);

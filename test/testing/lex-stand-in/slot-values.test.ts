@@ -3,22 +3,27 @@
 import { describe, expect, it } from 'vitest';
 import { parseNumber, resolveSlotValue, spokenDigits } from '../../../src/testing/lex-stand-in';
 
-const interpreted = (text: string, type: string) => resolveSlotValue(text, type, [], new Date('2026-12-01T12:00:00Z'))?.interpretedValue;
+const interpreted = (text: string, type: string) => resolveSlotValue(text, type, { now: new Date('2026-12-01T12:00:00Z') })?.interpretedValue;
 
 describe('built-in slot types', () => {
   it.each([
     ['four one five, five five five, two six seven one', '4155552671'],
     ['my number is 415-555-2671', '4155552671'],
     ['plus four four two oh seven one eight three eight seven five oh', '+442071838750'],
-    ['double five five one two three four', '5551234'],
+    ['four one five double five five two six seven one', '4155552671'],
     ['+1 (415) 555 2671', '+14155552671'],
   ])('AMAZON.PhoneNumber reads "%s" as %s', (text, digits) => {
     expect(interpreted(text, 'AMAZON.PhoneNumber')).toBe(digits);
   });
 
-  it('AMAZON.PhoneNumber leaves the slot empty for fewer than 7 digits or no digits at all', () => {
+  it('AMAZON.PhoneNumber leaves the slot empty for what is no possible number of the locale (libphonenumber-js) or no digits at all', () => {
     expect(interpreted('five five five', 'AMAZON.PhoneNumber')).toBeUndefined();
+    expect(interpreted('555 1234', 'AMAZON.PhoneNumber')).toBeUndefined(); // seven digits: no US number
     expect(interpreted('call me maybe', 'AMAZON.PhoneNumber')).toBeUndefined();
+  });
+
+  it('AMAZON.PhoneNumber takes national numbers in the locale country', () => {
+    expect(resolveSlotValue('020 7183 8750', 'AMAZON.PhoneNumber', { localeId: 'en_GB' })?.interpretedValue).toBe('02071838750');
   });
 
   it.each([['forty two', 42], ['two hundred and five', 205], ['1,200', 1200], ['three thousand four hundred', 3400], ['minus three', -3], ['three point five', 3.5], ['7', 7]])(
@@ -45,6 +50,7 @@ describe('built-in slot types', () => {
 
   it('spokenDigits ignores filler words', () => {
     expect(spokenDigits("it's five five five, one two three four")).toBe('5551234');
+    expect(spokenDigits('double five one')).toBe('551');
   });
 });
 
@@ -52,12 +58,12 @@ describe('custom slot types', () => {
   const sizes = [{ name: 'Size', slotTypeValues: [{ sampleValue: { value: 'large' }, synonyms: [{ value: 'big' }] }] }];
   it('TOP_RESOLUTION gives the sample value a synonym stands for, and no value for what matches nothing', () => {
     const top = [{ ...sizes[0], valueSelectionSetting: { resolutionStrategy: 'TOP_RESOLUTION' } }];
-    expect(resolveSlotValue('big', 'Size', top)).toEqual({ originalValue: 'big', interpretedValue: 'large', resolvedValues: ['large'] });
-    expect(resolveSlotValue('tiny', 'Size', top)).toBeUndefined();
+    expect(resolveSlotValue('big', 'Size', { slotTypes: top })).toEqual({ originalValue: 'big', interpretedValue: 'large', resolvedValues: ['large'] });
+    expect(resolveSlotValue('tiny', 'Size', { slotTypes: top })).toBeUndefined();
   });
 
   it('ORIGINAL_VALUE keeps what the user said, and lists the sample values it matched', () => {
-    expect(resolveSlotValue('Big', 'Size', sizes)).toEqual({ originalValue: 'Big', interpretedValue: 'Big', resolvedValues: ['large'] });
-    expect(resolveSlotValue('Analytical Engines', 'Size', sizes)).toEqual({ originalValue: 'Analytical Engines', interpretedValue: 'Analytical Engines', resolvedValues: [] });
+    expect(resolveSlotValue('Big', 'Size', { slotTypes: sizes })).toEqual({ originalValue: 'Big', interpretedValue: 'Big', resolvedValues: ['large'] });
+    expect(resolveSlotValue('Analytical Engines', 'Size', { slotTypes: sizes })).toEqual({ originalValue: 'Analytical Engines', interpretedValue: 'Analytical Engines', resolvedValues: [] });
   });
 });
