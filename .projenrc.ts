@@ -32,6 +32,8 @@ const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
   { name: '@aws-lambda-powertools/logger', accepts: '^2.30.0', testsWith: '^2.36.0', role: 'runtime' },
   { name: 'dynalite', accepts: '^4.0.0', testsWith: '^4.0.0', role: 'testing' },
   { name: 'aws-local-stepfunctions', accepts: '^3.0.0', testsWith: '^3.0.0', role: 'testing' },
+  { name: 'chrono-node', accepts: '^2.10.0', testsWith: '^2.10.3', role: 'testing', why: 'the Lex stand-in reads AMAZON.Date values' },
+  { name: 'fastest-levenshtein', accepts: '^1.0.16', testsWith: '^1.0.16', role: 'testing', why: "the Lex stand-in's fuzzy intent matching" },
 ];
 
 /**
@@ -171,7 +173,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment') task.spawn(bundle); // measures the handler as shipped
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });

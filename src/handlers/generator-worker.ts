@@ -1,5 +1,5 @@
 // Lambda entry point of the generator worker: SQS generation requests in, Bedrock answers into the cache table.
-// Configuration (see CACHE_ENV): FAST_LEX_CACHE_TABLE (required), FAST_LEX_GENERATION_QUEUE_URL (back-off),
+// Configuration (FAST_LEX_ENV): FAST_LEX_CACHE_TABLE (required), FAST_LEX_GENERATION_QUEUE_URL (back-off),
 // FAST_LEX_MODEL_ID, FAST_LEX_MAX_TOKENS, FAST_LEX_GENERATION_TIMEOUT_MS; endpoints from AWS_ENDPOINT_URL_* (SDK).
 // The event source mapping must enable ReportBatchItemFailures and the queue needs a redrive policy to a DLQ.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';

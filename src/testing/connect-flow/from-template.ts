@@ -1,5 +1,5 @@
 // Reads the Connect flow and the instance's bot associations out of a synthesized template, resolved for offline use.
-import { resolveTemplateValue } from '../local-workflow';
+import { CfnResolver, type CfnResource, type Json } from '../cfn-resolver';
 
 /** Options of `connectFlowFromTemplate`. */
 export interface ConnectFlowFromTemplateOptions {
@@ -49,7 +49,8 @@ export function connectFlowFromTemplate(template: { Resources?: Record<string, u
     physicalNames[id] = `arn:aws:lex:${region}:${account}:bot-alias/${botName}/${id}`;
   }
   Object.assign(physicalNames, options.physicalNames);
-  const resolve = (v: unknown) => resolveTemplateValue(resources, v, { physicalNames, region, account });
+  const resolver = new CfnResolver(resources as Record<string, CfnResource>, { physicalNames, region, account });
+  const resolve = (v: unknown) => resolver.resolve(v as Json);
 
   const props = resources[flowLogicalId].Properties ?? {};
   const content = resolve(props.Content);
