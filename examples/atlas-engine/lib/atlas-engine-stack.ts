@@ -1,6 +1,6 @@
 // The Atlas Engine, assembled from cdk-fast-lex: a Lex V2 bot whose turns are answered from a response cache, and the
 // demo workflow that creates the Salesforce lead, writes a scenario with Bedrock and calls the visitor.
-import { Duration, Lazy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -34,28 +34,7 @@ export class AtlasEngineStack extends Stack {
     super(scope, id, props);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
-    // The call: a Connect flow that greets the caller and hands the call to the bot's live alias, with the call's
-    // interactionKey in the Lex session; the bot's association with the instance; the caller id. The alias is made
-    // by CachedLexFulfillment below, which needs the workflow, which needs this flow: its ARN is read lazily.
-    this.callFlow = new LexCallFlow(this, 'CallFlow', {
-      instanceArn: props.connectInstanceArn,
-      botAlias: LexCallFlow.botAliasFromArn(this, 'LiveBotAlias', Lazy.string({ produce: () => this.fulfillment.botAlias!.attrArn })),
-      greeting: 'Hello, this is Atlas calling about the demo you asked for.',
-      ...(props.sourcePhoneNumber
-        ? { sourcePhoneNumber: props.sourcePhoneNumber }
-        : { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, description: 'Atlas Engine demo calls' } }),
-    });
-
-    const salesforce = secretsmanager.Secret.fromSecretNameV2(this, 'SalesforceCredentials', props.salesforceSecretName ?? 'atlas-engine/salesforce');
-    this.workflow = new DemoCallWorkflow(this, 'DemoCalls', {
-      callFlow: this.callFlow,
-      // Callers of the en_US bot say US numbers without +1; Lex's AMAZON.PhoneNumber gives them as 10 digits.
-      defaultPhoneCountry: 'US',
-      salesforceCredentials: salesforce,
-      salesforceExternalIdField: props.salesforceExternalIdField ?? 'Atlas_Request_Id__c',
-      modelId,
-    });
-
+    // The conversation: the bot, answered from the response cache through its live alias.
     this.bot = this.createBot();
     this.fulfillment = new CachedLexFulfillment(this, 'Conversation', {
       bot: this.bot,
@@ -70,14 +49,37 @@ export class AtlasEngineStack extends Stack {
         contextFields: ['localeId', 'call.scenario'],
       })),
       fallbackAnswer: FALLBACK_ANSWER,
-      workflowIntents: [{
-        intentName: 'RequestDemoIntent',
-        stateMachine: this.workflow.stateMachine,
-        answer: DEMO_REQUEST_ANSWER,
-        inputSlots: { 'lead.firstName': 'FirstName', 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' },
-      }],
-      callContext: this.workflow,
     });
+
+    // The call: a Connect flow that greets the callee and hands the call to the bot's live alias, with the call's
+    // interactionKey in the Lex session; the bot's association with the instance; the caller id.
+    this.callFlow = new LexCallFlow(this, 'CallFlow', {
+      instanceArn: props.connectInstanceArn,
+      botAlias: this.fulfillment.botAlias!,
+      greeting: 'Hello, this is Atlas calling about the demo you asked for.',
+      ...(props.sourcePhoneNumber
+        ? { sourcePhoneNumber: props.sourcePhoneNumber }
+        : { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, description: 'Atlas Engine demo calls' } }),
+    });
+
+    // The demo request: lead, scenario and the call through that flow; the bot starts it and reads its scenario.
+    const salesforce = secretsmanager.Secret.fromSecretNameV2(this, 'SalesforceCredentials', props.salesforceSecretName ?? 'atlas-engine/salesforce');
+    this.workflow = new DemoCallWorkflow(this, 'DemoCalls', {
+      callFlow: this.callFlow,
+      // Callers of the en_US bot say US numbers without +1; Lex's AMAZON.PhoneNumber gives them as 10 digits.
+      defaultPhoneCountry: 'US',
+      salesforceCredentials: salesforce,
+      salesforceExternalIdField: props.salesforceExternalIdField ?? 'Atlas_Request_Id__c',
+      modelId,
+    });
+    this.fulfillment.addWorkflowIntent({
+      intentName: 'RequestDemoIntent',
+      // By name: the flow names the bot alias, which names the fulfillment function, so a reference would be a cycle.
+      stateMachine: this.workflow.stateMachineByName,
+      answer: DEMO_REQUEST_ANSWER,
+      inputSlots: { 'lead.firstName': 'FirstName', 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' },
+    });
+    this.fulfillment.readCallContextFrom(this.workflow);
 
     // Alarms (to an encrypted SNS topic) and a dashboard for every part: Lex, the fulfillment alias, the cache,
     // generation, Bedrock, the workflow and the call flow.

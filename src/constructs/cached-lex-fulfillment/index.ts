@@ -1,7 +1,7 @@
 // The fast conversation path of a Lex V2 bot as one construct: bot alias -> provisioned fulfillment alias -> response
 // cache, with generation moved off the turn to a queue and a worker. The bot wiring and the intents' wire format live
 // beside this file.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -224,6 +224,9 @@ export class CachedLexFulfillment extends Construct {
   public readonly botVersion?: lex.CfnBotVersion;
   /** The bot alias, when `bot` was given. */
   public readonly botAlias?: lex.CfnBotAlias;
+  private readonly workflowIntents: WorkflowIntent[];
+  private readonly configuredIntentNames: Set<string>;
+  private callContextSource?: ICallContextSource;
 
   constructor(scope: Construct, id: string, props: CachedLexFulfillmentProps) {
     super(scope, id);
@@ -233,7 +236,8 @@ export class CachedLexFulfillment extends Construct {
     }
     const stack = Stack.of(this);
     const intents = intentCacheConfigs(id, props);
-    const workflows = workflowIntentConfigs(props);
+    this.configuredIntentNames = new Set(Object.keys(intents));
+    this.workflowIntents = [...(props.workflowIntents ?? [])];
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
     this.cacheTable = new ResponseCacheTable(this, 'Cache', { existingTable: props.existingCacheTable, tableProps: props.cacheTableProps });
@@ -266,7 +270,8 @@ export class CachedLexFulfillment extends Construct {
     const fulfillmentOnly: Record<string, string> = {
       [FAST_LEX_ENV.fallbackIntents]: (props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS).join(','),
     };
-    if (workflows) fulfillmentOnly[FAST_LEX_ENV.workflows] = stack.toJsonString(workflows);
+    // Lazy: `addWorkflowIntent` may add intents after construction (a workflow that is built after this construct).
+    fulfillmentOnly[FAST_LEX_ENV.workflows] = Lazy.string({ produce: () => stack.toJsonString(workflowIntentConfigs(this.workflowIntents) ?? {}) });
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
     if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
     if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
@@ -285,8 +290,9 @@ export class CachedLexFulfillment extends Construct {
     for (const secret of props.secrets ?? []) {
       secret.grantRead(this.fulfillmentFunction);
     }
+    this.callContextSource = props.callContext;
     props.callContext?.grantReadCallContext(this.fulfillmentFunction);
-    for (const w of props.workflowIntents ?? []) {
+    for (const w of this.workflowIntents) {
       w.stateMachine.grantStartExecution(this.fulfillmentFunction);
     }
 
@@ -371,6 +377,38 @@ export class CachedLexFulfillment extends Construct {
     });
     this.grantInvokeToBotAlias('LexInvoke', bot.attrId, alias.attrBotAliasId);
     return { version, alias };
+  }
+
+  /**
+   * Adds an intent that starts a workflow, for a workflow built after this construct: a `DemoCallWorkflow` whose
+   * call flow needs this construct's bot alias. The same as an entry of `workflowIntents`.
+   */
+  public addWorkflowIntent(intent: WorkflowIntent): void {
+    const where = `CachedLexFulfillment '${this.node.id}'`;
+    if (this.configuredIntentNames.has(intent.intentName)) {
+      throw new Error(`${where}: intent '${intent.intentName}' is in both 'intents' and a workflow intent; an intent is answered one way.`);
+    }
+    if (this.workflowIntents.some((w) => w.intentName === intent.intentName)) {
+      throw new Error(`${where}: workflow intent '${intent.intentName}' is added twice.`);
+    }
+    if (!intent.answer || intent.answer.trim() === '') {
+      throw new Error(`${where}: workflow intent '${intent.intentName}' needs a non-empty 'answer'.`);
+    }
+    this.workflowIntents.push(intent);
+    intent.stateMachine.grantStartExecution(this.fulfillmentFunction);
+  }
+
+  /**
+   * Reads the call context of phone calls from `source` (a `DemoCallWorkflow` built after this construct), with the
+   * read-only grant it gives. The same as the `callContext` prop.
+   */
+  public readCallContextFrom(source: ICallContextSource): void {
+    if (this.callContextSource) {
+      throw new Error(`CachedLexFulfillment '${this.node.id}': the call context is read from one source; it is set already.`);
+    }
+    this.callContextSource = source;
+    this.fulfillmentFunction.function.addEnvironment(FAST_LEX_ENV.callContextTable, source.callContextTable.tableName);
+    source.grantReadCallContext(this.fulfillmentFunction);
   }
 
   /**

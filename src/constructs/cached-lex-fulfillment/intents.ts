@@ -2,7 +2,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
-import type { CachedLexFulfillmentProps } from './index';
+import type { CachedLexFulfillmentProps, WorkflowIntent } from './index';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
 export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {
@@ -51,9 +51,9 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
 }
 
 /** The workflow intents (`FAST_LEX_ENV.workflows`), or undefined when there are none. */
-export function workflowIntentConfigs(props: CachedLexFulfillmentProps): WorkflowIntentConfigs | undefined {
-  if (!props.workflowIntents?.length) return undefined;
-  return Object.fromEntries(props.workflowIntents.map((w) => [
+export function workflowIntentConfigs(workflowIntents: readonly WorkflowIntent[]): WorkflowIntentConfigs | undefined {
+  if (!workflowIntents.length) return undefined;
+  return Object.fromEntries(workflowIntents.map((w) => [
     w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
   ]));
 }

@@ -188,6 +188,13 @@ export interface DemoCallWorkflowProps {
 export class DemoCallWorkflow extends Construct implements ICallContextSource {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
+  /**
+   * The state machine referred to by its name, not by a CloudFormation reference. Start executions through it from a
+   * function the workflow itself depends on: a `CachedLexFulfillment` whose bot alias the workflow's `LexCallFlow`
+   * names (`addWorkflowIntent({ stateMachine: workflow.stateMachineByName, ... })`) would otherwise close a
+   * dependency cycle (fulfillment -> state machine -> call step -> flow -> bot alias -> fulfillment).
+   */
+  public readonly stateMachineByName: sfn.IStateMachine;
   /** ARN of the Amazon Connect instance that places the calls. */
   public readonly connectInstanceArn: string;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
@@ -291,6 +298,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
       props.salesforceCredentials.grantRead(this.callCompletedFunction);
     }
 
+    this.stateMachineByName = sfn.StateMachine.fromStateMachineArn(this, 'StateMachineByName', stateMachineArn);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
