@@ -77,16 +77,17 @@ describe('the Atlas Engine example', () => {
     });
   });
 
-  it('lets the demo request start the workflow and associates the bot with the Connect instance', () => {
+  it('lets the demo request start the workflow, and builds the call flow that hands the call to the bot on the Connect instance', () => {
     const fulfillment = Object.values(template.findResources('AWS::Lambda::Function'))
       .find((f: any) => f.Properties.Environment?.Variables?.FAST_LEX_WORKFLOWS) as any;
     const workflows = JSON.stringify(fulfillment.Properties.Environment.Variables.FAST_LEX_WORKFLOWS);
     expect(workflows).toContain('RequestDemoIntent');
     expect(workflows).toContain('lead.phone');
-    template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
-      IntegrationType: 'LEX_BOT',
-      InstanceId: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
-    });
+    const instanceArn = JSON.parse(readFileSync(join(example, 'cdk.json'), 'utf8')).context['atlas:connectInstanceArn'];
+    template.hasResourceProperties('AWS::Connect::IntegrationAssociation', { IntegrationType: 'LEX_BOT', InstanceId: instanceArn });
+    template.hasResourceProperties('AWS::Connect::ContactFlow', { InstanceArn: instanceArn, Type: 'CONTACT_FLOW' });
+    // Only the instance is configured: the caller id is a number the stack claims.
+    template.hasResourceProperties('AWS::Connect::PhoneNumber', { TargetArn: instanceArn, CountryCode: 'US', Type: 'DID' });
     template.hasResourceProperties('AWS::Lex::ResourcePolicy', {
       Policy: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'connect.amazonaws.com' } })] }),
     });
