@@ -12,3 +12,4 @@ export * from './connect-stand-in';
 export * from './step-functions-stand-in';
 export * from './local-workflow';
 export * from './aws-json-proxy';
+export * from './web-chat-table';
