@@ -58,7 +58,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
   sampleCode: false,
-  excludeTypescript: ['src/handlers/**'], // bundled by esbuild into assets/; type-checked through tsconfig.dev.json
+  excludeTypescript: ['src/handlers/**', 'src/web-chat-page/**'], // bundled by esbuild into assets/; type-checked through tsconfig.dev.json
 
   // vitest is the one test runner (see configureTests); projen's jest and its eslint preset are off.
   jest: false,
@@ -96,6 +96,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'libphonenumber-js@^1.13.16',
     '@aws-lambda-powertools/metrics@^2.36.0',
     '@aws-lambda-powertools/logger@^2.36.0',
+    'playwright-core@^1.65.0', // drives Debian's chromium in the web chat browser test (Apache-2.0; downloads nothing)
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json', // type-checks tests, benchmarks, scripts and the example
@@ -103,7 +104,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'vitest.config.mts'],
     compilerOptions: { types: ['node'] },
   },
-  gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/', '/.jsii.tabl.json'],
+  gitignore: ['/bench/results/*.tmp', '/coverage/', '/.venv*', '/test/python/.venv/', '/examples/atlas-engine/cdk.out/', '/.local/', '/.bundle-meta/', '/assets/', '/.jsii.tabl.json', '/test-output/'],
   npmIgnoreOptions: { ignorePatterns: ['/bench/', '/scripts/', '/examples/', '/coverage/', '/vitest.config.mts', '/.ci/', '/.venv/', '/.local/', '/.bundle-meta/', '/tsconfig.dev.json', '/rosetta/'] },
 });
 
@@ -142,15 +143,18 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary) {
     description: 'Bundle the Lambda handlers into assets/handlers (esbuild, minified, sourcemaps, node24)',
     exec: 'tsx scripts/bundle-handlers.ts',
   });
+  bundle.exec('tsx scripts/bundle-web-chat.ts'); // the chat page LexWebChat deploys: assets/web-chat
   p.preCompileTask.spawn(bundle);
   p.addPackageIgnore('!/assets/');
 }
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'web-chat']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
-    if (name === 'fulfillment') task.spawn(p.tasks.tryFind('bundle')!); // measures the handler as shipped
+    // These measure what ships: the bundled handler, and the bundled page with its proxy.
+    if (name === 'fulfillment' || name === 'web-chat') task.spawn(p.tasks.tryFind('bundle')!);
+    if (name === 'web-chat') task.exec('bash scripts/setup-browser.sh');
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
   }
 }
@@ -166,6 +170,7 @@ function configureTests(p: awscdk.AwsCdkConstructLibrary) {
   p.testTask.spawn(rosetta);
   p.testTask.spawn(p.tasks.tryFind('package-all')!);
   p.testTask.exec('bash scripts/setup-python.sh'); // moto server and cfn-lint, in .venv
+  p.testTask.exec('bash scripts/setup-browser.sh'); // Debian's chromium for the web chat browser test
   p.testTask.exec('tsc --noEmit -p tsconfig.dev.json');
   p.testTask.exec('vitest run --coverage', { receiveArgs: true });
   p.addTask('test:unit', { description: 'Run vitest without rebuilding the package', exec: 'vitest run', receiveArgs: true });
