@@ -109,3 +109,18 @@ export type WebChatErrorCode =
   | 'failed'
   | 'not-found'
   | 'method-not-allowed';
+
+/**
+ * The page's Content-Security-Policy, sent by CloudFront and by the local server: scripts and styles only from
+ * the page's own origin (no inline script or style), calls only to the same origin, never framed.
+ */
+export const WEB_CHAT_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

@@ -1,11 +1,11 @@
 // The Atlas Engine, assembled from cdk-fast-lex: a Lex V2 bot whose turns are answered from a response cache, and the
 // demo workflow that creates the Salesforce lead, writes a scenario with Bedrock and calls the visitor.
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID } from 'cdk-fast-lex';
+import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, LexWebChat } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
 import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from './bot-definition';
 
@@ -30,6 +30,7 @@ export class AtlasEngineStack extends Stack {
   readonly bot: lex.CfnBot;
   readonly fulfillment: CachedLexFulfillment;
   readonly workflow: DemoCallWorkflow;
+  readonly webChat: LexWebChat;
 
   constructor(scope: Construct, id: string, props: AtlasEngineStackProps) {
     super(scope, id, props);
@@ -92,6 +93,10 @@ export class AtlasEngineStack extends Stack {
         }],
       },
     });
+
+    // Visitors start from the web chat, which talks to the same live alias.
+    this.webChat = new LexWebChat(this, 'WebChat', { botId: this.bot.attrId, botAliasId: this.fulfillment.botAlias!.attrBotAliasId });
+    new CfnOutput(this, 'WebChatUrl', { value: this.webChat.url, description: 'The web chat page' });
   }
 
   private createBot(): lex.CfnBot {
