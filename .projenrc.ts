@@ -31,6 +31,8 @@ const RUNTIME_PACKAGES = [
   // test kit only
   'dynalite@^4.0.0',
   'aws-local-stepfunctions@^3.0.0',
+  'chrono-node@^2.10.0', // the Lex stand-in's AMAZON.Date
+  'fastest-levenshtein@^1.0.16', // the Lex stand-in's fuzzy utterance matching
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -78,6 +80,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.0',
     'dynalite@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
+    'chrono-node@^2.10.3',
+    'fastest-levenshtein@^1.0.16',
     '@types/aws-lambda@^8.10.0',
     'tsx@^4.19.0',
     // What we build and test the runtime against (the peers above are the ranges we accept).

@@ -1,8 +1,7 @@
 // A local Bedrock Runtime stand-in: the real Converse route, response and error shapes, on 127.0.0.1.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { duplexPair } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { listenBothProtocols } from './local-server-h2';
 import { readRequestBody, type LocalEndpoint } from './local-server';
 
 type Request = IncomingMessage | Http2ServerRequest;
@@ -183,54 +182,6 @@ function validate(modelId: string, body: Record<string, unknown>, models?: Set<s
     return "1 validation error detected: Value at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1";
   }
   return undefined;
-}
-
-/**
- * Listens on 127.0.0.1 for HTTP/1.1 and cleartext HTTP/2 on one port. The SDK's BedrockRuntimeClient talks HTTP/2
- * (its default handler is NodeHttp2Handler, for the streaming operations), so an `http://` endpoint gets HTTP/2 with
- * prior knowledge; curl, fetch and `NodeHttpHandler` talk HTTP/1.1. The first bytes say which: the HTTP/2
- * connection preface starts with `PRI `.
- */
-async function listenBothProtocols(onRequest: (req: Request, res: Response) => void, port: number): Promise<LocalEndpoint> {
-  const h1 = createServer(onRequest);
-  const h2 = createHttp2Server(onRequest);
-  const sockets = new Set<Socket>();
-  const front = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.once('data', (chunk: Buffer) => {
-      if (chunk.subarray(0, 4).toString('latin1') !== 'PRI ') {
-        socket.pause();
-        socket.unshift(chunk);
-        h1.emit('connection', socket);
-        socket.resume();
-        return;
-      }
-      // The HTTP/2 session reads the socket's handle directly and would miss the bytes already read: hand it one
-      // end of an in-memory pair instead, fed with those bytes and then the socket.
-      const [inner, outer] = duplexPair();
-      h2.emit('connection', inner);
-      outer.write(chunk);
-      socket.pipe(outer).pipe(socket);
-      socket.once('close', () => outer.destroy());
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    front.once('error', reject);
-    front.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actual = (front.address() as AddressInfo).port;
-  return {
-    endpoint: `http://127.0.0.1:${actual}`,
-    port: actual,
-    stop: () => new Promise<void>((resolve, reject) => {
-      for (const socket of sockets) socket.destroy();
-      h1.closeAllConnections();
-      h2.close();
-      front.close((err) => (err ? reject(err) : resolve()));
-    }),
-  };
 }
 
 function sendError(res: Response, type: BedrockErrorType, message: string): void {

@@ -12,4 +12,11 @@ export * from './connect-stand-in';
 export * from './step-functions-stand-in';
 export * from './local-workflow';
 export * from './aws-json-proxy';
-export * from './web-chat-table';
+export { createWebChatTable } from './web-chat-table';
+export {
+  LEX_RUNTIME_ERRORS, LexAssemblyError, LexStandInError, MATCHING_METHOD, MAX_TEXT_LENGTH, classify, parseNumber, resolveSlotValue, spokenDigits, startLexStandIn,
+  type AssemblyBotOptions, type BotCodeHook, type BotFulfillmentUpdates, type BotIntent, type BotLocale, type BotMessage, type BotMessageGroup,
+  type BotPrompt, type BotResponse, type BotSlot, type BotSlotType, type Classification, type CodeHookCall, type IntentScore, type LexBotDefinition,
+  type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,
+  type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult,
+} from './lex-stand-in';

@@ -1,23 +1,13 @@
 // Runs a synthesized Step Functions state machine offline: the definition taken from the CloudFormation template,
 // each Lambda task resolved to the function's deployed asset (the bundled handler) run in-process, interpreted by
 // aws-local-stepfunctions; `.waitForTaskToken` tasks are driven through a local Step Functions callback stand-in.
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
-import * as nodeModule from 'node:module';
-import { dirname, join } from 'node:path';
+import { CfnResolver, type CfnResource, type CfnResolverOptions, type Json } from './cfn-resolver';
+import { invokeLocalLambda, templateLambdas, type LocalLambda } from './lambda-bundle';
+import { collectStateRecords } from './state-records';
 import type { StepFunctionsStandIn, TaskTokenResult } from './step-functions-stand-in';
+import { visitStates } from './visit-states';
 
-/** A Lambda function run in-process. */
-export interface LocalLambda {
-  /** The handler (`exports.handler` of the bundle). */
-  readonly handler: (event: unknown, context: unknown) => unknown;
-  /**
-   * The function's environment variables. They are set around the synchronous start of each invocation, where the
-   * workflow handlers read their configuration, then restored. @default - none
-   */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** The function's logical id or name, for reports. */
-  readonly name?: string;
-}
+export type { LocalLambda } from './lambda-bundle';
 
 /** Any other task: a local function standing in for the state's resource (keyed by state name). */
 export type LocalTaskHandler = (input: unknown) => unknown;
@@ -72,27 +62,16 @@ export interface LocalExecution {
 }
 
 /** Options of `LocalWorkflow.fromTemplate`. */
-export interface FromTemplateOptions {
+export interface FromTemplateOptions extends CfnResolverOptions {
   /** The cloud assembly directory holding `asset.<hash>` directories (`app.synth().directory`). */
   readonly assemblyDirectory: string;
   /** Logical id of the state machine. @default - the only one in the template */
   readonly stateMachineLogicalId?: string;
-  /**
-   * Physical names for resources, by logical id (what `Ref` returns for tables, queues...). A queue's may be its full
-   * URL (a local SQS endpoint's), which `Ref` then returns as it is. @default - the logical id
-   */
-  readonly physicalNames?: Readonly<Record<string, string>>;
-  /** @default 'us-east-1' */
-  readonly region?: string;
-  /** @default '123456789012' */
-  readonly account?: string;
   /** Extra or replacement environment variables per function logical id (e.g. a local secret id). */
   readonly functionEnvironment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Where the bundles' bare imports (`@aws-sdk/*`, provided by the Lambda runtime) resolve. @default process.cwd() */
   readonly nodeModulesFrom?: string;
 }
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The `$$.Task.Token` placeholder the interpreter sees; each callback task swaps in a fresh token. */
 const TOKEN_PLACEHOLDER = '__FAST_LEX_LOCAL_TASK_TOKEN__';
@@ -147,39 +126,7 @@ export class LocalWorkflow {
     }
     const [machineId, machineResource] = machine;
     const definition = resolver.resolve(machineResource.Properties?.DefinitionString as Json);
-    const lambdas: Record<string, LocalLambda> = {};
-    const nodeModules = ModuleCtor._nodeModulePaths(options.nodeModulesFrom ?? process.cwd());
-    linkNodeModules(options.assemblyDirectory, options.nodeModulesFrom ?? process.cwd());
-    for (const [id, r] of Object.entries(resources)) {
-      if (r.Type !== 'AWS::Lambda::Function') continue;
-      const key = (r.Properties?.Code as { S3Key?: Json })?.S3Key;
-      const hash = typeof key === 'string' ? key.replace(/\.zip$/, '') : undefined;
-      if (!hash) continue; // inline code or an image: not run locally
-      const [file, exportName] = splitHandler(String(r.Properties?.Handler ?? 'index.handler'));
-      const dir = join(options.assemblyDirectory, `asset.${hash}`);
-      let loaded: Record<string, unknown> | undefined;
-      const env = {
-        ...(resolver.resolve((r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Record<string, string>),
-        ...options.functionEnvironment?.[id],
-      };
-      const lambda: LocalLambda = {
-        name: id,
-        environment: env,
-        // Loaded on first use, a fresh module per LocalWorkflow: no module state leaks between workflows.
-        handler: (event, context) => {
-          loaded ??= loadModule(join(dir, `${file}.js`), nodeModules);
-          const fn = loaded[exportName];
-          if (typeof fn !== 'function') throw new Error(`LocalWorkflow: ${join(dir, file)}.js exports no '${exportName}' (function ${id}).`);
-          return (fn as (e: unknown, c: unknown) => unknown)(event, context);
-        },
-      };
-      lambdas[resolver.functionArn(id)] = lambda;
-      for (const [aliasId, a] of Object.entries(resources)) {
-        if (a.Type === 'AWS::Lambda::Alias' && resolver.refersTo(a.Properties?.FunctionName as Json, id)) {
-          lambdas[resolver.resolve({ Ref: aliasId }) as string] = lambda;
-        }
-      }
-    }
+    const lambdas = templateLambdas(resources, { ...options, owner: 'LocalWorkflow' }, resolver);
     return new LocalWorkflow({
       ...options,
       definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
@@ -211,7 +158,7 @@ export class LocalWorkflow {
     const name = runOptions.executionName ?? `local-${process.pid}-${++this.executions}-${Date.now()}`;
     const executionArn = this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
     const overrides: Record<string, (i: unknown) => Promise<unknown>> = {};
-    for (const [stateName, state] of allTaskStates(this.definition)) overrides[stateName] = this.taskOverride(stateName, state);
+    visitStates(this.definition, (stateName, state) => { if (state.Type === 'Task') overrides[stateName] = this.taskOverride(stateName, state); });
     const machine = new StateMachine(this.definition, { validationOptions: { checkArn: false, checkPaths: false } });
     const startedAt = Date.now();
     const execution = machine.run(input, {
@@ -222,24 +169,7 @@ export class LocalWorkflow {
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
-    const records = new Map<string, { name: string; type: string; enteredAt: number; exitedAt?: number; status: LocalStateRecord['status']; attempts: number; errors: string[] }>();
-    let failure: { error?: string; cause?: string } = {};
-    const collecting = (async () => {
-      for await (const event of execution.eventLogs) {
-        const e = event as { type: string; timestamp: number; state?: { name: string; type: string }; Error?: string; Cause?: unknown };
-        if (e.type === 'ExecutionFailed') failure = { error: e.Error, cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) };
-        if (!e.state) continue;
-        const rec = records.get(e.state.name);
-        if (e.type === 'StateEntered') {
-          if (!rec) records.set(e.state.name, { name: e.state.name, type: e.state.type, enteredAt: e.timestamp, status: 'RUNNING', attempts: 1, errors: [] });
-        } else if (rec) {
-          if (e.type === 'StateExited') { rec.exitedAt = e.timestamp; if (rec.status !== 'CAUGHT') rec.status = 'SUCCEEDED'; }
-          if (e.type === 'StateFailed') { rec.errors.push(e.Error ?? 'Error'); rec.exitedAt = e.timestamp; rec.status = 'FAILED'; }
-          if (e.type === 'StateRetried') { rec.attempts++; rec.status = 'RUNNING'; }
-          if (e.type === 'StateCaught') { rec.status = 'CAUGHT'; }
-        }
-      }
-    })();
+    const collecting = collectStateRecords(execution.eventLogs, startedAt);
     let status: LocalExecution['status'] = 'SUCCEEDED';
     let output: unknown;
     try {
@@ -248,14 +178,8 @@ export class LocalWorkflow {
       const n = (err as Error)?.name;
       status = n === 'ExecutionTimeoutError' ? 'TIMED_OUT' : n === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
     }
-    await collecting.catch(() => undefined);
+    const { states, failure } = await collecting;
     const durationMs = Date.now() - startedAt;
-    const states = [...records.values()].map((r) => ({
-      name: r.name, type: r.type, enteredAtMs: r.enteredAt - startedAt,
-      exitedAtMs: r.exitedAt === undefined ? undefined : r.exitedAt - startedAt,
-      durationMs: r.exitedAt === undefined ? undefined : r.exitedAt - r.enteredAt,
-      status: r.status, attempts: r.attempts, errors: r.errors,
-    }));
     return status === 'SUCCEEDED'
       ? { executionArn, status, output, startedAt, durationMs, states }
       : { executionArn, status, ...failure, startedAt, durationMs, states };
@@ -329,94 +253,8 @@ export class LocalWorkflow {
   private async invoke(arn: string, event: unknown, stateName: string): Promise<unknown> {
     const lambda = this.options.lambdas?.[arn] ?? this.options.lambdas?.[arn.split(':').slice(0, 7).join(':')];
     if (!lambda) throw Object.assign(new Error(`LocalWorkflow: state '${stateName}' invokes ${arn}, which has no local function.`), { name: 'States.Runtime' });
-    const context = { functionName: lambda.name ?? arn, invokedFunctionArn: arn, awsRequestId: `${Date.now()}`, getRemainingTimeInMillis: () => 30_000 };
-    // Like Lambda: the event and the result cross a JSON boundary.
-    const copy = JSON.parse(JSON.stringify(event ?? null));
-    const result = await withEnvironment(lambda.environment, () => lambda.handler(copy, context));
-    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    return invokeLocalLambda(lambda, arn, event);
   }
-}
-
-/** Sets `env` for the synchronous start of `fn` (where handlers read their configuration), then restores it. */
-function withEnvironment<T>(env: Readonly<Record<string, string>> | undefined, fn: () => T): T {
-  if (!env) return fn();
-  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
-  Object.assign(process.env, env);
-  try {
-    return fn();
-  } finally {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
-/**
- * Bundles leave the AWS SDK to the Lambda runtime, and some load it with a dynamic `import()`, which resolves by
- * walking up from the file (module.paths do not apply): a `node_modules` link in the assembly directory (a temporary
- * directory of the synthesis) makes those imports find the project's packages.
- */
-function linkNodeModules(assemblyDirectory: string, from: string): void {
-  const target = join(from, 'node_modules');
-  const link = join(assemblyDirectory, 'node_modules');
-  if (existsSync(link) || !existsSync(target)) return;
-  try {
-    symlinkSync(target, link, 'dir');
-  } catch {
-    // A read-only assembly: CommonJS requires still resolve through module.paths.
-  }
-}
-
-/** Compiles a CommonJS bundle as a fresh module whose bare imports also resolve from `extraPaths`. */
-const ModuleCtor = (nodeModule as unknown as { Module: {
-  new (id: string, parent?: unknown): { filename: string; paths: string[]; exports: Record<string, unknown>; _compile(code: string, file: string): void };
-  _nodeModulePaths(p: string): string[];
-}; }).Module;
-
-function loadModule(file: string, extraPaths: string[]): Record<string, unknown> {
-  const mod = new ModuleCtor(file);
-  mod.filename = file;
-  mod.paths = [...ModuleCtor._nodeModulePaths(dirname(file)), ...extraPaths];
-  mod._compile(readFileSync(file, 'utf8'), file);
-  return mod.exports;
-}
-
-/**
- * aws-local-stepfunctions 3.0 treats `"ResultPath": "$"` as a field named `$` instead of "replace the input"; the
- * ASL default (no ResultPath) means the same thing, so the field is dropped.
- */
-function normaliseResultPaths(definition: Record<string, unknown>): Record<string, unknown> {
-  const visit = (def: Record<string, unknown>) => {
-    for (const s of Object.values((def.States ?? {}) as Record<string, Record<string, unknown>>)) {
-      if (s.ResultPath === '$') delete s.ResultPath;
-      for (const c of (s.Catch ?? []) as Record<string, unknown>[]) if (c.ResultPath === '$') delete c.ResultPath;
-      for (const b of (s.Branches ?? []) as Record<string, unknown>[]) visit(b);
-      if (s.Iterator) visit(s.Iterator as Record<string, unknown>);
-      if (s.ItemProcessor) visit(s.ItemProcessor as Record<string, unknown>);
-    }
-  };
-  visit(definition);
-  return definition;
-}
-
-function splitHandler(handler: string): [string, string] {
-  const dot = handler.lastIndexOf('.');
-  return [handler.slice(0, dot), handler.slice(dot + 1)];
-}
-
-function allTaskStates(definition: Record<string, unknown>): Array<[string, Record<string, unknown>]> {
-  const out: Array<[string, Record<string, unknown>]> = [];
-  const visit = (def: Record<string, unknown>) => {
-    for (const [name, s] of Object.entries((def.States ?? {}) as Record<string, Record<string, unknown>>)) {
-      if (s.Type === 'Task') out.push([name, s]);
-      for (const b of (s.Branches ?? []) as Record<string, unknown>[]) visit(b);
-      if (s.Iterator) visit(s.Iterator as Record<string, unknown>);
-      if (s.ItemProcessor) visit(s.ItemProcessor as Record<string, unknown>);
-    }
-  };
-  visit(definition);
-  return out;
 }
 
 /** The part of aws-local-stepfunctions' API used here. */
@@ -424,109 +262,14 @@ type InterpreterConstructor = new (definition: unknown, options?: unknown) => {
   run(input: unknown, options?: unknown): { result: Promise<unknown>; eventLogs: AsyncIterable<unknown>; abort(): void };
 };
 
-interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-}
-
-/** Resolves the CloudFormation intrinsics CDK emits in definitions and environments, with local physical names. */
-class CfnResolver {
-  private readonly region: string;
-  private readonly account: string;
-
-  constructor(private readonly resources: Record<string, CfnResource>, private readonly options: FromTemplateOptions) {
-    this.region = options.region ?? 'us-east-1';
-    this.account = options.account ?? '123456789012';
-  }
-
-  functionArn(logicalId: string): string {
-    const name = this.resolve((this.resources[logicalId]?.Properties?.FunctionName as Json) ?? this.physicalName(logicalId));
-    return `arn:aws:lambda:${this.region}:${this.account}:function:${name}`;
-  }
-
-  refersTo(value: Json | undefined, logicalId: string): boolean {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-    const v = value as Record<string, Json>;
-    return v.Ref === logicalId || (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][0] === logicalId);
-  }
-
-  resolve(value: Json): Json {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
-    if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1) {
-      const [k] = keys;
-      const arg = value[k];
-      switch (k) {
-        case 'Ref': return this.ref(String(arg));
-        case 'Fn::GetAtt': return this.getAtt(...(arg as [string, string]));
-        case 'Fn::Join': {
-          const [sep, parts] = arg as [string, Json[]];
-          return (this.resolve(parts) as Json[]).map(String).join(sep);
-        }
-        case 'Fn::Select': {
-          const [i, list] = arg as [number, Json];
-          return (this.resolve(list) as Json[])[Number(i)];
-        }
-        case 'Fn::Split': {
-          const [sep, s] = arg as [string, Json];
-          return String(this.resolve(s)).split(sep);
-        }
-        case 'Fn::Sub': {
-          const [text, vars] = (typeof arg === 'string' ? [arg, {}] : arg) as [string, Record<string, Json>];
-          return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => String(
-            name in vars ? this.resolve(vars[name]) : name.includes('.') ? this.getAtt(...(name.split('.') as [string, string])) : this.ref(name),
-          ));
-        }
-      }
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v)]));
-  }
-
-  private physicalName(logicalId: string): string {
-    return this.options.physicalNames?.[logicalId] ?? logicalId;
-  }
-
-  private ref(id: string): Json {
-    switch (id) {
-      case 'AWS::Partition': return 'aws';
-      case 'AWS::Region': return this.region;
-      case 'AWS::AccountId': return this.account;
-      case 'AWS::URLSuffix': return 'amazonaws.com';
-      case 'AWS::StackName': return 'local';
-      case 'AWS::NoValue': return null;
-    }
-    const r = this.resources[id];
-    if (!r) return this.physicalName(id); // a parameter or an unknown reference: its local name
-    switch (r.Type) {
-      case 'AWS::Lambda::Function': return this.resolve((r.Properties?.FunctionName as Json) ?? this.physicalName(id));
-      case 'AWS::Lambda::Alias': {
-        const fn = r.Properties?.FunctionName as Json;
-        const fnName = typeof fn === 'object' && fn && !Array.isArray(fn) && 'Ref' in fn ? this.ref(String(fn.Ref)) : this.resolve(fn);
-        return `arn:aws:lambda:${this.region}:${this.account}:function:${fnName}:${this.resolve(r.Properties?.Name as Json)}`;
-      }
-      case 'AWS::StepFunctions::StateMachine':
-        return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.resolve((r.Properties?.StateMachineName as Json) ?? this.physicalName(id))}`;
-      case 'AWS::SecretsManager::Secret':
-        return `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${this.physicalName(id)}`;
-      case 'AWS::SQS::Queue': {
-        const name = this.physicalName(id);
-        return /^https?:\/\//.test(name) ? name : `https://sqs.${this.region}.amazonaws.com/${this.account}/${name}`;
-      }
-      default: return this.physicalName(id);
-    }
-  }
-
-  private getAtt(id: string, attribute: string): Json {
-    const r = this.resources[id];
-    const name = String(this.ref(id));
-    if (attribute !== 'Arn') return `${name}.${attribute}`;
-    switch (r?.Type) {
-      case 'AWS::Lambda::Function': return `arn:aws:lambda:${this.region}:${this.account}:function:${name}`;
-      case 'AWS::DynamoDB::Table': return `arn:aws:dynamodb:${this.region}:${this.account}:table/${name}`;
-      case 'AWS::SQS::Queue': return `arn:aws:sqs:${this.region}:${this.account}:${this.physicalName(id).split('/').pop()}`;
-      case 'AWS::IAM::Role': return `arn:aws:iam::${this.account}:role/${name}`;
-      default: return name.startsWith('arn:') ? name : `arn:aws:local:${this.region}:${this.account}:${name}`;
-    }
-  }
+/**
+ * aws-local-stepfunctions 3.0 treats `"ResultPath": "$"` as a field named `$` instead of "replace the input"; the
+ * ASL default (no ResultPath) means the same thing, so the field is dropped.
+ */
+function normaliseResultPaths(definition: Record<string, unknown>): Record<string, unknown> {
+  visitStates(definition, (_, s) => {
+    if (s.ResultPath === '$') delete s.ResultPath;
+    for (const c of (s.Catch ?? []) as Record<string, unknown>[]) if (c.ResultPath === '$') delete c.ResultPath;
+  });
+  return definition;
 }

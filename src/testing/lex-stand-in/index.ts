@@ -1,0 +1,121 @@
+// startLexStandIn: an offline Amazon Lex V2 runtime for one bot alias, read from a synthesized cloud assembly (or
+// given as a definition), served on 127.0.0.1 to the real LexRuntimeV2Client, with the alias's code hook run in-process.
+import type { LocalEndpoint } from '../local-server';
+import { botFromAssembly, type AssemblyBotOptions } from './assembly';
+import { lexId, type LexBotDefinition } from './bot-model';
+import { MATCHING_METHOD } from './classifier';
+import type { CodeHookCall } from './dialog';
+import type { LexRuntimeErrorType } from './errors';
+import { LexRuntime, type LexTurnRecord, type VoiceTurnRequest, type VoiceTurnResult } from './runtime';
+import { serveLexRuntime } from './server';
+
+export { LexAssemblyError, type AssemblyBotOptions } from './assembly';
+export type {
+  BotCodeHook, BotFulfillmentUpdates, BotIntent, BotLocale, BotMessage, BotMessageGroup, BotPrompt, BotResponse, BotSlot, BotSlotType, LexBotDefinition,
+} from './bot-model';
+export { MATCHING_METHOD, classify, type Classification, type IntentScore } from './classifier';
+export type { CodeHookCall } from './dialog';
+export { LEX_RUNTIME_ERRORS, LexStandInError, type LexRuntimeErrorType } from './errors';
+export { MAX_TEXT_LENGTH, type LexProgressMessage, type LexTurnRecord, type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult } from './runtime';
+export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue } from './slot-values';
+
+/** Options of `startLexStandIn`: a cloud assembly (`assembly`) or a bot definition (`bot`). */
+export interface LexStandInOptions extends Partial<AssemblyBotOptions> {
+  /** The bot, when it is not read from an assembly. @default - read from `assembly` */
+  readonly bot?: LexBotDefinition;
+  /**
+   * Environment variables set for the whole process while the stand-in runs (the code hook's endpoint overrides,
+   * credentials, region), restored by `close()`. @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** How long Lex waits for a code hook before answering BadGatewayException, in ms. @default 30000 (Lex's) */
+  readonly codeHookTimeoutMs?: number;
+  /**
+   * How long one second of the bot's fulfillment update settings (`delayInSeconds`, `frequencyInSeconds`,
+   * `timeoutInSeconds`) lasts, in ms: lower it so tests need not wait seconds. @default 1000
+   */
+  readonly fulfillmentUpdateSecondMs?: number;
+  /** The clock for idle session TTLs (ms since epoch). @default Date.now */
+  readonly clock?: () => number;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+}
+
+/** A running offline Lex V2 runtime. */
+export interface LexStandIn extends LocalEndpoint {
+  /** The ids the runtime API paths take (pass them to RecognizeText and the other commands). */
+  readonly botId: string;
+  readonly botAliasId: string;
+  /** The bot's first locale. */
+  readonly localeId: string;
+  /** The bot as the stand-in runs it. */
+  readonly bot: LexBotDefinition;
+  /** Every conversation turn, in order, failed ones included. */
+  readonly turns: readonly LexTurnRecord[];
+  /** Every code hook invocation of every turn, in order: the event Lex sent and the answer (or error). */
+  readonly codeHookCalls: readonly CodeHookCall[];
+  /** The matching method, in one line: "not Lex's NLU". */
+  readonly matchingMethod: string;
+  /** One voice turn as Amazon Connect sends it; fulfillment updates play on the clock while the code hook runs. */
+  voiceTurn(request: VoiceTurnRequest): Promise<VoiceTurnResult>;
+  /** Makes the next `count` runtime requests fail with `type`, e.g. `failNext('ThrottlingException')`. */
+  failNext(type: LexRuntimeErrorType, count?: number, message?: string): void;
+  /** Stops the server and restores the environment. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an offline Lex V2 runtime on 127.0.0.1 for one bot alias. Point the real client at it:
+ * `new LexRuntimeV2Client({ endpoint: lex.endpoint, region, credentials: LOCAL_CREDENTIALS })`.
+ *
+ * Intents are matched to the sample utterances by word overlap and edit distance: not Lex's NLU. Dialog management
+ * follows Lex V2: slots elicited in priority order with the bot's prompts and retries, confirmation and declination,
+ * the dialog code hook on each turn where enabled, the fulfillment code hook once the intent is ready, the hook's
+ * answer obeyed (or refused, as Lex refuses it, with DependencyFailedException).
+ */
+export async function startLexStandIn(options: LexStandInOptions): Promise<LexStandIn> {
+  if (!options.bot === !options.assembly) throw new Error('startLexStandIn: pass either `assembly` (a cdk.out directory) or `bot` (a bot definition).');
+  const definition = options.bot ?? botFromAssembly(options as AssemblyBotOptions);
+  if (definition.botLocales.length === 0) throw new Error(`startLexStandIn: bot ${definition.name} has no locales.`);
+  const bot = { ...definition, botId: definition.botId ?? lexId(`bot:${definition.name}`), botAliasId: definition.botAliasId ?? 'TSTALIASID' };
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(options.environment ?? {})) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  const runtime = new LexRuntime(bot, {
+    codeHookTimeoutMs: options.codeHookTimeoutMs ?? 30_000,
+    secondMs: options.fulfillmentUpdateSecondMs ?? 1000,
+    clock: options.clock ?? Date.now,
+  });
+  const restore = () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    saved.clear();
+  };
+  let local: LocalEndpoint;
+  try {
+    local = await serveLexRuntime(runtime, options.port);
+  } catch (err) {
+    restore();
+    throw err;
+  }
+  const stop = async () => { restore(); await local.stop(); };
+  return {
+    endpoint: local.endpoint,
+    port: local.port,
+    botId: bot.botId,
+    botAliasId: bot.botAliasId,
+    localeId: bot.botLocales[0].localeId,
+    bot,
+    turns: runtime.turns,
+    get codeHookCalls() { return runtime.turns.flatMap((t) => t.codeHookCalls); },
+    matchingMethod: MATCHING_METHOD,
+    voiceTurn: (request) => runtime.voiceTurn(request),
+    failNext: (type, count, message) => runtime.failNext(type, count, message),
+    stop,
+    close: stop,
+  };
+}
