@@ -20,3 +20,7 @@ export {
   type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,
   type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult,
 } from './lex-stand-in';
+export {
+  WEB_CHAT_SECURITY_HEADERS, startWebChatServer, webChatPageDirectory, webChatProxyFromAssembly,
+  type WebChatProxyFromAssemblyOptions, type WebChatServer, type WebChatServerOptions,
+} from './web-chat-server';
