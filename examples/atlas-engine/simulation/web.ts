@@ -1,8 +1,12 @@
 // The Atlas Engine's web chat offline: the bundled page and the proxy bundle from the cloud assembly on 127.0.0.1,
 // talking to the offline Lex runtime (startLexStandIn), whose code hook is the offline Atlas's fulfillment function.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import type { LexV2Event } from 'cdk-fast-lex/runtime';
 import { startLexStandIn, startWebChatServer, webChatProxyFromAssembly, type LexStandIn, type WebChatServer } from 'cdk-fast-lex/testing';
-import type { OfflineAtlas } from './offline-atlas';
+import { buildApp } from '../bin/app';
+import { OfflineAtlas } from './offline-atlas';
 
 export interface OfflineWebChatOptions {
   readonly template: { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
@@ -78,4 +82,26 @@ export async function serveWebChat(atlas: OfflineAtlas, options: OfflineWebChatO
     process.once('SIGTERM', resolve);
   });
   await chat.stop();
+}
+
+/** The whole offline web chat in one call, for the browser test and the benchmark: synthesize, start, serve. */
+export async function startAtlasWebChat(options: { outdir: string; nodeModulesFrom: string; rateLimit?: number }): Promise<OfflineWebChat & { atlas: OfflineAtlas }> {
+  const exampleDir = join(__dirname, '..');
+  const context = JSON.parse(readFileSync(join(exampleDir, 'cdk.json'), 'utf8')).context;
+  const app = new App({ outdir: options.outdir, context });
+  const { stack } = buildApp(app);
+  app.synth();
+  const template = JSON.parse(readFileSync(join(options.outdir, `${stack.artifactId}.template.json`), 'utf8'));
+  // No stand-in latencies: what is measured through the page is the page's, the proxy's and the bot's own time.
+  const atlas = await OfflineAtlas.start({
+    template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, output: { turnLines: [] },
+    latencies: { secretsManagerMs: 0, salesforceOauthMs: 0, salesforceApiMs: 0, salesforceNewConnectionMs: 0, bedrockMs: 0, connectMs: 0, dynamoDbMs: 0 },
+  });
+  try {
+    const chat = await startOfflineWebChat(atlas, { template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, rateLimit: options.rateLimit });
+    return { ...chat, atlas, stop: async () => { await chat.stop(); await atlas.stop(); } };
+  } catch (err) {
+    await atlas.stop();
+    throw err;
+  }
 }
