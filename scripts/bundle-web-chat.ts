@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  copyFileSync(join(pageDir, 'index.html'), join(outDir, 'index.html'));
+  for (const file of ['index.html', 'favicon.svg']) copyFileSync(join(pageDir, file), join(outDir, file));
   let total = 0;
   for (const file of readdirSync(outDir)) {
     const size = statSync(join(outDir, file)).size;

@@ -217,7 +217,7 @@ function failed(bubble: HTMLElement, text: string, id: string, reason: string): 
   bubble.classList.add('failed');
   const status = document.createElement('span');
   status.className = 'delivery';
-  status.textContent = ` ${reason}`;
+  status.textContent = reason;
   const retry = document.createElement('button');
   retry.type = 'button';
   retry.className = 'retry';

@@ -204,7 +204,7 @@ export class LexWebChat extends Construct {
       sources: [s3deploy.Source.asset(webChatPageAssetPath())],
       destinationBucket: this.bucket,
       distribution: this.distribution,
-      distributionPaths: ['/index.html', '/chat.js', '/chat.css'],
+      distributionPaths: ['/index.html', '/chat.js', '/chat.css', '/favicon.svg'],
       prune: true,
       memoryLimit: 256,
     });
