@@ -60,11 +60,16 @@ describe('LexWebChat', () => {
     const stack = newStack();
     chat(stack);
 
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Url', {
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'AWS_IAM',
       TargetFunctionArn: Match.anyValue(),
       Qualifier: 'live',
     });
+    // Only this distribution may call it: InvokeFunctionUrl and InvokeFunction (via the URL), scoped by source ARN.
+    const distributionArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: Match.stringLikeRegexp('^WebChatDistribution') }]] };
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunctionUrl', Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true, Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn });
   });
 
   it('lets the proxy call lex:RecognizeText on that one alias and nothing else of Lex', () => {
@@ -117,6 +122,11 @@ describe('LexWebChat', () => {
     expect(() => chat(newStack(), { botAliasId: 'arn:aws:lex:us-west-2:123456789012:bot/BOTID12345' })).toThrow(/botAliasId .* is not a bot alias id/);
     expect(() => chat(newStack(), { botAliasId: 'live' })).toThrow(/not a bot, an ARN or an alias name/);
     expect(() => chat(newStack(), { botId: 'my bot' })).toThrow(/botId 'my bot' is not a Lex V2 bot id/);
+  });
+
+  it('refuses reserved concurrency below the provisioned instances, naming both props', () => {
+    expect(() => chat(newStack(), { reservedConcurrency: 1 })).toThrow(/reservedConcurrency \(1\) is below provisionedConcurrency \(2\)/);
+    expect(() => chat(newStack(), { reservedConcurrency: 0 })).toThrow(/reservedConcurrency must be a positive integer/);
   });
 
   it('accepts any bot alias given as tokens', () => {

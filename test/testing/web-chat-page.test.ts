@@ -124,6 +124,20 @@ describe('the chat page with any bot alias, by keyboard', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('starts a new session without a word to the visitor when the kept one has expired, and delivers the message', async () => {
+    const expired = '0123456789abcdef0123456789abcdef';
+    await page.evaluate((id) => sessionStorage.setItem('fast-lex-web-chat:session', JSON.stringify(id)), expired);
+    const before = (await botMessages()).length;
+
+    await page.getByRole('textbox', { name: 'Message' }).focus();
+    await typeAndEnter('hello', before + 1);
+
+    expect((await botMessages()).at(-1)).toBe('Hi! Want a pizza?');
+    await expect(page.evaluate(() => JSON.parse(sessionStorage.getItem('fast-lex-web-chat:session')!))).resolves.toMatch(/^[0-9a-f]{32}$/);
+    await expect(page.evaluate(() => sessionStorage.getItem('fast-lex-web-chat:session'))).resolves.not.toContain('0123456789abcdef');
+    expect(server.apiCalls.slice(-3).map((c) => `${c.path} ${c.status}`)).toEqual(['/api/message 401', '/api/session 201', '/api/message 200']);
+  });
+
   it('refuses a POST without the body hash CloudFront needs to sign it for the function URL', async () => {
     const res = await fetch(`${server.url}api/session`, { method: 'POST', body: '{}' });
 

@@ -14,7 +14,12 @@ import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_DEFAULTS, WEB_CHAT_ENV, WEB_
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
-import { validateBotAlias, validateRateLimit, validateWebAclArn } from './validate';
+import { validateBotAlias, validateConcurrency, validateRateLimit, validateWebAclArn } from './validate';
+
+/** The most Lex turns in flight at once by default: a ceiling on cost and on the load a flood can cause. */
+const DEFAULT_RESERVED_CONCURRENCY = 20;
+/** What the latency-critical profile provisions (RightSizedFunction's default). */
+const LATENCY_CRITICAL_PROVISIONED_CONCURRENCY = 2;
 
 /**
  * How many messages one chat session may send in a window.
@@ -117,6 +122,8 @@ export class LexWebChat extends Construct {
     validateWebAclArn(props.webAclArn);
     const rateLimit = props.rateLimit ?? { messages: WEB_CHAT_DEFAULTS.rateLimit, window: Duration.seconds(WEB_CHAT_DEFAULTS.rateWindowSeconds) };
     validateRateLimit(rateLimit.messages, rateLimit.window.toSeconds());
+    const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
+    validateConcurrency(reservedConcurrency, props.provisionedConcurrency ?? LATENCY_CRITICAL_PROVISIONED_CONCURRENCY);
     const stack = Stack.of(this);
 
     this.table = new dynamodb.Table(this, 'SessionTable', {
@@ -132,7 +139,7 @@ export class LexWebChat extends Construct {
     this.proxyFunction = new RightSizedFunction(this, 'Proxy', {
       profile: WorkloadProfile.LATENCY_CRITICAL,
       code: prebundledHandler('web-chat-proxy'),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 20,
+      reservedConcurrentExecutions: reservedConcurrency,
       provisionedConcurrency: props.provisionedConcurrency,
       description: 'Web chat proxy: session, rate limit, Lex RecognizeText on one bot alias',
       environment: {

@@ -38,3 +38,13 @@ export function validateRateLimit(messages: number, windowSeconds: number): void
     throw new Error(`LexWebChat: rateLimit.window must be a whole number of seconds, at least 1, not ${windowSeconds}.`);
   }
 }
+
+export function validateConcurrency(reserved: number, provisioned: number): void {
+  if (Token.isUnresolved(reserved) || Token.isUnresolved(provisioned)) return;
+  if (!Number.isInteger(reserved) || reserved < 1) {
+    throw new Error(`LexWebChat: reservedConcurrency must be a positive integer, not ${reserved}.`);
+  }
+  if (provisioned > reserved) {
+    throw new Error(`LexWebChat: reservedConcurrency (${reserved}) is below provisionedConcurrency (${provisioned}); Lambda refuses more provisioned than reserved instances. Raise reservedConcurrency or lower provisionedConcurrency.`);
+  }
+}
