@@ -142,9 +142,17 @@ async function session(renew = false): Promise<string> {
   if (kept) return kept;
   const { status, json } = await post(WEB_CHAT_PATHS.session, {});
   const id = (json as WebChatSessionResponse | undefined)?.sessionId;
-  if (status !== 201 || !id) throw new Error(`session ${status}`);
+  if (status !== 201 || !id) throw new ChatUnavailable((json as WebChatErrorResponse | undefined)?.message ?? `The chat could not start a session (HTTP ${status}).`);
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(id));
   return id;
+}
+
+/** The proxy answered, but could not start a session: its message is what the visitor reads. */
+class ChatUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChatUnavailable';
+  }
 }
 
 function messageId(): string {
@@ -204,8 +212,8 @@ async function deliver(bubble: HTMLElement, text: string, id: string): Promise<v
       }
       return;
     }
-  } catch {
-    failed(bubble, text, id, 'Not delivered: the connection failed.');
+  } catch (err) {
+    failed(bubble, text, id, err instanceof ChatUnavailable ? err.message : 'Not delivered: the connection failed.');
   } finally {
     setBusy(false);
     input.focus();
