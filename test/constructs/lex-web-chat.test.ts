@@ -86,6 +86,22 @@ describe('LexWebChat', () => {
     }]);
   });
 
+  it('gives the proxy its logs, traces, that alias and four item operations on its own table, nothing more', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^WebChatProxyRole') } });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(statements.map((s) => [s.Action].flat())).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      ['lex:RecognizeText'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    ]);
+    expect(statements[3].Resource).toHaveLength(1);
+    expect(statements[3].Resource[0]['Fn::GetAtt'][0]).toMatch(/^WebChatSessionTable/);
+  });
+
   it('rate-limits in an encrypted table whose items expire, and reserves the proxy\'s concurrency', () => {
     const stack = newStack();
     chat(stack, { rateLimit: { messages: 5, window: Duration.minutes(2) }, reservedConcurrency: 7 });
