@@ -124,3 +124,6 @@ export const WEB_CHAT_CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** HSTS max-age the page is served with: two years, subdomains included. */
+export const WEB_CHAT_HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 60 * 60;

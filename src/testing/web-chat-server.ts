@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_ENV } from '../shared/web-chat';
+import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_ENV, WEB_CHAT_HSTS_MAX_AGE_SECONDS } from '../shared/web-chat';
 import type { CfnResource } from './cfn-resolver';
 import { templateLambdas, withEnvironment, type LocalLambda } from './lambda-bundle';
 import { listenLocal, readRequestBody, type LocalEndpoint } from './local-server';
@@ -36,7 +36,7 @@ export interface WebChatServer extends LocalEndpoint {
 /** The response headers CloudFront adds with LexWebChat's response headers policy. */
 export const WEB_CHAT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': WEB_CHAT_CONTENT_SECURITY_POLICY,
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'strict-transport-security': `max-age=${WEB_CHAT_HSTS_MAX_AGE_SECONDS}; includeSubDomains`,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

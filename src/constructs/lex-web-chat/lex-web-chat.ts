@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_DEFAULTS, WEB_CHAT_ENV, WEB_CHAT_TABLE_SCHEMA } from '../../shared/web-chat';
+import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_DEFAULTS, WEB_CHAT_HSTS_MAX_AGE_SECONDS, WEB_CHAT_ENV, WEB_CHAT_TABLE_SCHEMA } from '../../shared/web-chat';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
@@ -172,7 +172,7 @@ export class LexWebChat extends Construct {
       comment: 'Web chat: CSP without inline script, HSTS, never framed',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: WEB_CHAT_CONTENT_SECURITY_POLICY, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(WEB_CHAT_HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
