@@ -154,7 +154,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary) {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'web-chat']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment') task.spawn(p.tasks.tryFind('bundle')!); // measures the handler as shipped
     if (name === 'web-chat') {

@@ -18,7 +18,7 @@ export {
   type AssemblyBotOptions, type BotCodeHook, type BotFulfillmentUpdates, type BotIntent, type BotLocale, type BotMessage, type BotMessageGroup,
   type BotPrompt, type BotResponse, type BotSlot, type BotSlotType, type Classification, type CodeHookCall, type IntentScore, type LexBotDefinition,
   type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,
-  type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult,
+  type RuntimeTurnResponse, type SlotResolutionContext, type VoiceTurnRequest, type VoiceTurnResult,
 } from './lex-stand-in';
 export {
   WEB_CHAT_SECURITY_HEADERS, startWebChatServer, webChatPageDirectory, webChatProxyFromAssembly,

@@ -1,41 +1,36 @@
 // The README's main job, end to end: `tsx examples/atlas-engine/bin/main.ts` synthesizes, checks and runs the Atlas
-// Engine offline; and the pieces of its interactive and remote modes.
+// Engine offline, the conversation through the offline Lex runtime; and the request its remote mode sends. (Intent
+// matching of the Atlas bot is tested in test/testing/lex-stand-in/atlas-bot.test.ts.)
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { INTENTS } from '../../examples/atlas-engine/lib/bot-definition';
-import { matchIntent } from '../../examples/atlas-engine/simulation/intent-matcher';
 import { recognizeTextInput } from '../../examples/atlas-engine/simulation/remote';
 
 const root = resolve(__dirname, '..', '..');
 
 describe('the offline Atlas Engine (npm run atlas)', () => {
-  it('plays the scripted session: misses then hits, a fallback, a demo call that reads the scenario, the workflow done', async () => {
+  it('plays the scripted session through the offline Lex runtime: misses then hits, a fallback, the bot eliciting and confirming the demo request, a call that reads the scenario, the workflow done', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/atlas-engine/bin/main.ts'], {
       cwd: root, timeout: 240_000, maxBuffer: 10 * 1024 * 1024,
     });
 
     expect(stdout).toContain('cdk-nag AwsSolutions: 0 unacknowledged findings; LatencyChecks: 0; cfn-lint: 0 errors');
     const statuses = [...stdout.matchAll(/Atlas {2}\[[\d.]+ ms, ([a-z0-9-]+)\]/g)].map((m) => m[1]);
-    expect(statuses).toEqual(['miss', 'miss', 'l2-hit', 'l2-hit', 'l1-hit', 'l1-hit', 'static', 'delegate', 'started', 'miss', 'l2-hit', 'started']);
+    const demoRequest = ['elicit-slot', 'elicit-slot', 'elicit-slot', 'elicit-slot', 'confirm-intent', 'started'];
+    expect(statuses).toEqual(['miss', 'miss', 'l2-hit', 'l2-hit', 'l1-hit', 'l1-hit', 'static', ...demoRequest, 'miss', 'l2-hit', ...demoRequest]);
+    expect(stdout).toContain('The conversation goes through the offline Lex runtime');
+    expect(stdout).toContain("not by Lex's NLU");
+    // The questions are the bot's prompts, in its slot priority order; the spoken number comes back as digits.
+    const asked = [...stdout.matchAll(/Atlas {2}\[[\d.]+ ms, (?:elicit-slot|confirm-intent)\] +(.+)/g)].map((m) => m[1]).slice(0, 5);
+    expect(asked).toEqual([
+      'Great! What is your first name?', 'And your last name?', 'Which company are you with?',
+      'Which number should we call? Outside the US, start with the country code.', 'Shall we call 4155552671 for your demo, Ada?',
+    ]);
     expect(stdout).toMatch(/Caller "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l2-hit\] +Scenario:/);
     expect(stdout).toMatch(/execution SUCCEEDED in \d+ ms: ValidateRequest/);
     expect(stdout).toMatch(/\| Demo workflow: start -> call placed, warm +\| \d+ ms/);
   }, 300_000);
-});
-
-describe('offline intent matching (interactive mode)', () => {
-  it.each([
-    ['hello', 'GreetingIntent'],
-    ['Hi there!', 'GreetingIntent'],
-    ['how does the technology work', 'AboutTechnologyIntent'],
-    ['tell me about the demo', 'AboutDemoIntent'],
-    ['please book a demo', 'RequestDemoIntent'],
-    ['purple monkey dishwasher', 'FallbackIntent'],
-  ])('matches "%s" to %s by the sample utterances', (text, intent) => {
-    expect(matchIntent(text, INTENTS).intent).toBe(intent);
-  });
 });
 
 describe('remote mode (Lex RecognizeText against a deployed bot)', () => {

@@ -89,7 +89,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('takes a demo request slot by slot, keeps the conversation across a reload, and says it will call', async () => {
+  it('takes a demo request slot by slot, keeps the conversation across a reload, confirms the number and says it will call', async () => {
     const executionsBefore = chat.atlas.executions.size;
 
     expect(await say('book a demo')).toEqual(['Great! What is your first name?']);
@@ -99,10 +99,13 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await shot('03-demo-after-reload');
     const kept = await log().innerText();
     expect(await say('Acme')).toEqual(['Which number should we call? Outside the US, start with the country code.']);
-    const done = await say('555 010 0199');
-    await shot('04-demo-we-will-call');
+    const confirmation = await say('555 010 0199');
+    await shot('04-demo-confirmation');
+    const done = await say('yes');
+    await shot('05-demo-we-will-call');
 
     expect(kept).toContain('Which company are you with?');
+    expect(confirmation).toEqual([expect.stringMatching(/^Shall we call \+?1?5550100199 for your demo, Ana\?$/)]);
     expect(done).toEqual(["Thanks! We're preparing your demo and will call you in a moment."]);
     expect(chat.atlas.executions.size).toBe(executionsBefore + 1);
     expect(consoleErrors).toEqual([]);
@@ -112,7 +115,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     const calls = chat.server.apiCalls.length;
 
     await page.getByRole('button', { name: 'Send' }).click();
-    await shot('05-empty-message');
+    await shot('06-empty-message');
 
     await expect(page.getByRole('alert').innerText()).resolves.toBe('Type a message first.');
     expect(chat.server.apiCalls.length).toBe(calls);
@@ -124,7 +127,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
 
     await box().fill(long);
     await box().press('Enter');
-    await shot('06-too-long');
+    await shot('07-too-long');
 
     await expect(page.getByRole('alert').innerText()).resolves.toBe('That message is 5,000 characters long; the assistant reads up to 1,024. Please shorten it.');
     await expect(box().inputValue()).resolves.toBe(long);
@@ -137,7 +140,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     const text = '<script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>';
 
     const answer = await say(text);
-    await shot('07-markup-as-text');
+    await shot('08-markup-as-text');
 
     await expect(page.locator('.msg.me').last().innerText()).resolves.toBe(text);
     await expect(log().locator('script, img, b').count()).resolves.toBe(0);
@@ -159,11 +162,11 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await box().press('Enter');
     const retry = page.getByRole('button', { name: 'Retry' });
     await retry.waitFor();
-    await shot('08-network-error');
+    await shot('09-network-error');
     const failedText = await page.locator('.msg.me').last().innerText();
     await retry.click();
     await page.waitForFunction(() => document.querySelectorAll('.msg.bot').length > 1 && document.getElementById('typing')!.hidden);
-    await shot('09-retried');
+    await shot('10-retried');
 
     expect(failedText).toContain('Not delivered: the connection failed.');
     await expect(page.locator('.msg.bot').last().innerText()).resolves.toBe('In the demo, Atlas calls you, plays a scenario written for your company, and answers your questions live.');
@@ -177,7 +180,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await box().fill('hi');
     await box().press('Enter');
     await page.getByRole('button', { name: 'Retry' }).waitFor();
-    await shot('10-rate-limited');
+    await shot('11-rate-limited');
 
     await expect(page.locator('.msg.me').last().innerText()).resolves.toContain('You are sending messages faster than the assistant can answer. Please wait a minute and try again.');
     expect(chat.lex.turns.length).toBe(turns + RATE_LIMIT);
@@ -185,7 +188,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
 
   it('fits a phone screen without sideways scrolling', async () => {
     await say('what is the demo');
-    await shot('11-mobile');
+    await shot('12-mobile');
 
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);

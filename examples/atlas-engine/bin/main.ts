@@ -8,11 +8,9 @@ import { Writable } from 'node:stream';
 import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LatencyChecks } from 'cdk-fast-lex';
-import { lexEvent } from 'cdk-fast-lex/testing';
+import { MATCHING_METHOD } from 'cdk-fast-lex/testing';
 import { buildApp } from './app';
-import { INTENTS } from '../lib/bot-definition';
-import { matchIntent } from '../simulation/intent-matcher';
-import { OfflineAtlas, type TurnResult } from '../simulation/offline-atlas';
+import { OfflineAtlas, type TurnOptions, type TurnResult } from '../simulation/offline-atlas';
 import { playRemote } from '../simulation/remote';
 import { serveWebChat } from '../simulation/web';
 
@@ -126,17 +124,23 @@ function printTurn(who: string, said: string, turn: TurnResult): void {
   print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
 }
 
-function sayEvent(text: string, sessionId: string, extra: { sessionAttributes?: Record<string, string>; inputMode?: 'Text' | 'Speech'; slots?: Record<string, string>; intent?: string; dialog?: boolean } = {}) {
-  const intent = extra.intent ?? matchIntent(text, INTENTS).intent;
-  return lexEvent({
-    intent,
-    inputTranscript: text,
-    sessionId,
-    slots: extra.slots,
-    sessionAttributes: extra.sessionAttributes,
-    inputMode: extra.inputMode,
-    invocationSource: extra.dialog ? 'DialogCodeHook' : 'FulfillmentCodeHook',
-  });
+/**
+ * Asks for a demo and answers whatever the bot asks: each slot its prompt elicits, then the confirmation. The order
+ * and the questions are the bot's; the script only knows the visitor's answers.
+ */
+async function requestDemo(atlas: OfflineAtlas, session: string, who: string, answers: Record<string, string>, options?: TurnOptions): Promise<TurnResult> {
+  let turn = await atlas.turn('i want a demo', session, options);
+  printTurn(who, 'i want a demo', turn);
+  for (let asked = 0; turn.dialogAction === 'ElicitSlot'; asked++) {
+    const answer = answers[turn.slotToElicit ?? ''];
+    if (answer === undefined || asked > 8) throw new Error(`The bot asked for ${turn.slotToElicit}, which the script has no answer for: "${turn.answer}"`);
+    turn = await atlas.turn(answer, session, options);
+    printTurn(who, answer, turn);
+  }
+  if (turn.dialogAction !== 'ConfirmIntent') throw new Error(`The bot did not confirm the demo request (it answered ${turn.dialogAction}: "${turn.answer}").`);
+  turn = await atlas.turn('yes', session, options);
+  printTurn(who, 'yes', turn);
+  return turn;
 }
 
 export interface SessionFigures {
@@ -151,30 +155,27 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   const session = 'web-chat-1';
   const measured = { hits: [] as number[], misses: [] as number[] };
   const record = (t: TurnResult) => {
-    if (/hit/.test(t.status)) measured.hits.push(t.latencyMs);
-    if (t.status === 'miss') measured.misses.push(t.latencyMs);
+    if (/hit/.test(t.status)) measured.hits.push(t.handlerMs!);
+    if (t.status === 'miss') measured.misses.push(t.handlerMs!);
   };
-  print('\nA visitor chats on the web (offline: intents are matched by the bot\'s sample utterances, not Lex\'s NLU)');
+  print(`\nA visitor chats on the web. The conversation goes through the offline Lex runtime (RecognizeText with the real`);
+  print(`LexRuntimeV2Client, the synthesized bot and alias). ${MATCHING_METHOD}`);
   for (const text of ['hello', 'what technology do you use']) {
-    const t = await atlas.turn(sayEvent(text, session));
+    const t = await atlas.turn(text, session);
     printTurn('User', text, t);
     record(t);
   }
   const gen1 = await atlas.runGenerator();
   print(`  (background) the generator worker wrote ${gen1.generated} answers with Bedrock in ${Math.round(gen1.ms)} ms; nobody waited for it`);
   for (const text of ['hi there', 'how does it work', 'hello', 'what technology do you use', 'purple monkey dishwasher']) {
-    const t = await atlas.turn(sayEvent(text, session));
+    const t = await atlas.turn(text, session);
     printTurn('User', text, t);
     record(t);
   }
 
-  print('\nThe visitor asks for a demo call (Lex elicits the slots; the handler delegates until they are filled)');
-  const dialog = await atlas.turn(sayEvent('i want a demo', session, { dialog: true }));
-  print(`  User   "i want a demo"\n  Atlas  [${dialog.latencyMs.toFixed(2)} ms, ${dialog.status}] (Lex asks for first name, last name, company, phone)`);
-  // A spoken US number reaches the bot as AMAZON.PhoneNumber gives it: ten digits, no +1.
-  const slots = { FirstName: 'Ada', LastName: 'Lovelace', Company: 'Analytical Engines', PhoneNumber: '4155552671' };
-  const request = await atlas.turn(sayEvent('yes please', session, { intent: 'RequestDemoIntent', slots }));
-  printTurn('User', 'Ada / Lovelace / Analytical Engines / "four one five, five five five, two six seven one"', request);
+  print('\nThe visitor asks for a demo call: Lex elicits each slot with the bot\'s prompts, then confirms the number');
+  // The number as a visitor says it; AMAZON.PhoneNumber gives a US number as ten digits, without +1.
+  await requestDemo(atlas, session, 'User', { FirstName: 'Ada', LastName: 'Lovelace', Company: 'Analytical Engines', PhoneNumber: 'four one five, five five five, two six seven one' });
 
   const [executionArn, execution] = [...atlas.executions.entries()].at(-1) ?? [];
   if (!executionArn || !execution) throw new Error('The demo request started no workflow.');
@@ -185,13 +186,13 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: start -> call placed)`);
 
   print('\nThe call: Connect hands the caller to the same bot, which knows the scenario by interactionKey');
-  const voice = { sessionAttributes: { interactionKey: call.interactionKey }, inputMode: 'Speech' as const };
-  const first = await atlas.turn(sayEvent('what happens in the demo', 'connect-call-1', voice));
+  const voice = { voice: true, sessionAttributes: { interactionKey: call.interactionKey } };
+  const first = await atlas.turn('what happens in the demo', 'connect-call-1', voice);
   printTurn('Caller', 'what happens in the demo', first);
   record(first);
   const gen2 = await atlas.runGenerator();
   print(`  (background) the generator worker wrote ${gen2.generated} scenario-aware answer in ${Math.round(gen2.ms)} ms`);
-  const second = await atlas.turn(sayEvent('tell me about the demo', 'connect-call-1', voice));
+  const second = await atlas.turn('tell me about the demo', 'connect-call-1', voice);
   printTurn('Caller', 'tell me about the demo', second);
   record(second);
 
@@ -203,8 +204,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   if (result.status !== 'SUCCEEDED') throw new Error(`The workflow failed: ${result.error} ${result.cause}`);
 
   print('\nA second visitor asks for a demo: the workflow\'s functions are warm now (cached secret, pooled Salesforce connection)');
-  const again = await atlas.turn(sayEvent('yes please', 'web-chat-2', { intent: 'RequestDemoIntent', slots: { FirstName: 'Grace', LastName: 'Hopper', Company: 'Globex', PhoneNumber: '+442071838750' } }));
-  printTurn('User', 'Grace / Hopper / Globex / +44 20 7183 8750', again);
+  await requestDemo(atlas, 'web-chat-2', 'User', { FirstName: 'Grace', LastName: 'Hopper', Company: 'Globex', PhoneNumber: '+44 20 7183 8750' });
   const [secondArn, second2] = [...atlas.executions.entries()].at(-1)!;
   done = step('The demo workflow runs again');
   const call2 = await atlas.waitForCall(secondArn);
@@ -228,22 +228,23 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 async function interactive(atlas: OfflineAtlas): Promise<void> {
   // process.stdout carries the handlers' logs to the log file; the conversation goes to the terminal.
   const terminal = new Writable({ write: (chunk, _enc, callback) => { realStdout(String(chunk)); callback(); } });
-  const rl = createInterface({ input: process.stdin, output: terminal });
-  print('\nType what a visitor would say ("quit" to stop). Offline, intents are matched by the bot\'s sample utterances.');
+  const rl = createInterface({ input: process.stdin, output: terminal, terminal: process.stdin.isTTY });
+  print(`\n${MATCHING_METHOD}`);
+  print('Type what a visitor would say ("quit" to stop); the bot asks for what it needs, as it would on Lex.');
   const session = `interactive-${Date.now()}`;
   try {
-    for (;;) {
-      const text = (await rl.question('you> ')).trim();
-      if (text === '' ) continue;
+    // Lines are read as they come (typed, or piped in at once), each answered before the next.
+    realStdout('you> ');
+    for await (const line of rl) {
+      const text = line.trim();
       if (/^(quit|exit)$/i.test(text)) break;
-      const { intent } = matchIntent(text, INTENTS);
-      const definition = INTENTS.find((i) => i.name === intent);
-      const slots: Record<string, string> = {};
-      for (const slot of definition?.slots ?? []) slots[slot.name] = (await rl.question(`atlas> ${slot.prompt}\nyou> `)).trim();
-      const turn = await atlas.turn(sayEvent(text, session, { intent, slots }));
-      print(`atlas> ${turn.answer}   [${intent}, ${turn.latencyMs.toFixed(1)} ms, ${turn.status}]`);
-      const generated = await atlas.runGenerator();
-      if (generated.generated > 0) print(`       (Bedrock wrote ${generated.generated} better answer for next time, in ${Math.round(generated.ms)} ms)`);
+      if (text !== '') {
+        const turn = await atlas.turn(text, session);
+        print(`atlas> ${turn.answer}   [${turn.intent ?? '-'}, ${turn.latencyMs.toFixed(1)} ms, ${turn.status}]`);
+        const generated = await atlas.runGenerator();
+        if (generated.generated > 0) print(`       (Bedrock wrote ${generated.generated} better answer for next time, in ${Math.round(generated.ms)} ms)`);
+      }
+      realStdout('you> ');
     }
   } finally {
     rl.close();
@@ -289,7 +290,7 @@ async function main(): Promise<void> {
       ['Demo workflow: start -> call placed, warm', figures.workflowWarm, SEED.workflowCurrent, SEED.workflowPlanned],
     ];
     print('\nMeasured in this run (stand-in latencies from the seed: Secrets Manager 300 ms, Salesforce auth 500 ms,');
-    print('API 200 ms + 600 ms per new connection, Bedrock 750 ms, Connect 800 ms; DynamoDB on loopback; Lex not included)');
+    print('API 200 ms + 600 ms per new connection, Bedrock 750 ms, Connect 800 ms; DynamoDB on loopback; turns: time in the handler)');
     const header = ['', 'offline, measured', 'seed: current', 'seed: planned'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -145,6 +145,14 @@ export class AtlasEngineStack extends Stack {
               },
             })),
             slotPriorities: intent.slots?.map((slot, i) => ({ priority: i + 1, slotName: slot.name })),
+            intentConfirmationSetting: intent.confirmation && {
+              promptSpecification: {
+                maxRetries: 2,
+                allowInterrupt: true,
+                messageGroupsList: [{ message: { plainTextMessage: { value: intent.confirmation.prompt } } }],
+              },
+              declinationResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: intent.confirmation.declination } } }] },
+            },
           })),
           {
             name: 'FallbackIntent',

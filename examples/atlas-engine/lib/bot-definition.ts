@@ -1,5 +1,5 @@
 // The Atlas Engine bot's language model: intents, sample utterances, slots and the answers the cache starts from.
-// Kept as data so the stack, the offline simulation's intent matcher and the tests read the same definition.
+// Kept as data so the stack and the tests read the same definition; offline, the Lex stand-in reads the synthesized bot.
 
 export interface SlotDefinition {
   readonly name: string;
@@ -11,6 +11,8 @@ export interface IntentDefinition {
   readonly name: string;
   readonly utterances: string[];
   readonly slots?: SlotDefinition[];
+  /** Asked once every slot is filled; a "no" ends the intent with the declination. */
+  readonly confirmation?: { readonly prompt: string; readonly declination: string };
   /** Served at once on a cache miss (and while Bedrock generates a better one). */
   readonly staticAnswer?: string;
   /** Bedrock prompt for the generated answer. */
@@ -47,6 +49,11 @@ export const INTENTS: IntentDefinition[] = [
       { name: 'Company', slotTypeName: COMPANY_SLOT_TYPE, prompt: 'Which company are you with?' },
       { name: 'PhoneNumber', slotTypeName: 'AMAZON.PhoneNumber', prompt: 'Which number should we call? Outside the US, start with the country code.' },
     ],
+    // Before a phone rings, the caller hears the number back and may say no.
+    confirmation: {
+      prompt: 'Shall we call {PhoneNumber} for your demo, {FirstName}?',
+      declination: "Okay, we won't call. Ask for a demo whenever you like.",
+    },
   },
 ];
 

@@ -1,19 +1,21 @@
 // The Atlas Engine on this machine: the synthesized template's tables, queues and secret recreated on local
-// stand-ins, the real bundled handlers from the cloud assembly, and the synthesized state machine in a local
-// interpreter. Nothing here is a mock of our own code: only AWS and Salesforce are stood in for.
+// stand-ins, the real bundled handlers from the cloud assembly, the synthesized bot in the offline Lex runtime and the
+// synthesized state machine in a local interpreter. Nothing here is a mock of our own code: only AWS and Salesforce
+// are stood in for.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import type { LexV2Event, LexV2Response } from 'cdk-fast-lex/runtime';
+import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, WORKFLOW_ENV, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
-  startConnectStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
-  type ConnectStandIn, type LocalExecution, type StartExecutionRequest,
+  startConnectStandIn, startLexStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
+  type ConnectStandIn, type LexStandIn, type LocalExecution, type StartExecutionRequest,
 } from 'cdk-fast-lex/testing';
+import { sendText, type RemoteBot } from './remote';
 
 /** Stand-in latencies: the seed's figures (seed: "Bottleneck Analysis", "Optimized Step Functions"). */
 export const SEED_LATENCIES = {
@@ -51,11 +53,24 @@ export interface HandlerOutput {
 }
 
 export interface TurnResult {
-  readonly response: LexV2Response;
+  /** The turn's round trip as the client sees it (RecognizeText, or the voice turn). */
   readonly latencyMs: number;
-  /** The handler's own log line for the turn: route and cache status. */
+  /** Time spent in the fulfillment function (code hook), if Lex invoked it. */
+  readonly handlerMs?: number;
+  /** The handler's own log line for the turn (route and cache status), or Lex's own step when no code hook ran. */
   readonly status: string;
   readonly answer: string;
+  readonly intent?: string;
+  readonly dialogAction?: string;
+  readonly slotToElicit?: string;
+}
+
+/** A turn's sender: a web visitor (RecognizeText) or a caller on the Connect voice channel. */
+export interface TurnOptions {
+  /** @default false */
+  readonly voice?: boolean;
+  /** Session attributes the caller's contact flow sets (voice) or the web page sends. @default - none */
+  readonly sessionAttributes?: Record<string, string>;
 }
 
 /** A running offline Atlas Engine. */
@@ -139,6 +154,14 @@ export class OfflineAtlas {
       });
       atlas.sqs = sqs;
       atlas.queueUrl = queueUrl;
+      // The synthesized bot, its alias and the fulfillment function behind the alias's code hook, run as Lex would.
+      const lex = await startLexStandIn({
+        assembly: options.assemblyDirectory, region: REGION, account: ACCOUNT, physicalNames: { [queueId]: queueUrl },
+        functionEnvironment, nodeModulesFrom: options.nodeModulesFrom,
+      });
+      stops.push(() => lex.close());
+      atlas.lex = lex;
+      atlas.lexClient = new LexRuntimeV2Client({ endpoint: lex.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
       const callTable = Object.entries(options.template.Resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table'
         && r.Properties?.KeySchema?.[0]?.AttributeName === CALL_CONTEXT_PARTITION_KEY)?.[0] ?? fail('call-context table');
       atlas.calls = new CallContextStore({ tableName: callTable, client: ddb });
@@ -152,6 +175,9 @@ export class OfflineAtlas {
 
   /** Executions the bot started, by execution ARN. */
   readonly executions = new Map<string, { request: StartExecutionRequest; done: Promise<LocalExecution>; startedAt: number }>();
+  /** The offline Lex runtime running the synthesized bot. */
+  lex!: LexStandIn;
+  private lexClient!: LexRuntimeV2Client;
   private workflow!: LocalWorkflow;
   private sqs!: SQSClient;
   private calls!: CallContextStore;
@@ -186,15 +212,32 @@ export class OfflineAtlas {
     return samples.sort((a, b) => a - b)[2];
   }
 
-  /** One Lex turn through the bundled fulfillment handler. */
-  async turn(event: LexV2Event): Promise<TurnResult> {
+  /** The bot's ids, as RecognizeText addresses them. */
+  get bot(): RemoteBot {
+    return { botId: this.lex.botId, botAliasId: this.lex.botAliasId, localeId: this.lex.localeId };
+  }
+
+  /** One turn of a session through the offline Lex runtime: RecognizeText with the real client, or a voice turn. */
+  async turn(text: string, sessionId: string, options: TurnOptions = {}): Promise<TurnResult> {
     const seen = this.output.turnLines.length;
-    const started = performance.now();
-    const response = await this.workflow.invokeFunction(this.fulfillmentId, event) as LexV2Response;
-    const latencyMs = performance.now() - started;
-    const line = this.output.turnLines.slice(seen).at(-1) ?? {};
-    const answer = (response.messages ?? []).map((m) => ('content' in m ? m.content : '')).join(' ');
-    return { response, latencyMs, status: String(line.status ?? line.route ?? '-'), answer };
+    let sent: Omit<TurnResult, 'status' | 'handlerMs'>;
+    if (options.voice) {
+      const started = performance.now();
+      const out = await this.lex.voiceTurn({ sessionId, transcript: text, sessionAttributes: options.sessionAttributes });
+      const state = out.sessionState as { intent?: { name?: string }; dialogAction?: { type?: string; slotToElicit?: string } };
+      sent = {
+        latencyMs: performance.now() - started, intent: state.intent?.name, dialogAction: state.dialogAction?.type, slotToElicit: state.dialogAction?.slotToElicit,
+        answer: out.messages.map((m) => ('content' in m ? m.content : '')).join(' '),
+      };
+    } else {
+      sent = await sendText(this.lexClient, this.bot, sessionId, text, options.sessionAttributes);
+    }
+    const record = this.lex.turns.at(-1);
+    const calls = record?.codeHookCalls ?? [];
+    const line = this.output.turnLines.slice(seen).at(-1);
+    // A turn Lex answered itself (a slot prompt, the confirmation) is named by what Lex did: elicit-slot, confirm-intent.
+    const status = calls.length > 0 ? String(line?.status ?? line?.route ?? '-') : (sent.dialogAction ?? '-').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+    return { ...sent, status, handlerMs: calls.length > 0 ? calls.reduce((t, c) => t + c.durationMs, 0) : undefined };
   }
 
   /**
@@ -250,6 +293,7 @@ export class OfflineAtlas {
   }
 
   async stop(): Promise<void> {
+    this.lexClient?.destroy();
     this.workflow?.close();
     this.sqs?.destroy();
     for (const stop of this.stops.reverse()) await stop().catch(() => undefined);

@@ -1,5 +1,5 @@
-// Sends the scripted session to a deployed Atlas Engine bot through the Lex V2 runtime (RecognizeText), with the
-// caller's AWS credentials. Used by `npm run atlas -- --remote --bot-id ... --bot-alias-id ...`.
+// Talks to an Atlas Engine bot through the Lex V2 runtime (RecognizeText): a deployed bot with the caller's AWS
+// credentials (`npm run atlas -- --remote --bot-id ... --bot-alias-id ...`), or the offline Lex runtime, by one path.
 import { LexRuntimeV2Client, RecognizeTextCommand, type RecognizeTextCommandInput } from '@aws-sdk/client-lex-runtime-v2';
 
 export interface RemoteBot {
@@ -28,24 +28,33 @@ export function recognizeTextInput(bot: RemoteBot, sessionId: string, text: stri
 
 export interface RemoteTurn {
   readonly text: string;
+  /** RecognizeText's round trip, as the client sees it. */
   readonly latencyMs: number;
   readonly intent?: string;
+  /** What Lex does next: Close, ElicitSlot, ConfirmIntent, ElicitIntent. */
+  readonly dialogAction?: string;
+  readonly slotToElicit?: string;
   readonly answer: string;
 }
 
-/** Plays the utterances against the deployed bot, one session, and times each turn as the client sees it. */
+/** One RecognizeText turn, timed. */
+export async function sendText(client: LexRuntimeV2Client, bot: RemoteBot, sessionId: string, text: string, sessionAttributes?: Record<string, string>): Promise<RemoteTurn> {
+  const started = performance.now();
+  const out = await client.send(new RecognizeTextCommand(recognizeTextInput(bot, sessionId, text, sessionAttributes)));
+  return {
+    text,
+    latencyMs: performance.now() - started,
+    intent: out.sessionState?.intent?.name,
+    dialogAction: out.sessionState?.dialogAction?.type,
+    slotToElicit: out.sessionState?.dialogAction?.slotToElicit,
+    answer: (out.messages ?? []).map((m) => m.content ?? '').join(' '),
+  };
+}
+
+/** Plays the utterances against the bot, one session, and times each turn as the client sees it. */
 export async function playRemote(bot: RemoteBot, utterances: readonly string[], client = new LexRuntimeV2Client({ region: bot.region })): Promise<RemoteTurn[]> {
   const sessionId = `atlas-sim-${Date.now()}`;
   const turns: RemoteTurn[] = [];
-  for (const text of utterances) {
-    const started = performance.now();
-    const out = await client.send(new RecognizeTextCommand(recognizeTextInput(bot, sessionId, text)));
-    turns.push({
-      text,
-      latencyMs: performance.now() - started,
-      intent: out.sessionState?.intent?.name,
-      answer: (out.messages ?? []).map((m) => m.content ?? '').join(' '),
-    });
-  }
+  for (const text of utterances) turns.push(await sendText(client, bot, sessionId, text));
   return turns;
 }

@@ -1,10 +1,9 @@
 // The Atlas Engine's web chat offline: the bundled page and the proxy bundle from the cloud assembly on 127.0.0.1,
-// talking to the offline Lex runtime (startLexStandIn), whose code hook is the offline Atlas's fulfillment function.
+// talking to the offline Atlas's Lex runtime (startLexStandIn on the synthesized bot and its fulfillment bundle).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import type { LexV2Event } from 'cdk-fast-lex/runtime';
-import { startLexStandIn, startWebChatServer, webChatProxyFromAssembly, type LexStandIn, type WebChatServer } from 'cdk-fast-lex/testing';
+import { startWebChatServer, webChatProxyFromAssembly, type LexStandIn, type WebChatServer } from 'cdk-fast-lex/testing';
 import { buildApp } from '../bin/app';
 import { OfflineAtlas } from './offline-atlas';
 
@@ -27,49 +26,28 @@ export interface OfflineWebChat {
   stop(): Promise<void>;
 }
 
-/** Starts the web chat in front of a running offline Atlas. */
+/** Starts the web chat in front of a running offline Atlas, on its offline Lex runtime (the synthesized bot). */
 export async function startOfflineWebChat(atlas: OfflineAtlas, options: OfflineWebChatOptions): Promise<OfflineWebChat> {
-  // The bot as the assembly defines it; its code hook runs the offline Atlas's fulfillment function, the same
-  // instance the scripted run uses, so the cache and the workflow are shared.
-  const reader = await startLexStandIn({ assembly: options.assemblyDirectory, nodeModulesFrom: options.nodeModulesFrom });
-  const bot = reader.bot;
-  await reader.close();
-  const fulfillment = { name: 'fulfillment', handler: async (event: unknown) => (await atlas.turn(event as LexV2Event)).response };
-  const codeHooks = Object.fromEntries(Object.entries(bot.codeHooks ?? {}).map(([locale, hook]) => [locale, { lambdaArn: hook.lambdaArn, lambda: fulfillment }]));
-  const lex = await startLexStandIn({ bot: { ...bot, codeHooks } });
-
-  try {
-    const proxyId = Object.entries(options.template.Resources)
-      .find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE !== undefined);
-    const tableRef = proxyId?.[1].Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE as { Ref?: string } | undefined;
-    if (!tableRef?.Ref) throw new Error('The template has no LexWebChat proxy with a table reference.');
-    const proxy = webChatProxyFromAssembly({
-      assemblyDirectory: options.assemblyDirectory,
-      resources: options.template.Resources,
-      nodeModulesFrom: options.nodeModulesFrom,
-      environment: {
-        FAST_LEX_WEB_CHAT_BOT_ID: lex.botId,
-        FAST_LEX_WEB_CHAT_BOT_ALIAS_ID: lex.botAliasId,
-        FAST_LEX_WEB_CHAT_LOCALE_ID: lex.localeId,
-        // The offline Atlas creates every table of the template under its logical id.
-        FAST_LEX_WEB_CHAT_TABLE: tableRef.Ref,
-        ...(options.rateLimit ? { FAST_LEX_WEB_CHAT_RATE_LIMIT: String(options.rateLimit) } : {}),
-      },
-    });
-    const server = await startWebChatServer({ proxy, port: options.port, environment: { AWS_ENDPOINT_URL_LEX_RUNTIME_V2: lex.endpoint } });
-    return {
-      url: server.url,
-      lex,
-      server,
-      stop: async () => {
-        await server.stop();
-        await lex.close();
-      },
-    };
-  } catch (err) {
-    await lex.close();
-    throw err;
-  }
+  const lex = atlas.lex;
+  const proxyId = Object.entries(options.template.Resources)
+    .find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE !== undefined);
+  const tableRef = proxyId?.[1].Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE as { Ref?: string } | undefined;
+  if (!tableRef?.Ref) throw new Error('The template has no LexWebChat proxy with a table reference.');
+  const proxy = webChatProxyFromAssembly({
+    assemblyDirectory: options.assemblyDirectory,
+    resources: options.template.Resources,
+    nodeModulesFrom: options.nodeModulesFrom,
+    environment: {
+      FAST_LEX_WEB_CHAT_BOT_ID: lex.botId,
+      FAST_LEX_WEB_CHAT_BOT_ALIAS_ID: lex.botAliasId,
+      FAST_LEX_WEB_CHAT_LOCALE_ID: lex.localeId,
+      // The offline Atlas creates every table of the template under its logical id.
+      FAST_LEX_WEB_CHAT_TABLE: tableRef.Ref,
+      ...(options.rateLimit ? { FAST_LEX_WEB_CHAT_RATE_LIMIT: String(options.rateLimit) } : {}),
+    },
+  });
+  const server = await startWebChatServer({ proxy, port: options.port, environment: { AWS_ENDPOINT_URL_LEX_RUNTIME_V2: lex.endpoint } });
+  return { url: server.url, lex, server, stop: () => server.stop() };
 }
 
 /** `npm run atlas -- --web`: serves the chat until Ctrl+C. */

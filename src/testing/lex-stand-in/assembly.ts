@@ -33,29 +33,42 @@ export class LexAssemblyError extends Error {
   }
 }
 
-/** The templates of a cloud assembly: those its manifest names, else every `*.template.json`. */
-function readTemplates(assembly: string): Array<{ Resources?: Record<string, CfnResource> }> {
+interface StackTemplate { Resources?: Record<string, CfnResource>; region?: string; account?: string }
+
+/** The templates of a cloud assembly, with each stack's environment: those its manifest names, else every `*.template.json`. */
+function readTemplates(assembly: string): StackTemplate[] {
   if (!existsSync(assembly)) throw new LexAssemblyError(`startLexStandIn: the assembly directory ${assembly} does not exist; synthesize the app first (app.synth() or cdk synth).`);
   const manifestFile = join(assembly, 'manifest.json');
-  let files: string[] = [];
+  let stacks: Array<{ file: string; environment?: string }> = [];
   if (existsSync(manifestFile)) {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { artifacts?: Record<string, { type: string; properties?: { templateFile?: string } }> };
-    files = Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile).map((a) => a.properties!.templateFile!);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { artifacts?: Record<string, { type: string; environment?: string; properties?: { templateFile?: string } }> };
+    stacks = Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
+      .map((a) => ({ file: a.properties!.templateFile!, environment: a.environment }));
   }
-  if (files.length === 0) files = readdirSync(assembly).filter((f) => f.endsWith('.template.json'));
-  return files.map((f) => JSON.parse(readFileSync(join(assembly, f), 'utf8')));
+  if (stacks.length === 0) stacks = readdirSync(assembly).filter((f) => f.endsWith('.template.json')).map((file) => ({ file }));
+  return stacks.map(({ file, environment }) => {
+    // `aws://111122223333/eu-west-1`; an environment-agnostic stack says unknown-account / unknown-region.
+    const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(environment ?? '') ?? [];
+    return {
+      ...JSON.parse(readFileSync(join(assembly, file), 'utf8')),
+      ...(account && !account.startsWith('unknown-') ? { account } : {}),
+      ...(region && !region.startsWith('unknown-') ? { region } : {}),
+    };
+  });
 }
 
 /** The bot, its alias, version and code hooks, read from the assembly. */
 export function botFromAssembly(options: AssemblyBotOptions): LexBotDefinition {
   const candidates = readTemplates(options.assembly).flatMap((t) => Object.entries(t.Resources ?? {})
-    .filter(([, r]) => r.Type === 'AWS::Lex::Bot').map(([id]) => ({ id, resources: t.Resources! })));
+    .filter(([, r]) => r.Type === 'AWS::Lex::Bot').map(([id]) => ({ id, resources: t.Resources!, region: t.region, account: t.account })));
   const found = options.botLogicalId ? candidates.find((c) => c.id === options.botLogicalId) : candidates.length === 1 ? candidates[0] : undefined;
   if (!found) {
     throw new LexAssemblyError(`startLexStandIn: ${candidates.length} AWS::Lex::Bot resources in ${options.assembly} (${candidates.map((c) => c.id).join(', ') || 'none'})`
       + (options.botLogicalId ? `, none named '${options.botLogicalId}'` : '; set botLogicalId') + '.');
   }
   const { id: botLogicalId, resources } = found;
+  // ARNs resolve in the stack's own account and region unless the options say otherwise.
+  options = { ...options, region: options.region ?? found.region, account: options.account ?? found.account };
   const resolver = new CfnResolver(resources, options);
   const bot = camelKeys(resolver.resolve(resources[botLogicalId].Properties as Json)) as { name?: string; idleSessionTtlInSeconds?: number; botLocales?: BotLocale[] };
 

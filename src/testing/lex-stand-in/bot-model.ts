@@ -68,6 +68,10 @@ export interface BotIntent {
   };
   readonly intentClosingSetting?: { readonly closingResponse?: BotResponse; readonly isActive?: boolean };
   readonly initialResponseSetting?: { readonly initialResponse?: BotResponse };
+  /** Contexts that must be active for the intent to be recognized. */
+  readonly inputContexts?: ReadonlyArray<{ readonly name: string }>;
+  /** Contexts the intent activates once fulfilled. */
+  readonly outputContexts?: ReadonlyArray<{ readonly name: string; readonly timeToLiveInSeconds: number; readonly turnsToLive: number }>;
 }
 
 /** A custom slot type (`CfnBot.SlotTypeProperty`). */

@@ -44,7 +44,8 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 /** The event, shaped as Lex V2 sends it (message version 1.0). */
 export function codeHookEvent(input: CodeHookEventInput): LexV2Event {
-  const speech = input.inputMode === 'Speech';
+  // Speech and DTMF come from a voice channel: Lex answers them with audio.
+  const speech = input.inputMode !== 'Text';
   return {
     messageVersion: '1.0',
     invocationSource: input.invocationSource,

@@ -5,6 +5,7 @@ import type { LexIntent, LexMessage, LexSlot, LexV2Response } from '../../runtim
 import { fallbackIntent, slotsInPriorityOrder, type BotCodeHook, type BotIntent, type BotLocale } from './bot-model';
 import { classify } from './classifier';
 import { codeHookEvent, invokeCodeHook, type CodeHookEventInput, type EventBot, type EventInterpretation } from './code-hook';
+import { ageContexts, contextsAllow, stampContexts, withOutputContexts, type ContextClock } from './contexts';
 import { LexStandInError } from './errors';
 import { groupMessages } from './messages';
 import { resolveSlotValue, type ResolvedSlotValue } from './slot-values';
@@ -14,6 +15,8 @@ export interface LexSession {
   readonly sessionId: string;
   sessionAttributes: Record<string, string>;
   activeContexts: unknown[];
+  /** When each active context was set, for its time to live. */
+  contextSetAt: ContextClock;
   intent?: LexIntent;
   dialogAction?: { type: string; slotToElicit?: string };
   messages: LexMessage[];
@@ -32,6 +35,8 @@ export interface TurnInput {
   readonly requestAttributes: Record<string, string>;
   readonly transcriptions?: ReadonlyArray<{ transcription: string; transcriptionConfidence: number }>;
   readonly requestId: string;
+  /** The turn's time (ms since epoch), for the active contexts' time to live. */
+  readonly now: number;
   /** Plays fulfillment start/update messages while the fulfillment code hook runs (streaming conversations). */
   readonly progress?: ProgressPlayer;
 }
@@ -48,6 +53,8 @@ export interface CodeHookCall {
   readonly event: unknown;
   readonly response?: unknown;
   readonly error?: { readonly type: string; readonly message: string };
+  /** How long the function took to answer (or to fail), in ms. */
+  readonly durationMs: number;
 }
 
 /** What a turn needs of the bot. */
@@ -76,10 +83,12 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
   const awaiting = session.dialogAction?.type;
   const current = session.intent && defOf(session.intent.name);
   let retry: 'slot' | 'confirmation' | undefined;
+  let initialResponse: LexMessage[] = [];
+  session.activeContexts = ageContexts(session.activeContexts, session.contextSetAt, input.now);
 
   if (awaiting === 'ElicitSlot' && current && session.intent && session.dialogAction?.slotToElicit) {
     const slot = current.slots?.find((s) => s.name === session.dialogAction!.slotToElicit);
-    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, locale.slotTypes);
+    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, { slotTypes: locale.slotTypes, localeId: locale.localeId });
     if (resolved) { session.intent.slots = { ...session.intent.slots, [slot.name]: scalar(resolved) }; session.attempts = 0; } else retry = 'slot';
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
   } else if (awaiting === 'ConfirmIntent' && current && session.intent) {
@@ -87,8 +96,11 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
     if (answer === 'Yes' || answer === 'No') { session.intent.confirmationState = answer === 'Yes' ? 'Confirmed' : 'Denied'; session.attempts = 0; } else retry = 'confirmation';
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
   } else {
-    const c = classify(input.text, locale);
+    const active = session.activeContexts as Parameters<typeof contextsAllow>[1];
+    const c = classify(input.text, locale, (intent) => contextsAllow(intent, active));
     session.intent = newIntent(c.top.intent, c.top.slots);
+    // An intent's initial response plays when it is recognized, before whatever Lex says next.
+    initialResponse = groupMessages(c.top.intent.initialResponseSetting?.initialResponse?.messageGroupsList, session.intent.slots ?? {});
     session.attempts = 0;
     interpretations = c.candidates.map((s) => ({ intent: s.intent.name === c.top.intent.name ? session.intent! : newIntent(s.intent, s.slots), nluConfidence: s.nluConfidence }));
   }
@@ -115,15 +127,21 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
   if (def.dialogCodeHook?.enabled && ctx.codeHook) {
     const proposed = proposeNext(session.intent!, def);
     const response = await callHook(ctx, 'DialogCodeHook', session, input, interpretations, proposed);
-    const obeyed = applyHookAnswer(session, response);
-    if (obeyed) return finish(obeyed, interpretations);
+    const obeyed = applyHookAnswer(session, response, input.now);
+    if (obeyed) return finish(withBotPrompts(obeyed, locale), interpretations);
   }
   return finish(await nextStep(session, input, ctx, interpretations), interpretations);
 
   function finish(response: LexV2Response, interps: EventInterpretation[]) {
+    if (initialResponse.length > 0) response = { ...response, messages: [...initialResponse, ...(response.messages ?? [])] };
+    const closedDef = response.sessionState.dialogAction.type === 'Close' && response.sessionState.intent?.state === 'Fulfilled' ? defOf(response.sessionState.intent.name) : undefined;
+    if (closedDef) session.activeContexts = withOutputContexts(session.activeContexts as never, closedDef, session.contextSetAt, input.now);
     session.dialogAction = clone(response.sessionState.dialogAction);
     session.intent = response.sessionState.intent ? clone(response.sessionState.intent) : undefined;
     session.messages = response.messages ?? [];
+    // The interpretation of the intent the turn ended in shows it as it ended (slots, state, confirmation).
+    const final = session.intent;
+    interps = interps.map((i) => (final && i.intent.name === final.name ? { ...i, intent: clone(final) } : { ...i, intent: clone(i.intent) }));
     session.interpretations = interps;
     session.originatingRequestId = input.requestId;
     const out = {
@@ -191,8 +209,9 @@ async function nextStep(session: LexSession, input: TurnInput, ctx: DialogContex
     }
     throw err;
   }
-  const obeyed = applyHookAnswer(session, response);
+  const obeyed = applyHookAnswer(session, response, input.now);
   if (obeyed) {
+    withBotPrompts(obeyed, ctx.locale);
     if (obeyed.sessionState.dialogAction.type === 'Close' && (obeyed.messages ?? []).length === 0) {
       const failed = obeyed.sessionState.intent?.state === 'Failed';
       const status = failed ? post?.failureResponse : post?.successResponse;
@@ -213,13 +232,14 @@ async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'Fulfillm
     intent: session.intent!, sessionAttributes: session.sessionAttributes, activeContexts: session.activeContexts,
     requestAttributes: input.requestAttributes, originatingRequestId: input.requestId, proposedNextState, transcriptions: input.transcriptions,
   });
+  const started = performance.now();
   try {
     const response = await invokeCodeHook(ctx.codeHook!, event, ctx.locale, ctx.codeHookTimeoutMs);
-    ctx.calls.push({ invocationSource: source, event, response: clone(response) });
+    ctx.calls.push({ invocationSource: source, event, response: clone(response), durationMs: performance.now() - started });
     return response;
   } catch (err) {
     const e = err instanceof LexStandInError ? err : new LexStandInError('DependencyFailedException', String(err), { cause: err });
-    ctx.calls.push({ invocationSource: source, event, error: { type: e.type, message: e.message } });
+    ctx.calls.push({ invocationSource: source, event, error: { type: e.type, message: e.message }, durationMs: performance.now() - started });
     throw e;
   }
 }
@@ -229,10 +249,12 @@ async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'Fulfillm
  * answer leaves out is gone, as on Lex), its request attributes go back to the client. Delegate answers undefined: Lex
  * goes on with its own next step, with the intent as the hook returned it.
  */
-function applyHookAnswer(session: LexSession, response: LexV2Response): LexV2Response | undefined {
+function applyHookAnswer(session: LexSession, response: LexV2Response, now: number): LexV2Response | undefined {
   const state = response.sessionState;
   session.sessionAttributes = { ...(state.sessionAttributes ?? {}) };
-  session.activeContexts = clone(state.activeContexts ?? []);
+  const contexts = clone(state.activeContexts ?? []);
+  stampContexts(session.activeContexts, contexts, session.contextSetAt, now);
+  session.activeContexts = contexts;
   if (response.requestAttributes) session.requestAttributes = { ...response.requestAttributes };
   const type = state.dialogAction.type;
   if (type === 'Delegate') {
@@ -242,6 +264,17 @@ function applyHookAnswer(session: LexSession, response: LexV2Response): LexV2Res
   if (type === 'ElicitIntent') return { sessionState: { dialogAction: { type } }, messages: response.messages ?? [] };
   const intent = { ...clone(state.intent!), state: state.intent?.state ?? (type === 'Close' ? 'Fulfilled' : 'InProgress') } as LexIntent;
   return { sessionState: { dialogAction: clone(state.dialogAction), intent }, messages: response.messages ?? [] };
+}
+
+/** A hook's ElicitSlot or ConfirmIntent without messages: Lex plays the bot's own prompt for the slot or confirmation. */
+function withBotPrompts(response: LexV2Response, locale: BotLocale): LexV2Response {
+  if ((response.messages ?? []).length > 0) return response;
+  const def = locale.intents?.find((i) => i.name === response.sessionState.intent?.name);
+  const slots = response.sessionState.intent?.slots ?? {};
+  const { type, slotToElicit } = response.sessionState.dialogAction;
+  if (type === 'ElicitSlot') response.messages = groupMessages(def?.slots?.find((s) => s.name === slotToElicit)?.valueElicitationSetting.promptSpecification?.messageGroupsList, slots);
+  if (type === 'ConfirmIntent') response.messages = groupMessages(def?.intentConfirmationSetting?.promptSpecification.messageGroupsList, slots);
+  return response;
 }
 
 /** Plays the intent's fulfillment start and update messages on the clock while `work` runs, then stops. */

@@ -17,7 +17,7 @@ export { MATCHING_METHOD, classify, type Classification, type IntentScore } from
 export type { CodeHookCall } from './dialog';
 export { LEX_RUNTIME_ERRORS, LexStandInError, type LexRuntimeErrorType } from './errors';
 export { MAX_TEXT_LENGTH, type LexProgressMessage, type LexTurnRecord, type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult } from './runtime';
-export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue } from './slot-values';
+export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue, type SlotResolutionContext } from './slot-values';
 
 /** Options of `startLexStandIn`: a cloud assembly (`assembly`) or a bot definition (`bot`). */
 export interface LexStandInOptions extends Partial<AssemblyBotOptions> {
@@ -68,10 +68,30 @@ export interface LexStandIn extends LocalEndpoint {
  * Starts an offline Lex V2 runtime on 127.0.0.1 for one bot alias. Point the real client at it:
  * `new LexRuntimeV2Client({ endpoint: lex.endpoint, region, credentials: LOCAL_CREDENTIALS })`.
  *
- * Intents are matched to the sample utterances by word overlap and edit distance: not Lex's NLU. Dialog management
- * follows Lex V2: slots elicited in priority order with the bot's prompts and retries, confirmation and declination,
- * the dialog code hook on each turn where enabled, the fulfillment code hook once the intent is ready, the hook's
- * answer obeyed (or refused, as Lex refuses it, with DependencyFailedException).
+ * Intents are matched to the sample utterances by word overlap, word rarity and edit distance: not Lex's NLU.
+ * Dialog management follows Lex V2: slots elicited in priority order with the bot's prompts and retries, confirmation
+ * and declination, the dialog code hook on each turn where enabled, the fulfillment code hook once the intent is
+ * ready, the hook's answer obeyed (or refused, as Lex refuses it, with DependencyFailedException). A failed turn
+ * leaves the session as it was.
+ *
+ * Voice: `voiceTurn({ sessionId, transcript, sessionAttributes, onProgress })` sends a turn as Amazon Connect's voice
+ * channel does (inputMode Speech, a transcription, request attribute `x-amz-lex:channels:platform` = `Connect`, the
+ * flow's session attributes merged into the session's). For an intent with an active
+ * `fulfillmentUpdatesSpecification`, the start message plays `delayInSeconds` after the fulfillment code hook is
+ * invoked and an update every `frequencyInSeconds` after it, until the hook answers: each is passed to `onProgress`
+ * as it plays and listed in the result's `progress` and the turn record (`atMs`: ms since the hook was invoked).
+ * Past `timeoutInSeconds`, the post-fulfillment `timeoutResponse` closes the intent as Failed, or without one the
+ * turn fails with BadGatewayException. RecognizeText turns play no updates, as on Lex.
+ *
+ * @example
+ * const lex = await startLexStandIn({ assembly: 'cdk.out', fulfillmentUpdateSecondMs: 10 });
+ * const client = new LexRuntimeV2Client({ endpoint: lex.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+ * const out = await client.send(new RecognizeTextCommand({
+ *   botId: lex.botId, botAliasId: lex.botAliasId, localeId: lex.localeId, sessionId: 'user-1', text: 'book a table',
+ * }));
+ * const call = await lex.voiceTurn({ sessionId: 'call-1', transcript: 'yes', sessionAttributes: { interactionKey: 'k1' },
+ *   onProgress: (m) => console.log(m.kind, m.messages) });
+ * await lex.close();
  */
 export async function startLexStandIn(options: LexStandInOptions): Promise<LexStandIn> {
   if (!options.bot === !options.assembly) throw new Error('startLexStandIn: pass either `assembly` (a cdk.out directory) or `bot` (a bot definition).');

@@ -22,7 +22,7 @@ export interface LexTurnRecord {
   readonly operation: 'RecognizeText' | 'VoiceTurn';
   readonly sessionId: string;
   readonly localeId: string;
-  readonly inputMode: 'Text' | 'Speech';
+  readonly inputMode: 'Text' | 'Speech' | 'DTMF';
   readonly text: string;
   /** The answer, as the runtime API returns it; absent when the turn failed. */
   readonly response?: RuntimeTurnResponse;
@@ -46,8 +46,10 @@ export interface RuntimeTurnResponse {
 /** A voice turn as Amazon Connect's voice channel sends it to the bot. */
 export interface VoiceTurnRequest {
   readonly sessionId: string;
-  /** What the caller said, as the transcription reached Lex. */
+  /** What the caller said, as the transcription reached Lex (or the keys pressed, with inputMode DTMF). */
   readonly transcript: string;
+  /** `Speech`, or `DTMF` for keypad input (no transcription). @default 'Speech' */
+  readonly inputMode?: 'Speech' | 'DTMF';
   /** @default 0.9 */
   readonly transcriptionConfidence?: number;
   /** Session attributes the contact flow sets (Connect's "Session attributes" of Get customer input). @default - kept */
@@ -113,9 +115,9 @@ export class LexRuntime {
     const progress: LexProgressMessage[] = [];
     const response = await this.turn('VoiceTurn', localeId, request.sessionId, {
       text: request.transcript,
-      inputMode: 'Speech',
+      inputMode: request.inputMode ?? 'Speech',
       requestAttributes: { ...request.requestAttributes, 'x-amz-lex:channels:platform': 'Connect' },
-      transcriptions: [{ transcription: request.transcript, transcriptionConfidence: request.transcriptionConfidence ?? 0.9 }],
+      transcriptions: request.inputMode === 'DTMF' ? undefined : [{ transcription: request.transcript, transcriptionConfidence: request.transcriptionConfidence ?? 0.9 }],
       progress: {
         secondMs: this.settings.secondMs,
         emit: (kind, messages, atMs) => {
@@ -139,6 +141,7 @@ export class LexRuntime {
     const session = this.freshSession(sessionId);
     session.sessionAttributes = stringMap(state.sessionAttributes, 'sessionState.sessionAttributes');
     session.activeContexts = state.activeContexts ?? [];
+    for (const c of session.activeContexts as Array<{ name?: string }>) if (c?.name) session.contextSetAt[c.name] = this.settings.clock();
     session.intent = state.intent ? { state: 'InProgress', confirmationState: 'None', slots: {}, ...state.intent } : undefined;
     session.dialogAction = state.dialogAction;
     session.messages = body.messages ?? [];
@@ -161,7 +164,7 @@ export class LexRuntime {
     return { botId: this.bot.botId, botAliasId: this.bot.botAliasId, localeId, sessionId };
   }
 
-  private async turn(operation: LexTurnRecord['operation'], localeId: string, sessionId: string, input: Omit<TurnInput, 'requestId'>,
+  private async turn(operation: LexTurnRecord['operation'], localeId: string, sessionId: string, input: Omit<TurnInput, 'requestId' | 'now'>,
     requestState: any, progress: LexProgressMessage[] = [], flowAttributes?: Readonly<Record<string, string>>): Promise<RuntimeTurnResponse> {
     const locale = this.bot.botLocales.find((l) => l.localeId === localeId)!;
     const stored = this.liveSession(sessionId);
@@ -169,16 +172,20 @@ export class LexRuntime {
     const session: LexSession = stored ? JSON.parse(JSON.stringify(stored)) : this.freshSession(sessionId);
     if (requestState && typeof requestState === 'object') {
       if (requestState.sessionAttributes !== undefined) session.sessionAttributes = stringMap(requestState.sessionAttributes, 'sessionState.sessionAttributes');
-      if (requestState.activeContexts !== undefined) session.activeContexts = requestState.activeContexts;
+      if (requestState.activeContexts !== undefined) {
+        session.activeContexts = requestState.activeContexts;
+        for (const c of session.activeContexts as Array<{ name?: string }>) if (c?.name) session.contextSetAt[c.name] = this.settings.clock();
+      }
       if (requestState.intent !== undefined) session.intent = requestState.intent;
       if (requestState.dialogAction !== undefined) session.dialogAction = requestState.dialogAction;
     }
     // A contact flow's session attributes join the session's on every voice turn.
     if (flowAttributes) session.sessionAttributes = { ...session.sessionAttributes, ...stringMap(flowAttributes, 'sessionAttributes') };
     const calls: CodeHookCall[] = [];
-    const record = { operation, sessionId, localeId, inputMode: input.inputMode === 'Speech' ? 'Speech' as const : 'Text' as const, text: input.text, codeHookCalls: calls, progress };
+    const record = { operation, sessionId, localeId, inputMode: input.inputMode, text: input.text, codeHookCalls: calls, progress };
     try {
-      const result = await runTurn(session, { ...input, requestId: `local-${++this.requests}-${this.settings.clock()}` }, {
+      const now = this.settings.clock();
+      const result = await runTurn(session, { ...input, now, requestId: `local-${++this.requests}-${now}` }, {
         locale,
         bot: { id: this.bot.botId, name: this.bot.name, aliasId: this.bot.botAliasId, aliasName: this.bot.botAliasName ?? 'TestBotAlias', localeId, version: this.bot.botVersion ?? 'DRAFT' },
         codeHook: this.bot.codeHooks?.[localeId],
@@ -205,7 +212,7 @@ export class LexRuntime {
   }
 
   private freshSession(sessionId: string): LexSession {
-    return { sessionId, sessionAttributes: {}, activeContexts: [], messages: [], interpretations: [], requestAttributes: {}, attempts: 0, lastActivityAt: this.settings.clock() };
+    return { sessionId, sessionAttributes: {}, activeContexts: [], contextSetAt: {}, messages: [], interpretations: [], requestAttributes: {}, attempts: 0, lastActivityAt: this.settings.clock() };
   }
 
   /** The session, unless it has been idle longer than the bot's idle session TTL (then it is gone, as on Lex). */

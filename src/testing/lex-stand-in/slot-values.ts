@@ -1,9 +1,8 @@
 // Resolves what a user said into a slot value, the way Lex V2 fills built-in and custom slot types: the value Lex
 // puts in `slots.<name>.value` (`originalValue`, `interpretedValue`, `resolvedValues`), or undefined when Lex would
 // not fill the slot and re-prompts instead.
-import * as chrono from 'chrono-node';
-import { distance } from 'fastest-levenshtein';
 import type { BotSlotType } from './bot-model';
+import { editDistance as distance, isPossiblePhone, parseSpokenDate } from './text-libraries';
 
 /** A slot value as Lex V2 sends it in events and runtime responses. */
 export interface ResolvedSlotValue {
@@ -85,10 +84,21 @@ const MAYBE = new Set(['maybe', 'perhaps', 'possibly']);
 const DONT_KNOW = new Set(['i don\'t know', 'dont know', 'don\'t know', 'not sure', 'i\'m not sure', 'no idea']);
 
 const value = (originalValue: string, interpretedValue: string, resolvedValues = [interpretedValue]): ResolvedSlotValue => ({ originalValue, interpretedValue, resolvedValues });
-const titleCase = (s: string): string => s.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join(' ');
+const titleCase = (s: string): string => s.split(/\s+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 
-/** Resolves `text` for a slot of type `slotTypeName`; custom types are looked up in `slotTypes`. */
-export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: readonly BotSlotType[] = [], now = new Date()): ResolvedSlotValue | undefined {
+/** What a slot value is resolved with, besides the text. */
+export interface SlotResolutionContext {
+  /** The locale's custom slot types. @default - none */
+  readonly slotTypes?: readonly BotSlotType[];
+  /** The locale, whose country national phone numbers belong to (en_US: US). @default 'en_US' */
+  readonly localeId?: string;
+  /** "Today", for relative dates. @default - now */
+  readonly now?: Date;
+}
+
+/** Resolves `text` for a slot of type `slotTypeName`; custom types are looked up in `context.slotTypes`. */
+export function resolveSlotValue(text: string, slotTypeName: string, context: SlotResolutionContext = {}): ResolvedSlotValue | undefined {
+  const { slotTypes = [], localeId = 'en_US', now = new Date() } = context;
   const said = text.trim().replace(/[.!?]+$/, '');
   if (said === '') return undefined;
   switch (slotTypeName) {
@@ -99,10 +109,9 @@ export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: 
       return value(said, titleCase(name));
     }
     case 'AMAZON.PhoneNumber': {
+      // Lex gives the digits as said: national numbers stay national (a US caller's ten digits, no +1).
       const digits = spokenDigits(said);
-      const count = digits?.replace('+', '').length ?? 0;
-      // E.164 allows at most 15 digits; shorter than 7 is no phone number anywhere.
-      return digits && count >= 7 && count <= 15 ? value(said, digits) : undefined;
+      return digits && isPossiblePhone(digits, localeId.split(/[_-]/)[1]) ? value(said, digits) : undefined;
     }
     case 'AMAZON.Number': {
       const n = parseNumber(said);
@@ -114,7 +123,7 @@ export function resolveSlotValue(text: string, slotTypeName: string, slotTypes: 
       return /^[A-Z0-9]+$/.test(joined) ? value(said, joined) : undefined;
     }
     case 'AMAZON.Date': {
-      const date = chrono.parseDate(said, now, { forwardDate: true });
+      const date = parseSpokenDate(said, now);
       if (!date) return undefined;
       const iso = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
       return value(said, iso);

@@ -26,7 +26,7 @@ export const ORDER_PIZZA: BotIntent = {
 };
 
 /** A pizza bot; `hook` answers its code hook (alias ARN `...:function:pizza:live`). */
-export function pizzaBot(hook?: (event: LexV2Event) => unknown, intents: { orderPizza?: Partial<BotIntent>; hello?: Partial<BotIntent> } = {}): LexBotDefinition {
+export function pizzaBot(hook?: (event: LexV2Event) => unknown, intents: { orderPizza?: Partial<BotIntent>; hello?: Partial<BotIntent>; more?: BotIntent[] } = {}): LexBotDefinition {
   return {
     name: 'PizzaBot',
     botId: 'PIZZABOT01',
@@ -45,6 +45,7 @@ export function pizzaBot(hook?: (event: LexV2Event) => unknown, intents: { order
       intents: [
         { name: 'Hello', sampleUtterances: [{ utterance: 'hello' }, { utterance: 'good morning' }], intentClosingSetting: { closingResponse: { messageGroupsList: [say('Hi! Want a pizza?')] } }, ...intents.hello },
         { ...ORDER_PIZZA, ...intents.orderPizza },
+        ...(intents.more ?? []),
         { name: 'FallbackIntent', parentIntentSignature: 'AMAZON.FallbackIntent', intentClosingSetting: { closingResponse: { messageGroupsList: [say('Sorry, I only do pizza.')] } } },
       ],
     }],

@@ -13,7 +13,8 @@ async function conversation(hook?: (e: LexV2Event) => unknown, intents: Paramete
   lex = await startLexStandIn({ bot: pizzaBot(hook, intents) });
   const client = lexClient(lex.endpoint);
   const ids = { botId: lex.botId, botAliasId: lex.botAliasId, localeId: lex.localeId };
-  return async (text: string, sessionId = 'customer-1'): Promise<RecognizeTextCommandOutput> => client.send(new RecognizeTextCommand({ ...ids, sessionId, text }));
+  return async (text: string, sessionId = 'customer-1', sessionAttributes?: Record<string, string>): Promise<RecognizeTextCommandOutput> =>
+    client.send(new RecognizeTextCommand({ ...ids, sessionId, text, ...(sessionAttributes ? { sessionState: { sessionAttributes } } : {}) }));
 }
 const said = (out: RecognizeTextCommandOutput) => (out.messages ?? []).map((m) => m.content).join(' ');
 
@@ -129,5 +130,46 @@ describe('the code hooks and their answers', () => {
     });
     expect(events[0].interpretations![1]).not.toHaveProperty('nluConfidence');
     expect(events[0].sessionState.originatingRequestId).toEqual(expect.any(String));
+  });
+
+  it("plays the bot's own slot prompt when the hook's ElicitSlot carries no message", async () => {
+    const send = await conversation((e) => ({ sessionState: { sessionAttributes: {}, dialogAction: { type: 'ElicitSlot', slotToElicit: 'Count' }, intent: e.sessionState.intent } }),
+      { orderPizza: { dialogCodeHook: { enabled: true } } });
+    const out = await send('i want a pizza');
+    expect(out.sessionState?.dialogAction).toMatchObject({ type: 'ElicitSlot', slotToElicit: 'Count' });
+    expect(said(out)).toBe('How many?');
+  });
+
+  it('drops the session attributes a hook answer leaves out, as Lex does, so a handler that forgets them is caught', async () => {
+    const send = await conversation((e) => ({ sessionState: { dialogAction: { type: 'Close' }, intent: { ...e.sessionState.intent, state: 'Fulfilled' } }, messages: [{ contentType: 'PlainText', content: 'Hi.' }] }),
+      { hello: { fulfillmentCodeHook: { enabled: true } } });
+    const out = await send('hello', 'attrs-1', { cart: '2 pizzas' });
+    expect(lex!.codeHookCalls[0].event).toMatchObject({ sessionState: { sessionAttributes: { cart: '2 pizzas' } } });
+    expect(out.sessionState?.sessionAttributes).toEqual({});
+  });
+});
+
+describe('active contexts and initial responses', () => {
+  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive)', async () => {
+    const send = await conversation((e) => close(e, 'Ordered.'), {
+      orderPizza: { outputContexts: [{ name: 'ordered', turnsToLive: 2, timeToLiveInSeconds: 300 }] },
+      more: [{ name: 'TrackOrder', sampleUtterances: [{ utterance: 'where is my order' }], inputContexts: [{ name: 'ordered' }], intentClosingSetting: { closingResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'On its way.' } } }] } } }],
+    });
+    expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
+    for (const text of ['order a small pizza', '4155552671', 'one']) await send(text);
+    const ordered = await send('yes');
+    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: {} }]);
+    const tracked = await send('where is my order');
+    expect(said(tracked)).toBe('On its way.');
+    expect(tracked.sessionState?.activeContexts?.[0]?.timeToLive?.turnsToLive).toBe(1);
+    await send('hello');
+    expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
+  });
+
+  it("plays an intent's initial response when it is recognized, before the first slot prompt", async () => {
+    const send = await conversation(undefined, { orderPizza: { initialResponseSetting: { initialResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'Pizza time!' } } }] } } } });
+    const out = await send('i want a pizza');
+    expect(out.messages?.map((m) => m.content)).toEqual(['Pizza time!', 'What size?']);
+    expect((await send('small')).messages?.map((m) => m.content)).toEqual(['Your phone number?']);
   });
 });
