@@ -66,11 +66,12 @@ const GIT_IGNORED = [
   '/.bundle-meta/', // esbuild metafiles behind the bundle-size figures
   '/assets/', // the prebundled handlers, built in pre-compile
   '/.jsii.tabl.json', // jsii-rosetta's translation cache
+  '/test-output/', // the browser test's screenshots
 ];
 
 // What stays out of the npm package: the project's own tooling (the handlers in assets/ go in).
 const NPM_IGNORED = [
-  '/bench/', '/scripts/', '/examples/', '/rosetta/', '/.ci/', // benchmarks, build scripts, the example, CI
+  '/bench/', '/scripts/', '/examples/', '/rosetta/', '/.ci/', '/docs/', // benchmarks, build scripts, the example, CI, pictures
   '/coverage/', '/.venv/', '/.local/', '/.bundle-meta/', // local output
   '/vitest.config.mts', '/tsconfig.dev.json', // test configuration
 ];
@@ -100,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
   sampleCode: false,
-  excludeTypescript: ['src/handlers/**'], // bundled by esbuild into assets/; type-checked through tsconfig.dev.json
+  excludeTypescript: ['src/handlers/**', 'src/web-chat-page/**'], // bundled by esbuild into assets/; type-checked through tsconfig.dev.json
 
   // vitest is the one test runner (see configureTests); projen's jest and its eslint preset are off.
   jest: false,
@@ -123,6 +124,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
     '@aws-sdk/client-cloudwatch@^3.1164.0', // `cdk-fast-lex report --from-cloudwatch` (loaded only then)
     '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
+    'playwright-core@^1.65.0', // drives Debian's chromium in the web chat browser test (Apache-2.0; downloads nothing)
     // What we build and test the runtime and the test kit against (RUNTIME_PACKAGES: the ranges we accept).
     ...RUNTIME_PACKAGES.map((pkg) => `${pkg.name}@${pkg.testsWith}`),
   ],
@@ -166,6 +168,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
     description: 'Bundle the Lambda handlers into assets/handlers (esbuild, minified, sourcemaps, node24)',
     exec: 'tsx scripts/bundle-handlers.ts',
   });
+  bundle.exec('tsx scripts/bundle-web-chat.ts'); // the chat page LexWebChat deploys: assets/web-chat
   p.preCompileTask.spawn(bundle);
   p.addPackageIgnore('!/assets/');
   return bundle;
@@ -173,9 +176,14 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment') task.spawn(bundle); // measures the handler as shipped
+    if (name === 'web-chat') {
+      task.spawn(p.preCompileTask); // the bundles
+      task.spawn(p.compileTask); // the example it runs imports the built package
+      task.exec('bash scripts/setup-browser.sh');
+    }
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
   }
 }
@@ -191,6 +199,7 @@ function configureTests(p: awscdk.AwsCdkConstructLibrary) {
   p.testTask.spawn(rosetta);
   p.testTask.spawn(projenTask(p, 'package-all'));
   p.testTask.exec('bash scripts/setup-python.sh'); // moto server and cfn-lint, in .venv
+  p.testTask.exec('bash scripts/setup-browser.sh'); // Debian's chromium for the web chat browser test
   p.testTask.exec('tsc --noEmit -p tsconfig.dev.json');
   p.testTask.exec('vitest run --coverage', { receiveArgs: true });
   p.addTask('test:unit', { description: 'Run vitest without rebuilding the package', exec: 'vitest run', receiveArgs: true });

@@ -7,3 +7,4 @@ export { LexCallFlow, PhoneNumberType } from './lex-call-flow';
 export type { IOutboundCallFlow, LexCallFlowProps, LexCallFlowBaseProps, LexCallFlowFromJsonProps, PhoneNumberClaim } from './lex-call-flow';
 export { FastLexMetrics, FastLexMonitoring, LexRuntimeMetric } from './fast-lex-monitoring';
 export type { CacheMetricOptions, FastLexAlarmThresholds, FastLexMonitoringProps, LexBotMetricsScope, LexOperationDimensions } from './fast-lex-monitoring';
+export * from './lex-web-chat';

@@ -66,6 +66,7 @@ export {
   type StandInLead,
 } from './salesforce-stand-in';
 export { createSelfSignedCertificate, type SelfSignedCertificate, type SelfSignedCertificateOptions } from './self-signed-certificate';
+export { createWebChatTable } from './web-chat-table';
 export {
   startStepFunctionsStandIn,
   type PendingTask,
@@ -74,3 +75,10 @@ export {
   type StepFunctionsStandInOptions,
   type TaskTokenResult,
 } from './step-functions-stand-in';
+export {
+  WEB_CHAT_SECURITY_HEADERS,
+  startWebChatServer,
+  webChatPageDirectory,
+  webChatProxyFromAssembly,
+  type WebChatProxyFromAssemblyOptions, type WebChatServer, type WebChatServerOptions,
+} from './web-chat-server';

@@ -110,6 +110,11 @@ describe('the Atlas Engine example', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  it('deploys the web chat on the bot\'s alias and prints its URL as a stack output', () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    template.hasOutput('WebChatUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebChatDistribution'), 'DomainName'] }, '/']] } });
+  });
+
   it('refuses to synthesize without the Connect context values, naming the missing one', () => {
     expect(() => buildApp(new App({ context: {} }))).toThrow(/Context value 'atlas:connectInstanceArn' is missing/);
   });

@@ -1,5 +1,5 @@
 // The Atlas Engine's main job: synthesize the app, check the template, then run the whole system offline and
-// print what a caller would experience. `npm run atlas [-- --interactive | --remote --bot-id X --bot-alias-id Y]`.
+// print what a caller would experience. `npm run atlas [-- --interactive | --web | --remote --bot-id X --bot-alias-id Y]`.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { MATCHING_METHOD } from 'cdk-fast-lex/testing';
 import { buildApp } from './app';
 import { OfflineAtlas, type TurnOptions, type TurnResult } from '../simulation/offline-atlas';
 import { playRemote } from '../simulation/remote';
+import { serveWebChat } from '../simulation/web';
 
 const exampleDir = resolve(__dirname, '..');
 const repoRoot = resolve(exampleDir, '..', '..');
@@ -271,6 +272,10 @@ async function main(): Promise<void> {
   const atlas = await OfflineAtlas.start({ template, assemblyDirectory: outdir, nodeModulesFrom: repoRoot, output: handlerOutput });
   done();
   try {
+    if (process.argv.includes('--web')) {
+      await serveWebChat(atlas, { template, assemblyDirectory: outdir, nodeModulesFrom: repoRoot, print });
+      return;
+    }
     done = step('Measuring the fulfillment function\'s init (new Node processes loading its bundle)');
     const initMs = atlas.initMs();
     done();

@@ -1,10 +1,10 @@
 // The Atlas Engine, assembled from cdk-fast-lex: a Lex V2 bot whose turns are answered from a response cache, and the
 // demo workflow that creates the Salesforce lead, writes a scenario with Bedrock and calls the visitor.
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, PhoneNumberType } from 'cdk-fast-lex';
+import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
 import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from './bot-definition';
 
@@ -29,6 +29,7 @@ export class AtlasEngineStack extends Stack {
   readonly workflow: DemoCallWorkflow;
   readonly callFlow: LexCallFlow;
   readonly monitoring: FastLexMonitoring;
+  readonly webChat: LexWebChat;
 
   constructor(scope: Construct, id: string, props: AtlasEngineStackProps) {
     super(scope, id, props);
@@ -89,6 +90,10 @@ export class AtlasEngineStack extends Stack {
       bedrockModelId: modelId,
       callFlow: this.callFlow,
     });
+
+    // Visitors start from the web chat, which talks to the same live alias.
+    this.webChat = new LexWebChat(this, 'WebChat', { botId: this.bot.attrId, botAliasId: this.fulfillment.botAlias!.attrBotAliasId });
+    new CfnOutput(this, 'WebChatUrl', { value: this.webChat.url, description: 'The web chat page' });
   }
 
   private createBot(): lex.CfnBot {

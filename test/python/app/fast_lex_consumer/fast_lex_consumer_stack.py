@@ -1,4 +1,4 @@
-"""A stack a Python user would write against the published cdk-fast-lex wheel: cache table, Lex fulfillment, demo calls."""
+"""A stack a Python user would write against the published cdk-fast-lex wheel: cache table, Lex fulfillment, demo calls, web chat."""
 from aws_cdk import Stack, aws_iam as iam, aws_lex as lex, aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -6,6 +6,7 @@ from cdk_fast_lex import (
     CachedLexFulfillment,
     DemoCallWorkflow,
     IntentResponse,
+    LexWebChat,
     ResponseCacheTable,
     ResponseCacheTableOptions,
     WorkflowIntent,
@@ -68,6 +69,14 @@ class FastLexConsumerStack(Stack):
                     answer=DEMO_ANSWER,
                 )
             ],
+        )
+
+        # Visitors chat through CloudFront and the proxy, which may call only this bot alias.
+        self.web_chat = LexWebChat(
+            self,
+            "WebChat",
+            bot_id=self.bot.attr_id,
+            bot_alias_id=self.fulfillment.bot_alias.attr_bot_alias_id,
         )
 
     def _bot(self) -> lex.CfnBot:

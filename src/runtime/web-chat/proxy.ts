@@ -1,0 +1,251 @@
+// The web-chat proxy: issues sessions and relays one visitor message to Lex RecognizeText, safely and at most once.
+import { createHash, randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LexRuntimeV2Client, RecognizeTextCommand } from '@aws-sdk/client-lex-runtime-v2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import {
+  LEX_RESERVED_ATTRIBUTE_PREFIX,
+  LEX_TEST_ALIAS_ID,
+  WEB_CHAT_DEFAULTS,
+  WEB_CHAT_ENV,
+  WEB_CHAT_MAX_TEXT_CHARACTERS,
+  WEB_CHAT_MESSAGE_ID_PATTERN,
+  WEB_CHAT_PATHS,
+  WEB_CHAT_SESSION_ID_PATTERN,
+  type WebChatErrorCode,
+  type WebChatErrorResponse,
+  type WebChatMessageRequest,
+} from '../../shared/web-chat';
+import { WebChatConfigurationError } from './errors';
+import { mapLexError, toWebChatResponse } from './lex-answer';
+import { WebChatSessionStore } from './session-store';
+
+/** The part of a Lambda function URL event (payload format 2.0) the proxy reads. */
+export interface FunctionUrlEvent {
+  readonly rawPath?: string;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext?: { readonly http?: { readonly method?: string } };
+}
+
+/** A function URL answer. */
+export interface FunctionUrlResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface WebChatProxyOptions {
+  readonly botId: string;
+  readonly botAliasId: string;
+  /** @default 'en_US' */
+  readonly localeId?: string;
+  readonly tableName: string;
+  /** @default 20 */
+  readonly rateLimit?: number;
+  /** @default 60 */
+  readonly rateWindowSeconds?: number;
+  /** @default 43200 (12 hours) */
+  readonly sessionTtlSeconds?: number;
+  /** @default - a client for the function's region */
+  readonly lex?: LexRuntimeV2Client;
+  /** @default - a client for the function's region */
+  readonly dynamodb?: DynamoDBClient;
+  /** Epoch-ms clock. @default Date.now */
+  readonly clock?: () => number;
+  /** Where one structured line per request goes (never the text). @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export type WebChatProxy = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+
+/** Request attributes the proxy forwards at most: enough for a channel or page tag, not a second payload. */
+const MAX_REQUEST_ATTRIBUTES = 10;
+const MAX_ATTRIBUTE_KEY_LENGTH = 100;
+const MAX_ATTRIBUTE_VALUE_LENGTH = 1000;
+/** A body larger than this is not a chat message (1,024 characters of 4-byte UTF-8 plus JSON fits well within). */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * The Lex session id for a visitor's session id: its SHA-256, hex. Lex writes session ids to conversation logs and
+ * CloudWatch; the visitor's id is a bearer token, so only a one-way function of it may appear there. The input has
+ * 128 random bits, so a plain hash cannot be reversed by guessing and needs no key to manage (an HMAC would add a
+ * secret without adding strength).
+ */
+export function lexSessionIdFor(sessionId: string): string {
+  return createHash('sha256').update(sessionId, 'utf8').digest('hex');
+}
+
+/** The options from the environment the LexWebChat construct writes (WEB_CHAT_ENV). */
+export function webChatProxyOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): WebChatProxyOptions {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new WebChatConfigurationError(name, 'is not set');
+    return value;
+  };
+  const positive = (name: string): number | undefined => {
+    if (env[name] === undefined || env[name] === '') return undefined;
+    const n = Number(env[name]);
+    if (!Number.isInteger(n) || n < 1) throw new WebChatConfigurationError(name, `must be a positive integer, not '${env[name]}'`);
+    return n;
+  };
+  const botAliasId = required(WEB_CHAT_ENV.botAliasId);
+  if (botAliasId === LEX_TEST_ALIAS_ID) throw new WebChatConfigurationError(WEB_CHAT_ENV.botAliasId, `is ${LEX_TEST_ALIAS_ID}, the draft test alias; name a published alias`);
+  return {
+    botId: required(WEB_CHAT_ENV.botId),
+    botAliasId,
+    localeId: env[WEB_CHAT_ENV.localeId] || WEB_CHAT_DEFAULTS.localeId,
+    tableName: required(WEB_CHAT_ENV.tableName),
+    rateLimit: positive(WEB_CHAT_ENV.rateLimit),
+    rateWindowSeconds: positive(WEB_CHAT_ENV.rateWindowSeconds),
+    sessionTtlSeconds: positive(WEB_CHAT_ENV.sessionTtlSeconds),
+  };
+}
+
+/** Builds the proxy. Clients are created here, once, and reused by every request of a warm function. */
+export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
+  const lex = options.lex ?? defaultLexClient();
+  const store = new WebChatSessionStore({
+    client: options.dynamodb ?? new DynamoDBClient({}),
+    tableName: options.tableName,
+    rateLimit: options.rateLimit ?? WEB_CHAT_DEFAULTS.rateLimit,
+    rateWindowSeconds: options.rateWindowSeconds ?? WEB_CHAT_DEFAULTS.rateWindowSeconds,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? WEB_CHAT_DEFAULTS.sessionTtlSeconds,
+    clock: options.clock,
+  });
+  const log = options.log ?? ((line: string) => console.log(line));
+  const localeId = options.localeId ?? WEB_CHAT_DEFAULTS.localeId;
+
+  const issueSession = async (): Promise<FunctionUrlResult> => {
+    const sessionId = randomBytes(16).toString('hex');
+    await store.createSession(lexSessionIdFor(sessionId));
+    log(JSON.stringify({ level: 'INFO', message: 'web chat session issued' }));
+    return json(201, { sessionId });
+  };
+
+  const relayMessage = async (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
+    const parsed = parseMessageRequest(event);
+    if ('error' in parsed) {
+      const unknown = parsed.error === 'session-unknown';
+      return failure(unknown ? 401 : 400, parsed.error, parsed.message, unknown);
+    }
+    const { sessionId, messageId, text, requestAttributes } = parsed;
+    const lexSessionId = lexSessionIdFor(sessionId);
+
+    const rate = await store.countMessage(lexSessionId);
+    if (rate === 'unknown-session') {
+      return failure(401, 'session-unknown', 'Your chat session has ended. A new one is starting.', true);
+    }
+    if (rate === 'limited') {
+      log(JSON.stringify({ level: 'WARN', message: 'web chat rate limited', lexSessionId }));
+      return failure(429, 'rate-limited', 'You are sending messages faster than the assistant can answer. Please wait a minute and try again.', true);
+    }
+
+    const claim = await store.claimMessage(lexSessionId, messageId);
+    if (claim.kind === 'answered') return { statusCode: 200, headers: JSON_HEADERS, body: claim.answer };
+    if (claim.kind === 'in-progress') {
+      return failure(409, 'in-progress', 'The assistant is still answering this message. Please wait a moment.', true);
+    }
+
+    const started = Date.now();
+    try {
+      // sessionState is never sent: Lex keeps the session, and whatever a browser says about it is not trusted.
+      const output = await lex.send(new RecognizeTextCommand({
+        botId: options.botId,
+        botAliasId: options.botAliasId,
+        localeId,
+        sessionId: lexSessionId,
+        text,
+        ...(requestAttributes ? { requestAttributes } : {}),
+      }));
+      const body = JSON.stringify(toWebChatResponse(output));
+      await store.completeMessage(lexSessionId, messageId, body);
+      log(JSON.stringify({ level: 'INFO', message: 'web chat turn', lexSessionId, ms: Date.now() - started, dialogAction: output.sessionState?.dialogAction?.type }));
+      return { statusCode: 200, headers: JSON_HEADERS, body };
+    } catch (err) {
+      await store.releaseMessage(lexSessionId, messageId);
+      const mapped = mapLexError(err);
+      log(JSON.stringify({ level: 'ERROR', message: 'web chat turn failed', lexSessionId, error: (err as Error).name, status: mapped.status }));
+      return { statusCode: mapped.status, headers: JSON_HEADERS, body: JSON.stringify(mapped.body) };
+    }
+  };
+
+  return async (event) => {
+    const method = event.requestContext?.http?.method ?? 'GET';
+    const path = event.rawPath ?? '/';
+    if (path !== WEB_CHAT_PATHS.session && path !== WEB_CHAT_PATHS.message) {
+      return failure(404, 'not-found', 'There is nothing here.', false);
+    }
+    if (method !== 'POST') return { ...failure(405, 'method-not-allowed', 'Use POST.', false), headers: { ...JSON_HEADERS, allow: 'POST' } };
+    try {
+      return path === WEB_CHAT_PATHS.session ? await issueSession() : await relayMessage(event);
+    } catch (err) {
+      // DynamoDB unreachable or throttled: the visitor may try again; the log names the error, not the message.
+      log(JSON.stringify({ level: 'ERROR', message: 'web chat proxy failed', error: `${(err as Error).name}: ${(err as Error).message}` }));
+      return failure(503, 'unavailable', 'The chat is having trouble right now. Please try again in a moment.', true);
+    }
+  };
+}
+
+/**
+ * The Lex runtime client defaults to HTTP/2 (for its streaming operations); RecognizeText is one request and one
+ * answer, so HTTP/1.1 with keep-alive serves it, and works with local Lex runtimes (AWS_ENDPOINT_URL_LEX_RUNTIME_V2).
+ * The request timeout stays under the function's 10 s, so the visitor reads an answer rather than a gateway error.
+ */
+function defaultLexClient(): LexRuntimeV2Client {
+  return new LexRuntimeV2Client({ requestHandler: new NodeHttpHandler({ requestTimeout: 8_000, connectionTimeout: 2_000 }), maxAttempts: 2 });
+}
+
+type Parsed = { sessionId: string; messageId: string; text: string; requestAttributes?: Record<string, string> } | { error: WebChatErrorCode; message: string };
+
+/** Validates the body; every refusal says what the visitor can do about it. */
+function parseMessageRequest(event: FunctionUrlEvent): Parsed {
+  const raw = event.body ?? '';
+  const bodyText = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(bodyText, 'utf8') > MAX_BODY_BYTES) {
+    return { error: 'too-long', message: `That message is too long: the assistant reads up to ${WEB_CHAT_MAX_TEXT_CHARACTERS.toLocaleString('en-US')} characters. Please shorten it.` };
+  }
+  let body: Partial<WebChatMessageRequest>;
+  try {
+    body = JSON.parse(bodyText) as Partial<WebChatMessageRequest>;
+  } catch {
+    return { error: 'bad-request', message: 'The chat sent a message the assistant could not read. Please reload the page.' };
+  }
+  if (typeof body !== 'object' || body === null) return { error: 'bad-request', message: 'The chat sent a message the assistant could not read. Please reload the page.' };
+  if (typeof body.sessionId !== 'string' || !WEB_CHAT_SESSION_ID_PATTERN.test(body.sessionId)) {
+    return { error: 'session-unknown', message: 'Your chat session has ended. A new one is starting.' };
+  }
+  if (typeof body.messageId !== 'string' || !WEB_CHAT_MESSAGE_ID_PATTERN.test(body.messageId)) {
+    return { error: 'bad-request', message: 'The chat sent a message the assistant could not read. Please reload the page.' };
+  }
+  const text = typeof body.text === 'string' ? body.text.trim() : '';
+  if (text === '') return { error: 'empty', message: 'Type a message first.' };
+  const length = Array.from(text).length;
+  if (length > WEB_CHAT_MAX_TEXT_CHARACTERS) {
+    return { error: 'too-long', message: `That message is ${length.toLocaleString('en-US')} characters long; the assistant reads up to ${WEB_CHAT_MAX_TEXT_CHARACTERS.toLocaleString('en-US')}. Please shorten it.` };
+  }
+  const requestAttributes = cleanRequestAttributes(body.requestAttributes);
+  return { sessionId: body.sessionId, messageId: body.messageId, text, ...(requestAttributes ? { requestAttributes } : {}) };
+}
+
+/** Keeps string attributes within bounds and drops every reserved `x-amz-lex:` one. */
+function cleanRequestAttributes(input: unknown): Record<string, string> | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const kept = Object.entries(input as Record<string, unknown>)
+    .filter(([k, v]) => typeof v === 'string'
+      && !k.toLowerCase().startsWith(LEX_RESERVED_ATTRIBUTE_PREFIX)
+      && k.length > 0 && k.length <= MAX_ATTRIBUTE_KEY_LENGTH && v.length <= MAX_ATTRIBUTE_VALUE_LENGTH)
+    .slice(0, MAX_REQUEST_ATTRIBUTES) as Array<[string, string]>;
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+function json(status: number, body: unknown): FunctionUrlResult {
+  return { statusCode: status, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+function failure(status: number, error: WebChatErrorCode, message: string, retryable: boolean): FunctionUrlResult {
+  const body: WebChatErrorResponse = { error, message, retryable };
+  return json(status, body);
+}

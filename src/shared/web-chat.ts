@@ -1,0 +1,129 @@
+// The contract between LexWebChat (construct), the web-chat proxy (runtime) and the chat page: env names, limits, wire shapes.
+
+/** Environment variables the construct writes and the proxy handler reads. */
+export const WEB_CHAT_ENV = {
+  /** The bot id. */
+  botId: 'FAST_LEX_WEB_CHAT_BOT_ID',
+  /** The bot alias id (never TSTALIASID). */
+  botAliasId: 'FAST_LEX_WEB_CHAT_BOT_ALIAS_ID',
+  /** The locale the page talks in, e.g. `en_US`. */
+  localeId: 'FAST_LEX_WEB_CHAT_LOCALE_ID',
+  /** The DynamoDB table holding sessions, rate windows and idempotent answers. */
+  tableName: 'FAST_LEX_WEB_CHAT_TABLE',
+  /** Messages a session may send per rate window. */
+  rateLimit: 'FAST_LEX_WEB_CHAT_RATE_LIMIT',
+  /** Length of a rate window in seconds. */
+  rateWindowSeconds: 'FAST_LEX_WEB_CHAT_RATE_WINDOW_SECONDS',
+  /** How long an issued session id stays valid, in seconds. */
+  sessionTtlSeconds: 'FAST_LEX_WEB_CHAT_SESSION_TTL_SECONDS',
+} as const;
+
+/** Defaults both sides use when a value is not set. */
+export const WEB_CHAT_DEFAULTS = {
+  localeId: 'en_US',
+  rateLimit: 20,
+  rateWindowSeconds: 60,
+  sessionTtlSeconds: 12 * 60 * 60,
+} as const;
+
+/** RecognizeText accepts 1 to 1,024 characters of text (Lex V2 API reference, RecognizeText, Request Body). */
+export const WEB_CHAT_MAX_TEXT_CHARACTERS = 1024;
+
+/** Request attributes with this prefix are reserved by Lex and change how it processes the turn. */
+export const LEX_RESERVED_ATTRIBUTE_PREFIX = 'x-amz-lex:';
+
+/** The test alias every bot has; it runs the draft version and is throttled, so a page must not use it. */
+export const LEX_TEST_ALIAS_ID = 'TSTALIASID';
+
+/** Paths the page calls; CloudFront routes `/api/*` to the proxy's function URL. */
+export const WEB_CHAT_PATHS = {
+  session: '/api/session',
+  message: '/api/message',
+} as const;
+
+/** DynamoDB table schema: one string partition key and a TTL attribute (epoch seconds). */
+export const WEB_CHAT_TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  ttlAttribute: 'ttl',
+} as const;
+
+/** A server-issued session id: 128 random bits as 32 lower-case hex digits. */
+export const WEB_CHAT_SESSION_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/** A per-message idempotency key chosen by the page: 8 to 64 characters of [A-Za-z0-9_-]. */
+export const WEB_CHAT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Answer of `POST /api/session`. */
+export interface WebChatSessionResponse {
+  readonly sessionId: string;
+}
+
+/** Body of `POST /api/message`. */
+export interface WebChatMessageRequest {
+  readonly sessionId: string;
+  /** Idempotency key: a retry with the same id returns the first answer and never reaches Lex again. */
+  readonly messageId: string;
+  readonly text: string;
+  /** Forwarded to Lex as request attributes, except those with the reserved `x-amz-lex:` prefix. */
+  readonly requestAttributes?: Readonly<Record<string, string>>;
+}
+
+/** A button of a response card: `value` is what is sent when it is pressed. */
+export interface WebChatButton {
+  readonly text: string;
+  readonly value: string;
+}
+
+/** One bot message, always rendered as text. */
+export interface WebChatBotMessage {
+  readonly text: string;
+  /** A response card's title and buttons, when Lex sent an ImageResponseCard. */
+  readonly title?: string;
+  readonly subtitle?: string;
+  readonly buttons?: readonly WebChatButton[];
+}
+
+/** Answer of `POST /api/message` (HTTP 200). */
+export interface WebChatMessageResponse {
+  readonly messages: readonly WebChatBotMessage[];
+  /** Lex's dialog action type (ElicitSlot, ConfirmIntent, Close...), for the page to know the conversation ended. */
+  readonly dialogAction?: string;
+}
+
+/** Every non-200 answer: `message` is written for the visitor; `retryable` says if the same request may be retried. */
+export interface WebChatErrorResponse {
+  readonly error: WebChatErrorCode;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+export type WebChatErrorCode =
+  | 'bad-request'
+  | 'empty'
+  | 'too-long'
+  | 'session-unknown'
+  | 'rate-limited'
+  | 'in-progress'
+  | 'unavailable'
+  | 'busy'
+  | 'failed'
+  | 'not-found'
+  | 'method-not-allowed';
+
+/**
+ * The page's Content-Security-Policy, sent by CloudFront and by the local server: scripts and styles only from
+ * the page's own origin (no inline script or style), calls only to the same origin, never framed.
+ */
+export const WEB_CHAT_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** HSTS max-age the page is served with: two years, subdomains included. */
+export const WEB_CHAT_HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 60 * 60;

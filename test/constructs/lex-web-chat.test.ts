@@ -1,0 +1,173 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lex from 'aws-cdk-lib/aws-lex';
+import { describe, expect, it } from 'vitest';
+import { LexWebChat, type LexWebChatProps } from '../../src';
+import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Chat', { env: { account: '123456789012', region: 'us-west-2' } });
+}
+
+function chat(stack: Stack, extra: Partial<LexWebChatProps> = {}): LexWebChat {
+  return new LexWebChat(stack, 'WebChat', { botId: 'BOTID12345', botAliasId: 'ALIASID123', ...extra });
+}
+
+describe('LexWebChat', () => {
+  it('keeps the page in a private, encrypted bucket that refuses plain HTTP', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('serves the page over HTTPS through origin access control, with the security headers on every answer', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2);
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always' }) });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: Match.anyValue() }),
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only', AllowedMethods: Match.arrayWith(['POST']), ResponseHeadersPolicyId: Match.anyValue() })],
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("script-src 'self'.*frame-ancestors 'none'"), Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    const csp = JSON.stringify(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('gives the proxy a function URL with IAM auth, on its live alias', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: Match.anyValue(),
+      Qualifier: 'live',
+    });
+    // Only this distribution may call it: InvokeFunctionUrl and InvokeFunction (via the URL), scoped by source ARN.
+    const distributionArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: Match.stringLikeRegexp('^WebChatDistribution') }]] };
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunctionUrl', Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true, Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn });
+  });
+
+  it('lets the proxy call lex:RecognizeText on that one alias and nothing else of Lex', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement as any[]);
+    const lexStatements = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('lex:')));
+    expect(lexStatements).toEqual([{
+      Action: 'lex:RecognizeText',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lex:us-west-2:123456789012:bot-alias/BOTID12345/ALIASID123']] },
+    }]);
+  });
+
+  it('gives the proxy its logs, traces, that alias and four item operations on its own table, nothing more', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^WebChatProxyRole') } });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(statements.map((s) => [s.Action].flat())).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      ['lex:RecognizeText'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    ]);
+    expect(statements[3].Resource).toHaveLength(1);
+    expect(statements[3].Resource[0]['Fn::GetAtt'][0]).toMatch(/^WebChatSessionTable/);
+  });
+
+  it('rate-limits in an encrypted table whose items expire, and reserves the proxy\'s concurrency', () => {
+    const stack = newStack();
+    chat(stack, { rateLimit: { messages: 5, window: Duration.minutes(2) }, reservedConcurrency: 7 });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 7,
+      Environment: { Variables: Match.objectLike({ FAST_LEX_WEB_CHAT_RATE_LIMIT: '5', FAST_LEX_WEB_CHAT_RATE_WINDOW_SECONDS: '120', FAST_LEX_WEB_CHAT_BOT_ALIAS_ID: 'ALIASID123' }) },
+    });
+  });
+
+  it('puts a CLOUDFRONT-scope web ACL in front of the distribution', () => {
+    const stack = newStack();
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/chat/0a1b2c3d-0000-1111-2222-333344445555';
+    chat(stack, { webAclArn: arn });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ WebACLId: arn }) });
+  });
+
+  it('refuses a regional web ACL, naming webAclArn and the CLOUDFRONT scope', () => {
+    const regional = 'arn:aws:wafv2:us-west-2:123456789012:regional/webacl/chat/0a1b2c3d-0000-1111-2222-333344445555';
+
+    expect(() => chat(newStack(), { webAclArn: regional })).toThrow(/webAclArn .* is a REGIONAL web ACL.*Scope CLOUDFRONT in us-east-1/);
+    expect(() => chat(newStack(), { webAclArn: 'chat-acl' })).toThrow(/webAclArn 'chat-acl' is not a WAFv2 web ACL ARN/);
+  });
+
+  it('refuses the test alias and anything that does not name one alias', () => {
+    expect(() => chat(newStack(), { botAliasId: 'TSTALIASID' })).toThrow(/botAliasId is TSTALIASID, the test alias.*attrBotAliasId/);
+    expect(() => chat(newStack(), { botAliasId: 'arn:aws:lex:us-west-2:123456789012:bot/BOTID12345' })).toThrow(/botAliasId .* is not a bot alias id/);
+    expect(() => chat(newStack(), { botAliasId: 'live' })).toThrow(/not a bot, an ARN or an alias name/);
+    expect(() => chat(newStack(), { botId: 'my bot' })).toThrow(/botId 'my bot' is not a Lex V2 bot id/);
+  });
+
+  it('refuses reserved concurrency below the provisioned instances, naming both props', () => {
+    expect(() => chat(newStack(), { reservedConcurrency: 1 })).toThrow(/reservedConcurrency \(1\) is below provisionedConcurrency \(2\)/);
+    expect(() => chat(newStack(), { reservedConcurrency: 0 })).toThrow(/reservedConcurrency must be a positive integer/);
+  });
+
+  it('accepts any bot alias given as tokens', () => {
+    const stack = newStack();
+    const alias = new lex.CfnBotAlias(stack, 'Alias', { botId: 'BOTID12345', botAliasName: 'live', botVersion: '1' });
+
+    const webChat = new LexWebChat(stack, 'WebChat', { botId: alias.botId, botAliasId: alias.attrBotAliasId });
+
+    expect(webChat.url).toMatch(/^https:\/\//);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_WEB_CHAT_BOT_ALIAS_ID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alias'), 'BotAliasId'] } }) },
+    });
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    const stack = newStack();
+    chat(stack);
+
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+
+  it('matches the snapshot', () => {
+    const stack = newStack();
+    chat(stack);
+
+    expect(normalisedTemplate(stack)).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,196 @@
+// The Atlas Engine's web chat in headless Chromium (Debian's package, scripts/setup-browser.sh): the bundled page,
+// the proxy bundle from the cloud assembly, the offline Lex runtime and the offline Atlas behind it.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { startAtlasWebChat } from '../../examples/atlas-engine/simulation/web';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
+
+const root = resolve(__dirname, '..', '..');
+const screenshots = join(root, 'test-output', 'web-chat');
+/** Low enough that the flood test reaches it; every test starts a fresh session (a new browser context). */
+const RATE_LIMIT = 12;
+
+type Chat = Awaited<ReturnType<typeof startAtlasWebChat>>;
+
+describe('the web chat in a real browser (npm run atlas -- --web)', () => {
+  let outdir: string;
+  let chat: Chat;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let consoleErrors: string[];
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    outdir = mkdtempSync(join(tmpdir(), 'atlas-web-'));
+    chat = await startAtlasWebChat({ outdir, nodeModulesFrom: root, rateLimit: RATE_LIMIT });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.stop();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 390, height: 760 } });
+    page = await context.newPage();
+    consoleErrors = [];
+    // A CSP violation or a script error shows up here.
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(chat.url);
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  const log = () => page.getByRole('log');
+  const box = () => page.getByRole('textbox', { name: 'Message' });
+
+  /** Types a message, sends it with Enter, and returns the bot's messages that answered it. */
+  async function say(text: string): Promise<string[]> {
+    const before = await page.locator('.msg.bot, .msg.system').count();
+    await box().fill(text);
+    await box().press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('.msg.bot, .msg.system').length > n && document.getElementById('typing')!.hidden, before);
+    return page.locator('.msg.bot, .msg.system').evaluateAll((els, n) => els.slice(n).map((e) => e.textContent ?? ''), before);
+  }
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+  }
+
+  it('shows the message box, the Send button and the conversation log by their accessible names', async () => {
+    await expect(box().isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Send' }).isVisible()).resolves.toBe(true);
+    await expect(log().getAttribute('aria-live')).resolves.toBe('polite');
+    await shot('01-empty');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('greets the visitor, then answers a question the second time from the cache that Bedrock filled', async () => {
+    const greeting = await say('hello');
+    const first = await say('what technology do you use');
+    await chat.atlas.runGenerator();
+    const second = await say('what technology do you use');
+    await shot('02-greeting-and-cached-answer');
+
+    expect(greeting).toEqual(['Hello! I am Atlas. Ask me about our technology, or ask for a live demo call.']);
+    expect(first).toEqual(['Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.']);
+    // Only the cache holds the generated answer: the Bedrock stand-in marks what it wrote.
+    expect(second).toHaveLength(1);
+    expect(second[0]).toMatch(/^\[generated\] /);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('takes a demo request slot by slot, keeps the conversation across a reload, confirms the number and says it will call', async () => {
+    const executionsBefore = chat.atlas.executions.size;
+
+    expect(await say('book a demo')).toEqual(['Great! What is your first name?']);
+    expect(await say('Ana')).toEqual(['And your last name?']);
+    expect(await say('Smith')).toEqual(['Which company are you with?']);
+    await page.reload();
+    await shot('03-demo-after-reload');
+    const kept = await log().innerText();
+    expect(await say('Acme')).toEqual(['Which number should we call? Outside the US, start with the country code.']);
+    const confirmation = await say('555 010 0199');
+    await shot('04-demo-confirmation');
+    const done = await say('yes');
+    await shot('05-demo-we-will-call');
+
+    expect(kept).toContain('Which company are you with?');
+    expect(confirmation).toEqual([expect.stringMatching(/^Shall we call \+?1?5550100199 for your demo, Ana\?$/)]);
+    expect(done).toEqual(["Thanks! We're preparing your demo and will call you in a moment."]);
+    expect(chat.atlas.executions.size).toBe(executionsBefore + 1);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('says "Type a message first." for an empty message and sends nothing', async () => {
+    const calls = chat.server.apiCalls.length;
+
+    await page.getByRole('button', { name: 'Send' }).click();
+    await shot('06-empty-message');
+
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('Type a message first.');
+    expect(chat.server.apiCalls.length).toBe(calls);
+  });
+
+  it('refuses 5,000 characters with the length and the limit, keeping the text in the box', async () => {
+    const calls = chat.server.apiCalls.length;
+    const long = 'a'.repeat(5000);
+
+    await box().fill(long);
+    await box().press('Enter');
+    await shot('07-too-long');
+
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('That message is 5,000 characters long; the assistant reads up to 1,024. Please shorten it.');
+    await expect(box().inputValue()).resolves.toBe(long);
+    expect(chat.server.apiCalls.length).toBe(calls);
+  });
+
+  it('shows <script> and HTML in a message as text, never as markup, and the bot answers it', async () => {
+    let dialogs = 0;
+    page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+    const text = '<script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>';
+
+    const answer = await say(text);
+    await shot('08-markup-as-text');
+
+    await expect(page.locator('.msg.me').last().innerText()).resolves.toBe(text);
+    await expect(log().locator('script, img, b').count()).resolves.toBe(0);
+    expect(dialogs).toBe(0);
+    expect(answer).toEqual(["Sorry, I didn't catch that. You can ask about our technology, the demo, or ask for a demo call."]);
+  });
+
+  it('offers Retry when the answer is lost on the network, and the retry reaches the bot only once', async () => {
+    let lost = false;
+    await page.route('**/api/message', async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch(); // the proxy answers, then the connection drops before the page reads it
+      return route.abort('connectionreset');
+    });
+    const turns = chat.lex.turns.length;
+
+    await box().fill('tell me about the demo');
+    await box().press('Enter');
+    const retry = page.getByRole('button', { name: 'Retry' });
+    await retry.waitFor();
+    await shot('09-network-error');
+    const failedText = await page.locator('.msg.me').last().innerText();
+    await retry.click();
+    await page.waitForFunction(() => document.querySelectorAll('.msg.bot').length > 1 && document.getElementById('typing')!.hidden);
+    await shot('10-retried');
+
+    expect(failedText).toContain('Not delivered: the connection failed.');
+    await expect(page.locator('.msg.bot').last().innerText()).resolves.toBe('In the demo, Atlas calls you, plays a scenario written for your company, and answers your questions live.');
+    expect(chat.lex.turns.length).toBe(turns + 1);
+  });
+
+  it('answers a flood past the rate limit with a polite message and sends nothing more to the bot', async () => {
+    const turns = chat.lex.turns.length;
+    for (let i = 0; i < RATE_LIMIT; i++) await say('hi');
+
+    await box().fill('hi');
+    await box().press('Enter');
+    await page.getByRole('button', { name: 'Retry' }).waitFor();
+    await shot('11-rate-limited');
+
+    await expect(page.locator('.msg.me').last().innerText()).resolves.toContain('You are sending messages faster than the assistant can answer. Please wait a minute and try again.');
+    expect(chat.lex.turns.length).toBe(turns + RATE_LIMIT);
+  }, 60_000);
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    await say('what is the demo');
+    await shot('12-mobile');
+
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  });
+});

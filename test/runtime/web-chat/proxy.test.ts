@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWebChatProxy, lexSessionIdFor, webChatProxyOptionsFromEnvironment, WebChatConfigurationError, type FunctionUrlEvent, type WebChatProxy } from '../../../src/runtime/web-chat';
+import { WEB_CHAT_ENV } from '../../../src/shared/web-chat';
+import { createWebChatTable, localDynamoDbClient, type LocalEndpoint } from '../../../src/testing';
+import { DYNAMODB_BACKENDS } from '../../helpers/backends';
+import { startLexRecorder, type LexRecorder } from './lex-runtime-recorder';
+
+function post(path: string, body?: unknown): FunctionUrlEvent {
+  return { rawPath: path, requestContext: { http: { method: 'POST' } }, body: body === undefined ? undefined : JSON.stringify(body), isBase64Encoded: false };
+}
+
+describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
+  let dynamo: LocalEndpoint;
+  let dynamodb: DynamoDBClient;
+  let lex: LexRecorder;
+  let logs: string[];
+  let now: number;
+  let proxy: WebChatProxy;
+
+  beforeAll(async () => {
+    [dynamo, lex] = await Promise.all([backend.start(), startLexRecorder()]);
+    dynamodb = localDynamoDbClient(dynamo.endpoint);
+  });
+  afterAll(async () => {
+    await Promise.all([dynamo?.stop(), lex?.stop()]);
+  });
+  beforeEach(async () => {
+    const tableName = `chat-${randomUUID().slice(0, 8)}`;
+    await createWebChatTable(dynamodb, tableName);
+    lex.turns.length = 0;
+    lex.script.length = 0;
+    logs = [];
+    now = Date.UTC(2026, 11, 1, 12, 0, 0);
+    proxy = createWebChatProxy({ botId: 'BOT1', botAliasId: 'ALIAS1', tableName, lex: lex.client(), dynamodb, rateLimit: 3, rateWindowSeconds: 60, clock: () => now, log: (l) => logs.push(l) });
+  });
+
+  async function session(): Promise<string> {
+    const res = await proxy(post('/api/session'));
+    expect(res.statusCode).toBe(201);
+    return (JSON.parse(res.body) as { sessionId: string }).sessionId;
+  }
+
+  async function say(sessionId: string, text: string, extra: Record<string, unknown> = {}) {
+    const res = await proxy(post('/api/message', { sessionId, messageId: randomUUID(), text, ...extra }));
+    return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
+  }
+
+  it('issues a 128-bit random session id and talks to Lex under its SHA-256, never the id itself', async () => {
+    const a = await session();
+    const b = await session();
+
+    const reply = await say(a, 'hello');
+
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(a).not.toBe(b);
+    expect(reply).toEqual({ status: 200, body: { messages: [{ text: 'echo: hello' }], dialogAction: 'ElicitIntent' } });
+    expect(lex.turns).toHaveLength(1);
+    expect(lex.turns[0]).toMatchObject({ botId: 'BOT1', botAliasId: 'ALIAS1', localeId: 'en_US', sessionId: lexSessionIdFor(a) });
+    expect(lex.turns[0].sessionId).not.toContain(a);
+  });
+
+  it('refuses a session id it did not issue, telling the visitor a new session is starting', async () => {
+    const reply = await say('0123456789abcdef0123456789abcdef', 'hello');
+
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual({ error: 'session-unknown', message: 'Your chat session has ended. A new one is starting.', retryable: true });
+    expect(lex.turns).toHaveLength(0);
+  });
+
+  it('refuses a session that has outlived its time to live', async () => {
+    const id = await session();
+    now += 13 * 60 * 60 * 1000;
+
+    const reply = await say(id, 'hello');
+
+    expect(reply.body.error).toBe('session-unknown');
+    expect(lex.turns).toHaveLength(0);
+  });
+
+  it('never forwards client session attributes and strips reserved x-amz-lex: request attributes', async () => {
+    const id = await session();
+
+    await say(id, 'hello', {
+      sessionState: { sessionAttributes: { isAdmin: 'true' }, dialogAction: { type: 'Close' } },
+      sessionAttributes: { isAdmin: 'true' },
+      requestAttributes: { 'x-amz-lex:accept-content-types': 'SSML', 'X-AMZ-LEX:time-zone': 'UTC', page: 'pricing', nested: { a: 1 } },
+    });
+
+    expect(lex.turns[0].body.sessionState).toBeUndefined();
+    expect(lex.turns[0].body.requestAttributes).toEqual({ page: 'pricing' });
+  });
+
+  it('answers an empty message with "Type a message first." without calling Lex', async () => {
+    const id = await session();
+
+    const reply = await say(id, '   ');
+
+    expect(reply).toEqual({ status: 400, body: { error: 'empty', message: 'Type a message first.', retryable: false } });
+    expect(lex.turns).toHaveLength(0);
+  });
+
+  it('refuses 1,025 characters naming the length and the limit, and accepts exactly 1,024', async () => {
+    const id = await session();
+
+    const over = await say(id, 'a'.repeat(1025));
+    const exact = await say(id, 'b'.repeat(1024));
+
+    expect(over.status).toBe(400);
+    expect(over.body.message).toBe('That message is 1,025 characters long; the assistant reads up to 1,024. Please shorten it.');
+    expect(exact.status).toBe(200);
+    expect(lex.turns.map((t) => (t.body.text as string).length)).toEqual([1024]);
+  });
+
+  it('answers the message past the rate limit politely, and again once the window has passed', async () => {
+    const id = await session();
+    for (const text of ['one', 'two', 'three']) expect((await say(id, text)).status).toBe(200);
+
+    const limited = await say(id, 'four');
+    now += 60_000;
+    const later = await say(id, 'five');
+
+    expect(limited).toEqual({ status: 429, body: { error: 'rate-limited', message: 'You are sending messages faster than the assistant can answer. Please wait a minute and try again.', retryable: true } });
+    expect(later.status).toBe(200);
+    expect(lex.turns.map((t) => t.body.text)).toEqual(['one', 'two', 'three', 'five']);
+  });
+
+  it('sends a retried message id to Lex once and replays the first answer', async () => {
+    const id = await session();
+    const message = { sessionId: id, messageId: 'msg-00000001', text: 'book a demo' };
+
+    const first = await proxy(post('/api/message', message));
+    const retry = await proxy(post('/api/message', message));
+
+    expect(retry.statusCode).toBe(200);
+    expect(retry.body).toBe(first.body);
+    expect(lex.turns).toHaveLength(1);
+  });
+
+  it('lets the visitor retry after a Lex failure, and that retry reaches Lex', async () => {
+    const id = await session();
+    lex.script.push({ error: 'ThrottlingException', status: 429 });
+    const message = { sessionId: id, messageId: 'msg-00000002', text: 'hello' };
+
+    const failed = await proxy(post('/api/message', message));
+    const retried = await proxy(post('/api/message', message));
+
+    expect(failed.statusCode).toBe(503);
+    expect(JSON.parse(failed.body)).toEqual({ error: 'busy', message: 'The assistant is busy right now. Please try again in a moment.', retryable: true });
+    expect(retried.statusCode).toBe(200);
+    expect(lex.turns).toHaveLength(2);
+  });
+
+  it.each([
+    ['DependencyFailedException', 424, 502, 'The assistant could not answer that just now. Please try again.'],
+    ['ResourceNotFoundException', 404, 503, 'The chat assistant is not available right now. Please try again later.'],
+    ['AccessDeniedException', 403, 503, 'The chat assistant is not available right now. Please try again later.'],
+    ['ValidationException', 400, 400, 'The assistant could not read that message. Please rephrase it.'],
+  ])('turns Lex %s into a true answer for the visitor', async (error, lexStatus, status, message) => {
+    const id = await session();
+    lex.script.push({ error, status: lexStatus });
+
+    const reply = await say(id, 'hello');
+
+    expect(reply.status).toBe(status);
+    expect(reply.body.message).toBe(message);
+  });
+
+  it('renders response cards as buttons and SSML as plain text', async () => {
+    const id = await session();
+    lex.script.push({ body: {
+      messages: [
+        { contentType: 'SSML', content: '<speak>Which <emphasis>size</emphasis>?</speak>' },
+        { contentType: 'ImageResponseCard', imageResponseCard: { title: 'Company size', buttons: [{ text: 'Small', value: '10' }, { text: 'Large', value: '1000' }] } },
+      ],
+      sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: 'size' } },
+    } });
+
+    const reply = await say(id, 'demo');
+
+    expect(reply.body).toEqual({
+      messages: [{ text: 'Which size?' }, { text: '', title: 'Company size', buttons: [{ text: 'Small', value: '10' }, { text: 'Large', value: '1000' }] }],
+      dialogAction: 'ElicitSlot',
+    });
+  });
+
+  it('logs no utterance and no visitor session id', async () => {
+    const id = await session();
+    lex.script.push({ error: 'ThrottlingException', status: 429 });
+
+    await say(id, 'my phone is 555-0100');
+    await say(id, 'my phone is 555-0100 again');
+
+    const all = logs.join('\n');
+    expect(logs.length).toBeGreaterThanOrEqual(3);
+    expect(all).not.toContain('555-0100');
+    expect(all).not.toContain(id);
+  });
+
+  it('refuses other paths and methods', async () => {
+    expect((await proxy({ rawPath: '/api/message', requestContext: { http: { method: 'GET' } } })).statusCode).toBe(405);
+    expect((await proxy(post('/api/other'))).statusCode).toBe(404);
+    expect((await proxy(post('/api/message', 'not json'))).statusCode).toBe(400);
+  });
+});
+
+describe('webChatProxyOptionsFromEnvironment', () => {
+  const base = { [WEB_CHAT_ENV.botId]: 'B', [WEB_CHAT_ENV.botAliasId]: 'A', [WEB_CHAT_ENV.tableName]: 'T' };
+
+  it('reads the variables the construct writes', () => {
+    expect(webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.rateLimit]: '5' })).toMatchObject({ botId: 'B', botAliasId: 'A', tableName: 'T', localeId: 'en_US', rateLimit: 5 });
+  });
+
+  it('refuses a missing table, the test alias and a rate limit that is not a positive integer, naming the variable', () => {
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.tableName]: '' })).toThrow(WebChatConfigurationError);
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.botAliasId]: 'TSTALIASID' })).toThrow(/FAST_LEX_WEB_CHAT_BOT_ALIAS_ID is TSTALIASID/);
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.rateLimit]: '0' })).toThrow(/FAST_LEX_WEB_CHAT_RATE_LIMIT must be a positive integer/);
+  });
+});
