@@ -21,6 +21,7 @@ export {
   type OutboundCallRequest,
 } from './connect-stand-in';
 export {
+  answerCallOffline,
   connectFlowFromTemplate,
   runConnectFlow,
   type ConnectFlowCall,
@@ -29,6 +30,9 @@ export {
   type ConnectFlowStep,
   type ConnectLexConversation,
   type ConnectLexOutcome,
+  type OfflineCall,
+  type OfflineCallOptions,
+  type OfflineCallTurn,
   type RunConnectFlowOptions,
 } from './connect-flow';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';

@@ -242,6 +242,7 @@ describe('LexCallFlow: wrong props are refused with the prop and the fix', () =>
     ['a prefix without +', { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, prefix: '1415' } },
       "LexCallFlow 'CallFlow': 'claimPhoneNumber.prefix' must be '+' and digits, such as '+1415', got '1415'."],
     ['too many re-asks', { maxReAsks: 6 }, "LexCallFlow 'CallFlow': 'maxReAsks' must be a whole number from 0 to 5, got 6."],
+    ['too many follow-up questions', { followUpQuestions: 21 }, "LexCallFlow 'CallFlow': 'followUpQuestions' must be a whole number from 0 to 20, got 21."],
     ['a reserved session key', { sessionAttributes: { 'x-amz-lex:barge-in-enabled:*:*': 'x' } },
       "LexCallFlow 'CallFlow': 'sessionAttributes' key 'x-amz-lex:barge-in-enabled:*:*' must be non-empty and outside the reserved x-amz-lex: namespace (voice settings such as barge-in have their own props)."],
     ['a contact attribute name that is no JSONPath name', { sessionAttributes: { interactionKey: 'call key' } },

@@ -13,7 +13,7 @@ import { expectMeasuredReportOfRun } from '../report/atlas-measured';
 const root = resolve(__dirname, '..', '..');
 
 describe('the offline Atlas Engine (npm run atlas)', () => {
-  it('plays the scripted session through the offline Lex runtime: misses then hits, a fallback, the bot eliciting and confirming the demo request, a call that reads the scenario, the workflow done', async () => {
+  it('plays the scripted session through the offline Lex runtime: misses then hits, a fallback, the bot eliciting and confirming the demo request, a call through the synthesized flow that reads the scenario, the workflow done', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/atlas-engine/bin/main.ts'], {
       cwd: root, timeout: 240_000, maxBuffer: 10 * 1024 * 1024,
     });
@@ -30,7 +30,12 @@ describe('the offline Atlas Engine (npm run atlas)', () => {
       'Great! What is your first name?', 'And your last name?', 'Which company are you with?',
       'Which number should we call? Outside the US, start with the country code.', 'Shall we call 4155552671 for your demo, Ada?',
     ]);
-    expect(stdout).toMatch(/Caller "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l2-hit\] +Scenario:/);
+    expect(stdout).toMatch(/Callee "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l2-hit\] +Scenario:/);
+    // The call went through the synthesized Connect flow: its greeting, the bot with the call's interactionKey in the
+    // Lex session, the follow-up questions, silence, the goodbye and the hang-up.
+    expect(stdout).toContain('the call went through the flow: EnableFlowLogging -> Greeting -> AskBot -> FollowUp1 -> FollowUp2 -> Goodbye -> Disconnect');
+    expect(stdout).toContain('Connect said: "Hello, this is Atlas calling about the demo you asked for."');
+    expect(stdout).toMatch(/Lex session attributes from the flow: \{"interactionKey":"[A-Za-z0-9_-]{32}"/);
     expect(stdout).toMatch(/execution SUCCEEDED in \d+ ms: ValidateRequest/);
     expect(stdout).toMatch(/\| Demo workflow: start -> call placed, warm +\| \d+ ms/);
     // The run wrote its measured figures into cdk.out: the report puts them beside the model, step by step.

@@ -62,6 +62,23 @@ describe('runConnectFlow on the flow LexCallFlow synthesizes', () => {
     expect(call.spoken).toEqual([GREETING, 'Thank you for your time. Goodbye.']);
   });
 
+  it('hands the call back to the bot for follow-up questions, and says goodbye when the caller stays silent', async () => {
+    const { flow, botAliasArns } = offline(synthesized({ followUpQuestions: 2 }));
+    const { lex: conversation, seen } = caller({ intentName: 'AboutDemoIntent' }, { intentName: 'AboutTechnologyIntent' }, { error: 'InputTimeLimitExceeded' });
+    const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: conversation });
+    expect(call.status).toBe('COMPLETED');
+    expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'FollowUp1', 'FollowUp2', 'Goodbye', 'Disconnect']);
+    expect(seen.map((c) => c.prompt)).toEqual([undefined, 'Is there anything else I can help you with?', 'Is there anything else I can help you with?']);
+    expect(seen.every((c) => c.sessionAttributes.interactionKey === 'k')).toBe(true);
+  });
+
+  it('ends the call after the last follow-up question the flow offers', async () => {
+    const { flow, botAliasArns } = offline(synthesized({ followUpQuestions: 1 }));
+    const { lex: conversation } = caller({ intentName: 'AboutDemoIntent' }, { intentName: 'AboutTechnologyIntent' });
+    const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: conversation });
+    expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'FollowUp1', 'Goodbye', 'Disconnect']);
+  });
+
   it('asks again after a no-match intent and after silence, then continues', async () => {
     const { flow, botAliasArns } = offline();
     const { lex: conversation, seen } = caller({ intentName: 'FallbackIntent' }, { error: 'InputTimeLimitExceeded' }, { intentName: 'GreetingIntent' });

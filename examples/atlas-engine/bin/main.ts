@@ -187,16 +187,21 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   const criticalPathMs = call.placedAt - execution.startedAt;
   print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: start -> call placed)`);
 
-  print('\nThe call: Connect hands the caller to the same bot, which knows the scenario by interactionKey');
-  const voice = { voice: true, sessionAttributes: { interactionKey: call.interactionKey } };
-  const first = await atlas.turn('what happens in the demo', 'connect-call-1', voice);
-  printTurn('Caller', 'what happens in the demo', first);
-  record(first);
-  const gen2 = await atlas.runGenerator();
-  print(`  (background) the generator worker wrote ${gen2.generated} scenario-aware answer in ${Math.round(gen2.ms)} ms`);
-  const second = await atlas.turn('tell me about the demo', 'connect-call-1', voice);
-  printTurn('Caller', 'tell me about the demo', second);
-  record(second);
+  print('\nThe call: Connect runs the synthesized flow for the call, which hands the callee to the same bot with the');
+  print('call\'s interactionKey in the Lex session, so the bot knows the scenario');
+  let generatedDuringCall = 0;
+  const answered = await atlas.answerCall(call.contactId, ['what happens in the demo', 'tell me about the demo'], async (said, t) => {
+    printTurn('Callee', said, t);
+    record(t);
+    if (generatedDuringCall++ === 0) {
+      const gen2 = await atlas.runGenerator();
+      print(`  (background) the generator worker wrote ${gen2.generated} scenario-aware answer in ${Math.round(gen2.ms)} ms`);
+    }
+  });
+  if (answered.status !== 'COMPLETED') throw new Error(`The call failed in its flow: ${answered.reason}`);
+  print(`  the call went through the flow: ${answered.steps.map((st) => st.identifier).join(' -> ')}`);
+  print(`  Connect said: ${answered.spoken.map((text) => `"${text}"`).join(', ')}`);
+  print(`  Lex session attributes from the flow: ${JSON.stringify(answered.conversations[0]?.sessionAttributes ?? {})}`);
 
   done = step('The caller hangs up: DISCONNECTED event -> CallCompleted -> the workflow resumes -> UpdateLead');
   await atlas.hangUp(call.contactId);

@@ -58,6 +58,8 @@ export class AtlasEngineStack extends Stack {
       instanceArn: props.connectInstanceArn,
       botAlias: this.fulfillment.botAlias!,
       greeting: 'Hello, this is Atlas calling about the demo you asked for.',
+      // The callee may ask a few questions about the demo; silence ends the call.
+      followUpQuestions: 3,
       ...(props.sourcePhoneNumber
         ? { sourcePhoneNumber: props.sourcePhoneNumber }
         : { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, description: 'Atlas Engine demo calls' } }),

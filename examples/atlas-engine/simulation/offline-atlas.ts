@@ -13,8 +13,8 @@ import { FAST_LEX_ENV } from 'cdk-fast-lex/runtime';
 import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
-  startConnectStandIn, startLexStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
-  type ConnectStandIn, type LexStandIn, type LocalExecution, type StartExecutionRequest,
+  answerCallOffline, startConnectStandIn, startLexStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
+  type ConnectStandIn, type LexStandIn, type LocalExecution, type OfflineCall, type StartExecutionRequest, type VoiceTurnResult,
 } from 'cdk-fast-lex/testing';
 import { sendText, type RemoteBot } from './remote';
 
@@ -221,18 +221,41 @@ export class OfflineAtlas {
   /** One turn of a session through the offline Lex runtime: RecognizeText with the real client, or a voice turn. */
   async turn(text: string, sessionId: string, options: TurnOptions = {}): Promise<TurnResult> {
     const seen = this.output.turnLines.length;
-    let sent: Omit<TurnResult, 'status' | 'handlerMs'>;
     if (options.voice) {
       const started = performance.now();
       const out = await this.lex.voiceTurn({ sessionId, transcript: text, sessionAttributes: options.sessionAttributes });
-      const state = out.sessionState as { intent?: { name?: string }; dialogAction?: { type?: string; slotToElicit?: string } };
-      sent = {
-        latencyMs: performance.now() - started, intent: state.intent?.name, dialogAction: state.dialogAction?.type, slotToElicit: state.dialogAction?.slotToElicit,
-        answer: out.messages.map((m) => ('content' in m ? m.content : '')).join(' '),
-      };
-    } else {
-      sent = await sendText(this.lexClient, this.bot, sessionId, text, options.sessionAttributes);
+      return this.resultOf(voiceTurnSent(out, performance.now() - started), seen);
     }
+    return this.resultOf(await sendText(this.lexClient, this.bot, sessionId, text, options.sessionAttributes), seen);
+  }
+
+  /**
+   * The call Connect placed, answered as Connect would: the synthesized flow walked for the call's contact attributes
+   * (its greeting, its hand-over to the bot with the `interactionKey` session attribute), the callee's words as voice
+   * turns on the offline Lex runtime, then silence, the goodbye and the hang-up. `between` runs after each turn.
+   */
+  async answerCall(contactId: string, calleeSays: readonly string[], between: (said: string, turn: TurnResult) => Promise<void>): Promise<OfflineCall> {
+    const placed = this.connect.calls.find((c) => c.contactId === contactId) ?? fail(`the call ${contactId}`);
+    let seen = this.output.turnLines.length;
+    let started = performance.now();
+    return answerCallOffline({
+      template: this.template,
+      lex: this.lex,
+      attributes: placed.attributes,
+      contactId,
+      region: REGION,
+      account: ACCOUNT,
+      callee: (_lastSpoken, turn) => {
+        seen = this.output.turnLines.length;
+        started = performance.now();
+        return calleeSays[turn];
+      },
+      onTurn: async ({ said, result }) => between(said, this.resultOf(voiceTurnSent(result, performance.now() - started), seen)),
+    });
+  }
+
+  /** A turn's result, named by the handler's log line for it, or by what Lex did when no code hook ran. */
+  private resultOf(sent: Omit<TurnResult, 'status' | 'handlerMs'>, seen: number): TurnResult {
     const record = this.lex.turns.at(-1);
     const calls = record?.codeHookCalls ?? [];
     const line = this.output.turnLines.slice(seen).at(-1);
@@ -359,5 +382,14 @@ function sqsEvent(messages: Message[], queueUrl: string): unknown {
       attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1', SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(Date.now()) },
       messageAttributes: {}, eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, awsRegion: REGION,
     })),
+  };
+}
+
+/** What a voice turn sent back, in the shape the text turns report. */
+function voiceTurnSent(out: VoiceTurnResult, latencyMs: number): Omit<TurnResult, 'status' | 'handlerMs'> {
+  const state = out.sessionState as { intent?: { name?: string }; dialogAction?: { type?: string; slotToElicit?: string } };
+  return {
+    latencyMs, intent: state.intent?.name, dialogAction: state.dialogAction?.type, slotToElicit: state.dialogAction?.slotToElicit,
+    answer: out.messages.map((m) => ('content' in m ? m.content : '')).join(' '),
   };
 }

@@ -15,6 +15,9 @@ export interface LexCallFlowSpec {
   readonly noMatchMessage: string;
   readonly errorMessage: string;
   readonly goodbye: string;
+  /** Questions the caller may ask after the first one; 0 ends the call once the bot closes the first intent. */
+  readonly followUps: number;
+  readonly followUpPrompt: string;
 }
 
 /** Action identifiers of the generated flow (all within the Flow language's limits). */
@@ -23,6 +26,7 @@ export const FLOW_ACTION_IDS = {
   greeting: 'Greeting',
   ask: 'AskBot',
   reAsk: (n: number) => `ReAsk${n}`,
+  followUp: (n: number) => `FollowUp${n}`,
   noMatch: 'NoMatchGoodbye',
   error: 'ErrorApology',
   goodbye: 'Goodbye',
@@ -36,7 +40,8 @@ type Action = Record<string, unknown>;
 
 /**
  * The flow document: logging on, optional greeting, the bot (with `maxReAsks` re-asks when it returns a no-match intent
- * or the caller stays silent), a spoken apology on any error, a goodbye, and a hang-up.
+ * or the caller stays silent, then up to `followUps` further questions), a spoken apology on any error, a goodbye, and
+ * a hang-up.
  */
 export function buildLexCallFlow(spec: LexCallFlowSpec): Record<string, unknown> {
   const ids = FLOW_ACTION_IDS;
@@ -56,32 +61,38 @@ export function buildLexCallFlow(spec: LexCallFlowSpec): Record<string, unknown>
   }
   lexAttributes[BARGE_IN_ATTRIBUTE] = spec.bargeIn ? 'true' : 'false';
 
+  const bot = (id: string, text: string | undefined, done: string, onNoMatch: string, onSilence: string): Action => ({
+    Identifier: id,
+    Type: 'ConnectParticipantWithLexBot',
+    Parameters: {
+      ...(text ? { Text: text } : {}),
+      LexV2Bot: { AliasArn: spec.aliasArn },
+      LexSessionAttributes: lexAttributes,
+    },
+    Transitions: {
+      NextAction: done,
+      Conditions: spec.noMatchIntents.map((intent) => ({
+        NextAction: onNoMatch,
+        Condition: { Operator: 'Equals', Operands: [intent] },
+      })),
+      Errors: [
+        // An intent outside the conditions is a finished conversation.
+        { NextAction: done, ErrorType: 'NoMatchingCondition' },
+        { NextAction: onSilence, ErrorType: 'InputTimeLimitExceeded' },
+        { NextAction: ids.error, ErrorType: 'NoMatchingError' },
+      ],
+    },
+  });
+  // Once the bot has closed an intent: another question (up to `followUps`), else the goodbye.
+  const afterAnswer = (question: number) => (question <= spec.followUps ? ids.followUp(question) : ids.goodbye);
   for (let attempt = 0; attempt <= spec.maxReAsks; attempt++) {
     const id = attempt === 0 ? ids.ask : ids.reAsk(attempt);
     const onNoMatch = attempt < spec.maxReAsks ? ids.reAsk(attempt + 1) : ids.noMatch;
-    const text = attempt === 0 ? spec.prompt : spec.reAskPrompt;
-    actions.push({
-      Identifier: id,
-      Type: 'ConnectParticipantWithLexBot',
-      Parameters: {
-        ...(text ? { Text: text } : {}),
-        LexV2Bot: { AliasArn: spec.aliasArn },
-        LexSessionAttributes: lexAttributes,
-      },
-      Transitions: {
-        NextAction: ids.goodbye,
-        Conditions: spec.noMatchIntents.map((intent) => ({
-          NextAction: onNoMatch,
-          Condition: { Operator: 'Equals', Operands: [intent] },
-        })),
-        Errors: [
-          // An intent outside the conditions is a finished conversation.
-          { NextAction: ids.goodbye, ErrorType: 'NoMatchingCondition' },
-          { NextAction: onNoMatch, ErrorType: 'InputTimeLimitExceeded' },
-          { NextAction: ids.error, ErrorType: 'NoMatchingError' },
-        ],
-      },
-    });
+    actions.push(bot(id, attempt === 0 ? spec.prompt : spec.reAskPrompt, afterAnswer(1), onNoMatch, onNoMatch));
+  }
+  // A follow-up the bot did not understand counts as a question; silence means the caller is done.
+  for (let question = 1; question <= spec.followUps; question++) {
+    actions.push(bot(ids.followUp(question), spec.followUpPrompt, afterAnswer(question + 1), afterAnswer(question + 1), ids.goodbye));
   }
   actions.push(message(ids.noMatch, spec.noMatchMessage, ids.disconnect, ids.disconnect));
   actions.push(message(ids.error, spec.errorMessage, ids.disconnect, ids.disconnect));

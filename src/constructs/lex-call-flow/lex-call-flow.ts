@@ -129,6 +129,17 @@ export interface LexCallFlowProps extends LexCallFlowBaseProps {
    */
   readonly maxReAsks?: number;
   /**
+   * Further questions the caller may ask once the bot has answered one (0-20): Connect hands the call back to the bot
+   * with `followUpPrompt`; silence ends the call. With 0 the call ends once the bot closes the first intent.
+   * @default 0
+   */
+  readonly followUpQuestions?: number;
+  /**
+   * Spoken as the flow hands the call back to the bot for another question.
+   * @default 'Is there anything else I can help you with?'
+   */
+  readonly followUpPrompt?: string;
+  /**
    * Spoken when the flow asks again.
    * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
    */
@@ -160,6 +171,8 @@ const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,127}$/;
 const MAX_RE_ASKS = 5;
+/** Follow-up questions a generated flow offers at most: each is one action, and a flow holds at most 250. */
+const MAX_FOLLOW_UPS = 20;
 const handMadeFlows = new WeakMap<object, unknown>();
 
 /**
@@ -347,6 +360,10 @@ function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string)
   if (!Number.isInteger(maxReAsks) || maxReAsks < 0 || maxReAsks > MAX_RE_ASKS) {
     throw new Error(`${where}: 'maxReAsks' must be a whole number from 0 to ${MAX_RE_ASKS}, got ${maxReAsks}.`);
   }
+  const followUps = props.followUpQuestions ?? 0;
+  if (!Number.isInteger(followUps) || followUps < 0 || followUps > MAX_FOLLOW_UPS) {
+    throw new Error(`${where}: 'followUpQuestions' must be a whole number from 0 to ${MAX_FOLLOW_UPS}, got ${followUps}.`);
+  }
   const noMatchIntents = props.noMatchIntentNames ?? [...DEFAULT_FALLBACK_INTENTS];
   for (const text of [props.greeting, props.prompt, props.reAskPrompt, props.noMatchMessage, props.errorMessage, props.goodbye]) {
     if (text !== undefined && text.trim() === '') {
@@ -365,5 +382,7 @@ function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string)
     noMatchMessage: props.noMatchMessage ?? "Sorry, I still couldn't understand. Goodbye.",
     errorMessage: props.errorMessage ?? 'Sorry, something went wrong on our side. Please try again later. Goodbye.',
     goodbye: props.goodbye ?? 'Thank you for your time. Goodbye.',
+    followUps,
+    followUpPrompt: props.followUpPrompt ?? 'Is there anything else I can help you with?',
   };
 }
