@@ -11,7 +11,6 @@ export const FLOW_LIMITS = {
   forbiddenIdentifierCharacters: ['%', ':', '(', '\\', '/', ')', '=', '$', ',', ';', '[', ']', '{', '}'],
 } as const;
 
-
 // An unresolved CDK string token as it appears inside JSON.stringify output.
 const TOKEN_PLACEHOLDER = /\$\{Token\[[^\]]+\]\}/g;
 // LexV2Bot.AliasArn holds at most 100 characters (Connect API reference, LexV2Bot), so a token counts as 100.
