@@ -24,6 +24,8 @@ const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
   { name: '@aws-sdk/client-sfn', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
   { name: '@aws-sdk/client-sqs', accepts: AWS_SDK_VERSION, testsWith: '^3.1164.0', role: 'runtime' },
   { name: '@aws-sdk/lib-dynamodb', accepts: AWS_SDK_VERSION, testsWith: '^3.1169.0', role: 'runtime' },
+  { name: '@aws-sdk/client-lex-runtime-v2', accepts: AWS_SDK_VERSION, testsWith: '^3.1048.0', role: 'runtime', why: "the web chat proxy's RecognizeText (and the example's `--remote` mode)" },
+  { name: '@smithy/node-http-handler', accepts: '^4.0.0', testsWith: '^4.0.0', role: 'runtime', why: "the web chat proxy's HTTP/1.1 Lex client; tests force HTTP/1.1 against the stand-ins" },
   { name: 'jsforce', accepts: '^3.10.17', testsWith: '^3.10.26', role: 'runtime', why: '3.10.17 is the first that runs on Node 22' },
   { name: 'undici', accepts: '^8.0.0', testsWith: '^8.0.0', role: 'runtime', why: "jsforce's HTTP client: the Salesforce client and stand-in pass it a TLS-aware dispatcher" },
   { name: 'lru-cache', accepts: '^11.0.0', testsWith: '^11.5.3', role: 'runtime' },
@@ -50,6 +52,7 @@ const SUBPATHS: Record<string, string> = {
   './runtime/bedrock': 'runtime/bedrock/index',
   './runtime/salesforce': 'runtime/salesforce/index', // jsforce, undici
   './runtime/workflow': 'runtime/workflow/index', // libphonenumber-js
+  './runtime/web-chat': 'runtime/web-chat/index', // the web chat proxy for a Lambda function URL
   './runtime/errors': 'runtime/errors',
   './testing': 'testing/index',
   './report': 'report/index', // the latency report, for `npm run atlas` and tools that write measured figures
@@ -121,9 +124,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.0',
     '@types/aws-lambda@^8.10.0',
     'tsx@^4.19.0',
-    '@aws-sdk/client-lex-runtime-v2@^3.1048.0', // the example's `--remote` mode
     '@aws-sdk/client-cloudwatch@^3.1164.0', // `cdk-fast-lex report --from-cloudwatch` (loaded only then)
-    '@smithy/node-http-handler@^4.0.0', // tests force HTTP/1.1 against the Bedrock stand-in
     'playwright-core@^1.65.0', // drives Debian's chromium in the web chat browser test (Apache-2.0; downloads nothing)
     // What we build and test the runtime and the test kit against (RUNTIME_PACKAGES: the ranges we accept).
     ...RUNTIME_PACKAGES.map((pkg) => `${pkg.name}@${pkg.testsWith}`),

@@ -1,5 +1,5 @@
 // Lambda function URL entry point of the web-chat proxy that LexWebChat deploys behind CloudFront.
-// Configuration: WEB_CHAT_ENV (bot, alias, locale, table, rate limit).
+// Configuration: FAST_LEX_ENV.webChat* (bot, alias, locale, table, rate limit, session lifetime).
 import { createWebChatProxy, webChatProxyOptionsFromEnvironment, type FunctionUrlEvent, type FunctionUrlResult, type WebChatProxy } from '../runtime/web-chat';
 
 // Module scope, built on the first request: the clients survive warm invocations.

@@ -21,6 +21,18 @@ export const DEFAULT_BOT_ALIAS_NAME = 'live';
 /** The locales `CachedLexFulfillment` publishes when none are named. */
 export const DEFAULT_BOT_LOCALE_IDS: readonly string[] = ['en_US'];
 
+/** The locale the web chat page talks in when `LexWebChat` is not given one. */
+export const DEFAULT_WEB_CHAT_LOCALE_ID = 'en_US';
+
+/** Messages one web chat session may send per rate window: a person typing, not a script. */
+export const DEFAULT_WEB_CHAT_RATE_LIMIT = 20;
+
+/** Length of a web chat rate window, seconds. */
+export const DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS = 60;
+
+/** How long a web chat session id stays valid, seconds (12 hours). */
+export const DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS = 12 * 60 * 60;
+
 /**
  * Error names the demo workflow's state machine retries with backoff and jitter (besides Lambda service errors):
  * the workflow handlers throw errors of these names, and the construct writes them into its Retry rules.

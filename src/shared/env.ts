@@ -63,6 +63,22 @@ export const FAST_LEX_ENV = {
   /** STANDARD: the execution waits for the call (call-completed resumes it); EXPRESS: call-completed updates the lead. */
   workflowMode: 'FAST_LEX_WORKFLOW_MODE',
 
+  // Web chat proxy (LexWebChat)
+  /** The bot id the proxy sends RecognizeText to. Required. */
+  webChatBotId: 'FAST_LEX_WEB_CHAT_BOT_ID',
+  /** The bot alias id (a published alias, never `LEX_TEST_ALIAS_ID`). Required. */
+  webChatBotAliasId: 'FAST_LEX_WEB_CHAT_BOT_ALIAS_ID',
+  /** The locale the page talks in, e.g. `en_US`. Default `DEFAULT_WEB_CHAT_LOCALE_ID`. */
+  webChatLocaleId: 'FAST_LEX_WEB_CHAT_LOCALE_ID',
+  /** The DynamoDB table holding sessions, rate windows and idempotent answers. Required. */
+  webChatTable: 'FAST_LEX_WEB_CHAT_TABLE',
+  /** Messages a session may send per rate window. Default `DEFAULT_WEB_CHAT_RATE_LIMIT`. */
+  webChatRateLimit: 'FAST_LEX_WEB_CHAT_RATE_LIMIT',
+  /** Length of a rate window, seconds. Default `DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS`. */
+  webChatRateWindowSeconds: 'FAST_LEX_WEB_CHAT_RATE_WINDOW_SECONDS',
+  /** How long an issued session id stays valid, seconds. Default `DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS`. */
+  webChatSessionTtlSeconds: 'FAST_LEX_WEB_CHAT_SESSION_TTL_SECONDS',
+
   // Every function the constructs deploy
   /** Marks a function that runs the cdk-fast-lex runtime (cached secrets, warm clients); the latency checks read it. */
   runtimeMarker: 'FAST_LEX_RUNTIME',

@@ -1,39 +1,12 @@
-// The contract between LexWebChat (construct), the web-chat proxy (runtime) and the chat page: env names, limits, wire shapes.
+// The contract between LexWebChat (construct), the web-chat proxy (runtime) and the chat page: limits, paths, wire shapes.
 
-/** Environment variables the construct writes and the proxy handler reads. */
-export const WEB_CHAT_ENV = {
-  /** The bot id. */
-  botId: 'FAST_LEX_WEB_CHAT_BOT_ID',
-  /** The bot alias id (never TSTALIASID). */
-  botAliasId: 'FAST_LEX_WEB_CHAT_BOT_ALIAS_ID',
-  /** The locale the page talks in, e.g. `en_US`. */
-  localeId: 'FAST_LEX_WEB_CHAT_LOCALE_ID',
-  /** The DynamoDB table holding sessions, rate windows and idempotent answers. */
-  tableName: 'FAST_LEX_WEB_CHAT_TABLE',
-  /** Messages a session may send per rate window. */
-  rateLimit: 'FAST_LEX_WEB_CHAT_RATE_LIMIT',
-  /** Length of a rate window in seconds. */
-  rateWindowSeconds: 'FAST_LEX_WEB_CHAT_RATE_WINDOW_SECONDS',
-  /** How long an issued session id stays valid, in seconds. */
-  sessionTtlSeconds: 'FAST_LEX_WEB_CHAT_SESSION_TTL_SECONDS',
-} as const;
-
-/** Defaults both sides use when a value is not set. */
-export const WEB_CHAT_DEFAULTS = {
-  localeId: 'en_US',
-  rateLimit: 20,
-  rateWindowSeconds: 60,
-  sessionTtlSeconds: 12 * 60 * 60,
-} as const;
+// Environment variable names are in `env.ts` (FAST_LEX_ENV.webChat*), defaults in `defaults.ts` (DEFAULT_WEB_CHAT_*).
 
 /** RecognizeText accepts 1 to 1,024 characters of text (Lex V2 API reference, RecognizeText, Request Body). */
 export const WEB_CHAT_MAX_TEXT_CHARACTERS = 1024;
 
 /** Request attributes with this prefix are reserved by Lex and change how it processes the turn. */
 export const LEX_RESERVED_ATTRIBUTE_PREFIX = 'x-amz-lex:';
-
-/** The test alias every bot has; it runs the draft version and is throttled, so a page must not use it. */
-export const LEX_TEST_ALIAS_ID = 'TSTALIASID';
 
 /** Paths the page calls; CloudFront routes `/api/*` to the proxy's function URL. */
 export const WEB_CHAT_PATHS = {

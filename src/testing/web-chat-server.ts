@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_ENV, WEB_CHAT_HSTS_MAX_AGE_SECONDS } from '../shared/web-chat';
+import { FAST_LEX_ENV } from '../shared/env';
+import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_HSTS_MAX_AGE_SECONDS } from '../shared/web-chat';
 import type { CfnResource } from './cfn-resolver';
 import { templateLambdas, withEnvironment, type LocalLambda } from './lambda-bundle';
 import { listenLocal, readRequestBody, type LocalEndpoint } from './local-server';
@@ -161,7 +162,7 @@ export interface WebChatProxyFromAssemblyOptions {
 /** The proxy function a LexWebChat deploys, loaded from its bundled asset in the cloud assembly. */
 export function webChatProxyFromAssembly(options: WebChatProxyFromAssemblyOptions): LocalLambda {
   const ids = Object.entries(options.resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[WEB_CHAT_ENV.botAliasId] !== undefined)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[FAST_LEX_ENV.webChatBotAliasId] !== undefined)
     .map(([id]) => id);
   if (ids.length !== 1) throw new Error(`webChatProxyFromAssembly: ${ids.length} web chat proxy functions in the template (${ids.join(', ') || 'none'}); expected one LexWebChat.`);
   const lambdas = templateLambdas(options.resources, {

@@ -1,4 +1,5 @@
 // Checks a Connect flow (Flow language) for what Amazon Connect refuses at deploy time, so the error shows at synth.
+import { LEX_TEST_ALIAS_ID } from '../../shared/lex';
 
 /** The Flow language version Connect accepts for contact flows. */
 export const FLOW_LANGUAGE_VERSION = '2019-10-30';
@@ -9,9 +10,6 @@ export const FLOW_LIMITS = {
   maxContentLength: 256_000,
   forbiddenIdentifierCharacters: ['%', ':', '(', '\\', '/', ')', '=', '$', ',', ';', '[', ']', '{', '}'],
 } as const;
-
-/** The test alias every Lex V2 bot has: for console testing, with a low concurrency quota. */
-export const LEX_TEST_ALIAS_ID = 'TSTALIASID';
 
 // An unresolved CDK string token as it appears inside JSON.stringify output.
 const TOKEN_PLACEHOLDER = /\$\{Token\[[^\]]+\]\}/g;

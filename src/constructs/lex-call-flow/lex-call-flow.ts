@@ -6,8 +6,9 @@ import * as lex from 'aws-cdk-lib/aws-lex';
 import { aws_lex as lexRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
+import { LEX_TEST_ALIAS_ID } from '../../shared/lex';
 import { buildLexCallFlow } from './flow-builder';
-import { flowProblems, isTestAliasArn, lexAliasArnsOf, LEX_TEST_ALIAS_ID } from './flow-validator';
+import { flowProblems, isTestAliasArn, lexAliasArnsOf } from './flow-validator';
 import { ImportedBotAlias } from './imported-bot-alias';
 
 /** The kind of number Connect claims (`AWS::Connect::PhoneNumber` `Type`). */

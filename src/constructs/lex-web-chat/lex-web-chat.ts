@@ -10,7 +10,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_DEFAULTS, WEB_CHAT_HSTS_MAX_AGE_SECONDS, WEB_CHAT_ENV, WEB_CHAT_TABLE_SCHEMA } from '../../shared/web-chat';
+import { DEFAULT_WEB_CHAT_LOCALE_ID, DEFAULT_WEB_CHAT_RATE_LIMIT, DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS, DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS } from '../../shared/defaults';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_HSTS_MAX_AGE_SECONDS, WEB_CHAT_TABLE_SCHEMA } from '../../shared/web-chat';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
@@ -120,7 +122,7 @@ export class LexWebChat extends Construct {
     super(scope, id);
     validateBotAlias(props.botId, props.botAliasId);
     validateWebAclArn(props.webAclArn);
-    const rateLimit = props.rateLimit ?? { messages: WEB_CHAT_DEFAULTS.rateLimit, window: Duration.seconds(WEB_CHAT_DEFAULTS.rateWindowSeconds) };
+    const rateLimit = props.rateLimit ?? { messages: DEFAULT_WEB_CHAT_RATE_LIMIT, window: Duration.seconds(DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS) };
     validateRateLimit(rateLimit.messages, rateLimit.window.toSeconds());
     const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
     validateConcurrency(reservedConcurrency, props.provisionedConcurrency ?? LATENCY_CRITICAL_PROVISIONED_CONCURRENCY);
@@ -143,13 +145,13 @@ export class LexWebChat extends Construct {
       provisionedConcurrency: props.provisionedConcurrency,
       description: 'Web chat proxy: session, rate limit, Lex RecognizeText on one bot alias',
       environment: {
-        [WEB_CHAT_ENV.botId]: props.botId,
-        [WEB_CHAT_ENV.botAliasId]: props.botAliasId,
-        [WEB_CHAT_ENV.localeId]: props.localeId ?? WEB_CHAT_DEFAULTS.localeId,
-        [WEB_CHAT_ENV.tableName]: this.table.tableName,
-        [WEB_CHAT_ENV.rateLimit]: String(rateLimit.messages),
-        [WEB_CHAT_ENV.rateWindowSeconds]: String(rateLimit.window.toSeconds()),
-        [WEB_CHAT_ENV.sessionTtlSeconds]: String((props.sessionLifetime ?? Duration.seconds(WEB_CHAT_DEFAULTS.sessionTtlSeconds)).toSeconds()),
+        [FAST_LEX_ENV.webChatBotId]: props.botId,
+        [FAST_LEX_ENV.webChatBotAliasId]: props.botAliasId,
+        [FAST_LEX_ENV.webChatLocaleId]: props.localeId ?? DEFAULT_WEB_CHAT_LOCALE_ID,
+        [FAST_LEX_ENV.webChatTable]: this.table.tableName,
+        [FAST_LEX_ENV.webChatRateLimit]: String(rateLimit.messages),
+        [FAST_LEX_ENV.webChatRateWindowSeconds]: String(rateLimit.window.toSeconds()),
+        [FAST_LEX_ENV.webChatSessionTtlSeconds]: String((props.sessionLifetime ?? Duration.seconds(DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS)).toSeconds()),
       },
     });
     // The proxy may call RecognizeText on this one alias and nothing else of Lex.

@@ -1,6 +1,6 @@
 // Synth-time checks of LexWebChat's props: each refusal names the prop and the fix; unresolved tokens are skipped.
 import { Token } from 'aws-cdk-lib';
-import { LEX_TEST_ALIAS_ID } from '../../shared/web-chat';
+import { LEX_TEST_ALIAS_ID } from '../../shared/lex';
 
 /** Lex V2 bot and bot alias ids: 10 upper-case letters and digits (Lex V2 API reference, BotAliasSummary). */
 const LEX_ID = /^[0-9A-Z]{10}$/;

@@ -1,8 +1,12 @@
-// cdk-fast-lex web chat runtime: the proxy between the chat page and Lex RecognizeText.
-export { createWebChatProxy, lexSessionIdFor, webChatProxyOptionsFromEnvironment } from './proxy';
-export type { FunctionUrlEvent, FunctionUrlResult, WebChatProxy, WebChatProxyOptions } from './proxy';
-export { mapLexError, toWebChatResponse } from './lex-answer';
-export type { MappedLexError } from './lex-answer';
-export { WebChatSessionStore } from './session-store';
-export type { Claim, RateDecision, WebChatSessionStoreOptions } from './session-store';
-export { WebChatConfigurationError } from './errors';
+// cdk-fast-lex/runtime/web-chat: the proxy between the chat page and Lex RecognizeText, for a Lambda function URL.
+// Imports @aws-sdk/client-dynamodb, @aws-sdk/client-lex-runtime-v2 and @smithy/node-http-handler.
+export {
+  createWebChatProxy,
+  lexSessionIdFor,
+  webChatProxyOptionsFromEnvironment,
+  type FunctionUrlEvent,
+  type FunctionUrlResult,
+  type WebChatProxy,
+  type WebChatProxyOptions,
+} from './proxy';
+export { WebChatSessionStore, type Claim, type RateDecision, type WebChatSessionStoreOptions } from './session-store';

@@ -3,11 +3,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LexRuntimeV2Client, RecognizeTextCommand } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DEFAULT_WEB_CHAT_LOCALE_ID, DEFAULT_WEB_CHAT_RATE_LIMIT, DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS, DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS } from '../../shared/defaults';
+import { FAST_LEX_ENV } from '../../shared/env';
+import { ConfigurationError } from '../../shared/errors';
+import { LEX_TEST_ALIAS_ID } from '../../shared/lex';
 import {
   LEX_RESERVED_ATTRIBUTE_PREFIX,
-  LEX_TEST_ALIAS_ID,
-  WEB_CHAT_DEFAULTS,
-  WEB_CHAT_ENV,
   WEB_CHAT_MAX_TEXT_CHARACTERS,
   WEB_CHAT_MESSAGE_ID_PATTERN,
   WEB_CHAT_PATHS,
@@ -16,7 +17,7 @@ import {
   type WebChatErrorResponse,
   type WebChatMessageRequest,
 } from '../../shared/web-chat';
-import { WebChatConfigurationError } from './errors';
+import { numberEnv, optionalEnv, requiredEnv, type Environment } from '../env';
 import { mapLexError, toWebChatResponse } from './lex-answer';
 import { WebChatSessionStore } from './session-store';
 
@@ -35,19 +36,23 @@ export interface FunctionUrlResult {
   readonly body: string;
 }
 
+/** What the proxy talks to and how strictly it limits a session. */
 export interface WebChatProxyOptions {
+  /** The bot id RecognizeText is sent to. */
   readonly botId: string;
+  /** A published alias of the bot (not the test alias). */
   readonly botAliasId: string;
-  /** @default 'en_US' */
+  /** The bot locale. @default 'en_US' */
   readonly localeId?: string;
+  /** The DynamoDB table of sessions, rate windows and answers (partition key `pk`, TTL attribute `ttl`). */
   readonly tableName: string;
-  /** @default 20 */
+  /** Messages a session may send per rate window. @default 20 */
   readonly rateLimit?: number;
-  /** @default 60 */
+  /** Length of a rate window, seconds. @default 60 */
   readonly rateWindowSeconds?: number;
-  /** @default 43200 (12 hours) */
+  /** How long an issued session id stays valid, seconds. @default 43200 (12 hours) */
   readonly sessionTtlSeconds?: number;
-  /** @default - a client for the function's region */
+  /** @default - a client for the function's region, HTTP/1.1 with an 8 s request timeout and 2 attempts */
   readonly lex?: LexRuntimeV2Client;
   /** @default - a client for the function's region */
   readonly dynamodb?: DynamoDBClient;
@@ -57,6 +62,7 @@ export interface WebChatProxyOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The function URL handler `createWebChatProxy` builds. */
 export type WebChatProxy = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 
 /** Request attributes the proxy forwards at most: enough for a channel or page tag, not a second payload. */
@@ -76,29 +82,24 @@ export function lexSessionIdFor(sessionId: string): string {
   return createHash('sha256').update(sessionId, 'utf8').digest('hex');
 }
 
-/** The options from the environment the LexWebChat construct writes (WEB_CHAT_ENV). */
-export function webChatProxyOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): WebChatProxyOptions {
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new WebChatConfigurationError(name, 'is not set');
-    return value;
-  };
-  const positive = (name: string): number | undefined => {
-    if (env[name] === undefined || env[name] === '') return undefined;
-    const n = Number(env[name]);
-    if (!Number.isInteger(n) || n < 1) throw new WebChatConfigurationError(name, `must be a positive integer, not '${env[name]}'`);
-    return n;
-  };
-  const botAliasId = required(WEB_CHAT_ENV.botAliasId);
-  if (botAliasId === LEX_TEST_ALIAS_ID) throw new WebChatConfigurationError(WEB_CHAT_ENV.botAliasId, `is ${LEX_TEST_ALIAS_ID}, the draft test alias; name a published alias`);
+/**
+ * The options from the environment the LexWebChat construct writes (`FAST_LEX_ENV.webChat*`); a missing or malformed
+ * variable, or the test alias, is refused with `ConfigurationError` naming the variable.
+ */
+export function webChatProxyOptionsFromEnvironment(env: Environment = process.env): WebChatProxyOptions {
+  const count = (name: string, fallback: number) => numberEnv(env, name, { fallback, min: 1, integer: true });
+  const botAliasId = requiredEnv(env, FAST_LEX_ENV.webChatBotAliasId, 'the bot alias id');
+  if (botAliasId === LEX_TEST_ALIAS_ID) {
+    throw new ConfigurationError(FAST_LEX_ENV.webChatBotAliasId, `is ${LEX_TEST_ALIAS_ID}, the draft test alias; name a published alias`);
+  }
   return {
-    botId: required(WEB_CHAT_ENV.botId),
+    botId: requiredEnv(env, FAST_LEX_ENV.webChatBotId, 'the bot id'),
     botAliasId,
-    localeId: env[WEB_CHAT_ENV.localeId] || WEB_CHAT_DEFAULTS.localeId,
-    tableName: required(WEB_CHAT_ENV.tableName),
-    rateLimit: positive(WEB_CHAT_ENV.rateLimit),
-    rateWindowSeconds: positive(WEB_CHAT_ENV.rateWindowSeconds),
-    sessionTtlSeconds: positive(WEB_CHAT_ENV.sessionTtlSeconds),
+    localeId: optionalEnv(env, FAST_LEX_ENV.webChatLocaleId) ?? DEFAULT_WEB_CHAT_LOCALE_ID,
+    tableName: requiredEnv(env, FAST_LEX_ENV.webChatTable, 'the web chat table name'),
+    rateLimit: count(FAST_LEX_ENV.webChatRateLimit, DEFAULT_WEB_CHAT_RATE_LIMIT),
+    rateWindowSeconds: count(FAST_LEX_ENV.webChatRateWindowSeconds, DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS),
+    sessionTtlSeconds: count(FAST_LEX_ENV.webChatSessionTtlSeconds, DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS),
   };
 }
 
@@ -108,13 +109,13 @@ export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
   const store = new WebChatSessionStore({
     client: options.dynamodb ?? new DynamoDBClient({}),
     tableName: options.tableName,
-    rateLimit: options.rateLimit ?? WEB_CHAT_DEFAULTS.rateLimit,
-    rateWindowSeconds: options.rateWindowSeconds ?? WEB_CHAT_DEFAULTS.rateWindowSeconds,
-    sessionTtlSeconds: options.sessionTtlSeconds ?? WEB_CHAT_DEFAULTS.sessionTtlSeconds,
+    rateLimit: options.rateLimit ?? DEFAULT_WEB_CHAT_RATE_LIMIT,
+    rateWindowSeconds: options.rateWindowSeconds ?? DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS,
     clock: options.clock,
   });
   const log = options.log ?? ((line: string) => console.log(line));
-  const localeId = options.localeId ?? WEB_CHAT_DEFAULTS.localeId;
+  const localeId = options.localeId ?? DEFAULT_WEB_CHAT_LOCALE_ID;
 
   const issueSession = async (): Promise<FunctionUrlResult> => {
     const sessionId = randomBytes(16).toString('hex');

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWebChatProxy, lexSessionIdFor, webChatProxyOptionsFromEnvironment, WebChatConfigurationError, type FunctionUrlEvent, type WebChatProxy } from '../../../src/runtime/web-chat';
-import { WEB_CHAT_ENV } from '../../../src/shared/web-chat';
-import { createWebChatTable, localDynamoDbClient, type LocalEndpoint } from '../../../src/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWebChatProxy, lexSessionIdFor, webChatProxyOptionsFromEnvironment, type FunctionUrlEvent, type WebChatProxy } from '../../../src/runtime/web-chat/proxy';
+import { FAST_LEX_ENV } from '../../../src/shared/env';
+import { ConfigurationError } from '../../../src/shared/errors';
+import { createWebChatTable, localDynamoDbClient, startLexStandIn, type LexStandIn, type LocalEndpoint } from '../../../src/testing';
 import { DYNAMODB_BACKENDS } from '../../helpers/backends';
-import { startLexRecorder, type LexRecorder } from './lex-runtime-recorder';
+import { FALLBACK, GREETING, lexClient, WEB_CHAT_BOT } from './web-chat-bot';
 
 function post(path: string, body?: unknown): FunctionUrlEvent {
   return { rawPath: path, requestContext: { http: { method: 'POST' } }, body: body === undefined ? undefined : JSON.stringify(body), isBase64Encoded: false };
@@ -14,27 +15,36 @@ function post(path: string, body?: unknown): FunctionUrlEvent {
 describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
   let dynamo: LocalEndpoint;
   let dynamodb: DynamoDBClient;
-  let lex: LexRecorder;
+  let lex: LexStandIn;
   let logs: string[];
   let now: number;
   let proxy: WebChatProxy;
 
+  let tableName: string;
+
   beforeAll(async () => {
-    [dynamo, lex] = await Promise.all([backend.start(), startLexRecorder()]);
+    dynamo = await backend.start();
     dynamodb = localDynamoDbClient(dynamo.endpoint);
   });
   afterAll(async () => {
-    await Promise.all([dynamo?.stop(), lex?.stop()]);
+    await dynamo?.stop();
   });
+  // A fresh Lex runtime per test: its turn records and sessions start empty.
   beforeEach(async () => {
-    const tableName = `chat-${randomUUID().slice(0, 8)}`;
-    await createWebChatTable(dynamodb, tableName);
-    lex.turns.length = 0;
-    lex.script.length = 0;
+    tableName = `chat-${randomUUID().slice(0, 8)}`;
+    [lex] = await Promise.all([startLexStandIn({ bot: WEB_CHAT_BOT }), createWebChatTable(dynamodb, tableName)]);
     logs = [];
     now = Date.UTC(2026, 11, 1, 12, 0, 0);
-    proxy = createWebChatProxy({ botId: 'BOT1', botAliasId: 'ALIAS1', tableName, lex: lex.client(), dynamodb, rateLimit: 3, rateWindowSeconds: 60, clock: () => now, log: (l) => logs.push(l) });
+    proxy = createWebChatProxy({ botId: lex.botId, botAliasId: lex.botAliasId, tableName, lex: lexClient(lex.endpoint), dynamodb, rateLimit: 3, rateWindowSeconds: 60, clock: () => now, log: (l) => logs.push(l) });
   });
+  afterEach(async () => {
+    await lex?.close();
+  });
+
+  /** What the bot's fulfillment function received on the n-th code hook call. */
+  function hookEvent(n = 0): { requestAttributes?: Record<string, string>; sessionState: { sessionAttributes?: Record<string, string> } } {
+    return lex.codeHookCalls[n].event as never;
+  }
 
   async function session(): Promise<string> {
     const res = await proxy(post('/api/session'));
@@ -55,9 +65,10 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toBe(b);
-    expect(reply).toEqual({ status: 200, body: { messages: [{ text: 'echo: hello' }], dialogAction: 'ElicitIntent' } });
+    expect(reply).toEqual({ status: 200, body: { messages: [{ text: GREETING }], dialogAction: 'Close' } });
     expect(lex.turns).toHaveLength(1);
-    expect(lex.turns[0]).toMatchObject({ botId: 'BOT1', botAliasId: 'ALIAS1', localeId: 'en_US', sessionId: lexSessionIdFor(a) });
+    // The stand-in serves one bot alias and answers any other bot, alias or locale with ResourceNotFoundException.
+    expect(lex.turns[0]).toMatchObject({ operation: 'RecognizeText', localeId: 'en_US', sessionId: lexSessionIdFor(a), text: 'hello' });
     expect(lex.turns[0].sessionId).not.toContain(a);
   });
 
@@ -88,8 +99,10 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
       requestAttributes: { 'x-amz-lex:accept-content-types': 'SSML', 'X-AMZ-LEX:time-zone': 'UTC', page: 'pricing', nested: { a: 1 } },
     });
 
-    expect(lex.turns[0].body.sessionState).toBeUndefined();
-    expect(lex.turns[0].body.requestAttributes).toEqual({ page: 'pricing' });
+    // Had the proxy sent sessionState, Lex would have kept its session attributes and passed them to the bot's function.
+    expect(lex.codeHookCalls).toHaveLength(1);
+    expect(hookEvent().sessionState.sessionAttributes).toEqual({});
+    expect(hookEvent().requestAttributes).toEqual({ page: 'pricing' });
   });
 
   it('answers an empty message with "Type a message first." without calling Lex', async () => {
@@ -109,8 +122,8 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 
     expect(over.status).toBe(400);
     expect(over.body.message).toBe('That message is 1,025 characters long; the assistant reads up to 1,024. Please shorten it.');
-    expect(exact.status).toBe(200);
-    expect(lex.turns.map((t) => (t.body.text as string).length)).toEqual([1024]);
+    expect(exact).toEqual({ status: 200, body: { messages: [{ text: FALLBACK }], dialogAction: 'Close' } });
+    expect(lex.turns.map((t) => t.text.length)).toEqual([1024]);
   });
 
   it('answers the message past the rate limit politely, and again once the window has passed', async () => {
@@ -123,7 +136,7 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 
     expect(limited).toEqual({ status: 429, body: { error: 'rate-limited', message: 'You are sending messages faster than the assistant can answer. Please wait a minute and try again.', retryable: true } });
     expect(later.status).toBe(200);
-    expect(lex.turns.map((t) => t.body.text)).toEqual(['one', 'two', 'three', 'five']);
+    expect(lex.turns.map((t) => t.text)).toEqual(['one', 'two', 'three', 'five']);
   });
 
   it('sends a retried message id to Lex once and replays the first answer', async () => {
@@ -135,12 +148,13 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 
     expect(retry.statusCode).toBe(200);
     expect(retry.body).toBe(first.body);
+    expect(JSON.parse(first.body).dialogAction).toBe('ElicitSlot');
     expect(lex.turns).toHaveLength(1);
   });
 
   it('lets the visitor retry after a Lex failure, and that retry reaches Lex', async () => {
     const id = await session();
-    lex.script.push({ error: 'ThrottlingException', status: 429 });
+    lex.failNext('ThrottlingException');
     const message = { sessionId: id, messageId: 'msg-00000002', text: 'hello' };
 
     const failed = await proxy(post('/api/message', message));
@@ -149,17 +163,21 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
     expect(failed.statusCode).toBe(503);
     expect(JSON.parse(failed.body)).toEqual({ error: 'busy', message: 'The assistant is busy right now. Please try again in a moment.', retryable: true });
     expect(retried.statusCode).toBe(200);
-    expect(lex.turns).toHaveLength(2);
+    expect(JSON.parse(retried.body)).toEqual({ messages: [{ text: GREETING }], dialogAction: 'Close' });
+    // Lex refuses a throttled request before it becomes a turn, so the stand-in records the retry only; the 'busy'
+    // answer above can only have come from Lex, so the first request reached it too.
+    expect(lex.turns.map((t) => t.text)).toEqual(['hello']);
   });
 
+  // The statuses Lex answers with are LEX_RUNTIME_ERRORS of the stand-in (Lex V2 API reference, RecognizeText, Errors).
   it.each([
-    ['DependencyFailedException', 424, 502, 'The assistant could not answer that just now. Please try again.'],
-    ['ResourceNotFoundException', 404, 503, 'The chat assistant is not available right now. Please try again later.'],
-    ['AccessDeniedException', 403, 503, 'The chat assistant is not available right now. Please try again later.'],
-    ['ValidationException', 400, 400, 'The assistant could not read that message. Please rephrase it.'],
-  ])('turns Lex %s into a true answer for the visitor', async (error, lexStatus, status, message) => {
+    ['DependencyFailedException', 502, 'The assistant could not answer that just now. Please try again.'],
+    ['ResourceNotFoundException', 503, 'The chat assistant is not available right now. Please try again later.'],
+    ['AccessDeniedException', 503, 'The chat assistant is not available right now. Please try again later.'],
+    ['ValidationException', 400, 'The assistant could not read that message. Please rephrase it.'],
+  ] as const)('turns Lex %s into a true answer for the visitor', async (error, status, message) => {
     const id = await session();
-    lex.script.push({ error, status: lexStatus });
+    lex.failNext(error);
 
     const reply = await say(id, 'hello');
 
@@ -167,16 +185,21 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
     expect(reply.body.message).toBe(message);
   });
 
+  it('tells the visitor the assistant is not available when the alias it was given does not exist', async () => {
+    const wrongAlias = createWebChatProxy({ botId: lex.botId, botAliasId: 'NOSUCHALIA', tableName, lex: lexClient(lex.endpoint), dynamodb, clock: () => now, log: (l) => logs.push(l) });
+    const id = JSON.parse((await wrongAlias(post('/api/session'))).body).sessionId as string;
+
+    const res = await wrongAlias(post('/api/message', { sessionId: id, messageId: randomUUID(), text: 'hello' }));
+
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body)).toEqual({ error: 'unavailable', message: 'The chat assistant is not available right now. Please try again later.', retryable: false });
+    expect(lex.turns).toHaveLength(0);
+  });
+
   it('renders response cards as buttons and SSML as plain text', async () => {
     const id = await session();
-    lex.script.push({ body: {
-      messages: [
-        { contentType: 'SSML', content: '<speak>Which <emphasis>size</emphasis>?</speak>' },
-        { contentType: 'ImageResponseCard', imageResponseCard: { title: 'Company size', buttons: [{ text: 'Small', value: '10' }, { text: 'Large', value: '1000' }] } },
-      ],
-      sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: 'size' } },
-    } });
 
+    // BookDemo's CompanySize prompt is two message groups: SSML, and an ImageResponseCard with two buttons.
     const reply = await say(id, 'demo');
 
     expect(reply.body).toEqual({
@@ -187,7 +210,7 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 
   it('logs no utterance and no visitor session id', async () => {
     const id = await session();
-    lex.script.push({ error: 'ThrottlingException', status: 429 });
+    lex.failNext('ThrottlingException');
 
     await say(id, 'my phone is 555-0100');
     await say(id, 'my phone is 555-0100 again');
@@ -206,15 +229,16 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
 });
 
 describe('webChatProxyOptionsFromEnvironment', () => {
-  const base = { [WEB_CHAT_ENV.botId]: 'B', [WEB_CHAT_ENV.botAliasId]: 'A', [WEB_CHAT_ENV.tableName]: 'T' };
+  const base = { [FAST_LEX_ENV.webChatBotId]: 'B', [FAST_LEX_ENV.webChatBotAliasId]: 'A', [FAST_LEX_ENV.webChatTable]: 'T' };
 
   it('reads the variables the construct writes', () => {
-    expect(webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.rateLimit]: '5' })).toMatchObject({ botId: 'B', botAliasId: 'A', tableName: 'T', localeId: 'en_US', rateLimit: 5 });
+    expect(webChatProxyOptionsFromEnvironment({ ...base, [FAST_LEX_ENV.webChatRateLimit]: '5' })).toMatchObject({ botId: 'B', botAliasId: 'A', tableName: 'T', localeId: 'en_US', rateLimit: 5 });
   });
 
   it('refuses a missing table, the test alias and a rate limit that is not a positive integer, naming the variable', () => {
-    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.tableName]: '' })).toThrow(WebChatConfigurationError);
-    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.botAliasId]: 'TSTALIASID' })).toThrow(/FAST_LEX_WEB_CHAT_BOT_ALIAS_ID is TSTALIASID/);
-    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [WEB_CHAT_ENV.rateLimit]: '0' })).toThrow(/FAST_LEX_WEB_CHAT_RATE_LIMIT must be a positive integer/);
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [FAST_LEX_ENV.webChatTable]: '' })).toThrow(ConfigurationError);
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [FAST_LEX_ENV.webChatTable]: '' })).toThrow("Setting 'FAST_LEX_WEB_CHAT_TABLE' is not set (the web chat table name).");
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [FAST_LEX_ENV.webChatBotAliasId]: 'TSTALIASID' })).toThrow(/'FAST_LEX_WEB_CHAT_BOT_ALIAS_ID' is TSTALIASID/);
+    expect(() => webChatProxyOptionsFromEnvironment({ ...base, [FAST_LEX_ENV.webChatRateLimit]: '0' })).toThrow(/'FAST_LEX_WEB_CHAT_RATE_LIMIT' must be a whole number >= 1, got '0'/);
   });
 });
