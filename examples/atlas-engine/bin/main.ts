@@ -203,7 +203,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   print(`  Connect said: ${answered.spoken.map((text) => `"${text}"`).join(', ')}`);
   print(`  Lex session attributes from the flow: ${JSON.stringify(answered.conversations[0]?.sessionAttributes ?? {})}`);
 
-  done = step('The caller hangs up: DISCONNECTED event -> CallCompleted -> the workflow resumes -> UpdateLead');
+  done = step('The flow hangs up: DISCONNECTED event -> CallCompleted -> the workflow resumes -> UpdateLead');
   await atlas.hangUp(call.contactId);
   const result = await within(execution.done, 60_000, 'the workflow to finish after the hang-up');
   done();
