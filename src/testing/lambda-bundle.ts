@@ -78,18 +78,30 @@ export function templateLambdas(resources: Readonly<Record<string, CfnResource>>
   return lambdas;
 }
 
-/** Sets `env` for the synchronous start of `fn` (where handlers read their configuration), then restores it. */
-export function withEnvironment<T>(env: Readonly<Record<string, string>> | undefined, fn: () => T): T {
-  if (!env) return fn();
-  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+/**
+ * Sets environment variables for the whole process and returns what puts the previous values back (unset ones are
+ * deleted again): how the offline runners point the handlers' SDK clients at the stand-ins.
+ */
+export function setProcessEnvironment(env: Readonly<Record<string, string>> | undefined): () => void {
+  const saved = Object.keys(env ?? {}).map((k) => [k, process.env[k]] as const);
   Object.assign(process.env, env);
-  try {
-    return fn();
-  } finally {
+  return () => {
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+    saved.length = 0;
+  };
+}
+
+/** Sets `env` for the synchronous start of `fn` (where handlers read their configuration), then restores it. */
+export function withEnvironment<T>(env: Readonly<Record<string, string>> | undefined, fn: () => T): T {
+  if (!env) return fn();
+  const restore = setProcessEnvironment(env);
+  try {
+    return fn();
+  } finally {
+    restore();
   }
 }
 

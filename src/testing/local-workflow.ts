@@ -2,7 +2,7 @@
 // each Lambda task resolved to the function's deployed asset (the bundled handler) run in-process, interpreted by
 // aws-local-stepfunctions; `.waitForTaskToken` tasks are driven through a local Step Functions callback stand-in.
 import { CfnResolver, type CfnResource, type CfnResolverOptions, type Json } from './cfn-resolver';
-import { invokeLocalLambda, templateLambdas, type LocalLambda } from './lambda-bundle';
+import { invokeLocalLambda, setProcessEnvironment, templateLambdas, type LocalLambda } from './lambda-bundle';
 import { collectStateRecords } from './state-records';
 import type { StepFunctionsStandIn, TaskTokenResult } from './step-functions-stand-in';
 import { visitStates } from './visit-states';
@@ -138,16 +138,13 @@ export class LocalWorkflow {
   /** The resolved definition. */
   readonly definition: Record<string, unknown>;
   readonly stateMachineArn: string;
-  private readonly savedEnv = new Map<string, string | undefined>();
+  private readonly restoreEnvironment: () => void;
   private executions = 0;
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = normaliseResultPaths((typeof options.definition === 'string' ? JSON.parse(options.definition) : JSON.parse(JSON.stringify(options.definition))) as Record<string, unknown>);
     this.stateMachineArn = options.stateMachineArn ?? 'arn:aws:states:us-east-1:123456789012:stateMachine:local';
-    for (const [k, v] of Object.entries(options.environment ?? {})) {
-      this.savedEnv.set(k, process.env[k]);
-      process.env[k] = v;
-    }
+    this.restoreEnvironment = setProcessEnvironment(options.environment);
   }
 
   /** Runs one execution to its end. */
@@ -197,11 +194,7 @@ export class LocalWorkflow {
 
   /** Restores the environment variables set for the runs. */
   close(): void {
-    for (const [k, v] of this.savedEnv) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    this.savedEnv.clear();
+    this.restoreEnvironment();
   }
 
   private taskOverride(stateName: string, state: Record<string, unknown>): (input: unknown) => Promise<unknown> {

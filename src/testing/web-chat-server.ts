@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { FAST_LEX_ENV } from '../shared/env';
 import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_HSTS_MAX_AGE_SECONDS } from '../shared/web-chat';
 import type { CfnResource } from './cfn-resolver';
-import { templateLambdas, withEnvironment, type LocalLambda } from './lambda-bundle';
+import { setProcessEnvironment, templateLambdas, withEnvironment, type LocalLambda } from './lambda-bundle';
 import { listenLocal, readRequestBody, type LocalEndpoint } from './local-server';
 
 /** Options of `startWebChatServer`. */
@@ -117,18 +117,7 @@ export async function startWebChatServer(options: WebChatServerOptions): Promise
     return { statusCode: result?.statusCode ?? 200, headers: result?.headers ?? {}, body: result?.body ?? '' };
   }
 
-  const saved = new Map<string, string | undefined>();
-  for (const [k, v] of Object.entries(options.environment ?? {})) {
-    saved.set(k, process.env[k]);
-    process.env[k] = v;
-  }
-  const restore = () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    saved.clear();
-  };
+  const restore = setProcessEnvironment(options.environment);
   let local: LocalEndpoint;
   try {
     local = await listenLocal(server, options.port ?? 0);

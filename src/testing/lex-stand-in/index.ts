@@ -1,5 +1,6 @@
 // startLexStandIn: an offline Amazon Lex V2 runtime for one bot alias, read from a synthesized cloud assembly (or
 // given as a definition), served on 127.0.0.1 to the real LexRuntimeV2Client, with the alias's code hook run in-process.
+import { setProcessEnvironment } from '../lambda-bundle';
 import type { LocalEndpoint } from '../local-server';
 import { botFromAssembly, type AssemblyBotOptions } from './assembly';
 import { lexId, type LexBotDefinition } from './bot-model';
@@ -98,23 +99,12 @@ export async function startLexStandIn(options: LexStandInOptions): Promise<LexSt
   const definition = options.bot ?? botFromAssembly(options as AssemblyBotOptions);
   if (definition.botLocales.length === 0) throw new Error(`startLexStandIn: bot ${definition.name} has no locales.`);
   const bot = { ...definition, botId: definition.botId ?? lexId(`bot:${definition.name}`), botAliasId: definition.botAliasId ?? 'TSTALIASID' };
-  const saved = new Map<string, string | undefined>();
-  for (const [k, v] of Object.entries(options.environment ?? {})) {
-    saved.set(k, process.env[k]);
-    process.env[k] = v;
-  }
   const runtime = new LexRuntime(bot, {
     codeHookTimeoutMs: options.codeHookTimeoutMs ?? 30_000,
     secondMs: options.fulfillmentUpdateSecondMs ?? 1000,
     clock: options.clock ?? Date.now,
   });
-  const restore = () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    saved.clear();
-  };
+  const restore = setProcessEnvironment(options.environment);
   let local: LocalEndpoint;
   try {
     local = await serveLexRuntime(runtime, options.port);
