@@ -19,6 +19,7 @@ import { prebundledHandler } from '../handler-code';
 import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
 import { aliasLocaleIds, assertQualifiedCodeHook, codeHookLocaleSettings } from './bot-wiring';
+import { publishBotVersion } from './bot-version';
 import { intentCacheConfigs, workflowIntentConfigs } from './intents';
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
@@ -352,14 +353,7 @@ export class CachedLexFulfillment extends Construct {
   }
 
   private wireBot(bot: lex.CfnBot, localeIds: readonly string[], aliasName: string): { version: lex.CfnBotVersion; alias: lex.CfnBotAlias } {
-    const version = new lex.CfnBotVersion(this, 'BotVersion', {
-      botId: bot.attrId,
-      botVersionLocaleSpecification: localeIds.map((localeId) => ({
-        localeId,
-        botVersionLocaleDetails: { sourceBotVersion: 'DRAFT' },
-      })),
-      description: 'Published by CachedLexFulfillment',
-    });
+    const version = publishBotVersion(this, bot, localeIds);
     const alias = new lex.CfnBotAlias(this, 'BotAlias', {
       botId: bot.attrId,
       botAliasName: aliasName,
