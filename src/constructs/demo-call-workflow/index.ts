@@ -14,10 +14,12 @@ import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../shared/call-context-schema';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { DEMO_REQUEST_PHONE_FIELD, DEMO_REQUEST_REQUIRED_FIELDS } from '../../shared/demo-request-schema';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { IOutboundCallFlow } from '../lex-call-flow';
 import type { ICallContextSource } from '../call-context-source';
+import type { IWorkflowInputContract } from '../workflow-input-contract';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
@@ -184,9 +186,18 @@ export interface DemoCallWorkflowProps {
  * });
  * // workflow.grantStartExecution(fulfillmentFunction); workflow.grantReadCallContext(fulfillmentFunction);
  */
-export class DemoCallWorkflow extends Construct implements ICallContextSource {
+export class DemoCallWorkflow extends Construct implements ICallContextSource, IWorkflowInputContract {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
+  /**
+   * What the Validate step requires in the execution input: `lead.lastName`, `lead.company` and `lead.phone` (the
+   * whole input schema is in the class documentation).
+   */
+  public readonly requiredInputPaths: string[] = [...DEMO_REQUEST_REQUIRED_FIELDS];
+  /** The input path of the prospect's phone number. */
+  public readonly phoneInputPath?: string = DEMO_REQUEST_PHONE_FIELD;
+  /** The country national phone numbers are read in; undefined: only E.164. */
+  public readonly defaultPhoneCountry?: string;
   /** ARN of the Amazon Connect instance that places the calls. */
   public readonly connectInstanceArn: string;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
@@ -225,6 +236,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     const callTimeout = props.callTimeout ?? Duration.hours(1);
     const call = validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
     this.connectInstanceArn = call.instanceArn;
+    this.defaultPhoneCountry = props.defaultPhoneCountry;
 
     const instanceId = Arn.split(call.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
