@@ -19,8 +19,14 @@ import { prebundledHandler } from '../handler-code';
 import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
 import { aliasLocaleIds, assertQualifiedCodeHook, codeHookLocaleSettings } from './bot-wiring';
+import type { IWorkflowInputContract } from '../workflow-input-contract';
+import { answeredIntentNames, checkBot, enableFulfillmentCodeHooks } from './bot-checks';
 import { publishBotVersion } from './bot-version';
-import { intentCacheConfigs, workflowIntentConfigs } from './intents';
+import { intentCacheConfigs, stateMachineOf, workflowIntentConfigs } from './intents';
+import { checkValues } from './value-checks';
+
+/** The fulfillment function's timeout: the LATENCY_CRITICAL profile's. */
+const DEFAULT_FULFILLMENT_TIMEOUT = Duration.seconds(10);
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
 export { DEFAULT_BEDROCK_MODEL_ID };
@@ -72,8 +78,18 @@ export interface IntentResponse {
 export interface WorkflowIntent {
   /** The intent name, as in the bot. */
   readonly intentName: string;
-  /** The state machine to start (e.g. `DemoCallWorkflow.stateMachine`). */
-  readonly stateMachine: sfn.IStateMachine;
+  /**
+   * The state machine to start. Set this or `workflow`.
+   * @default - `workflow.stateMachine`
+   */
+  readonly stateMachine?: sfn.IStateMachine;
+  /**
+   * The workflow to start, when it declares what its input needs (a `DemoCallWorkflow`): `inputSlots` is then checked
+   * against its requirements at synth. Set this or `stateMachine` (a `DemoCallWorkflow`'s state machine is recognised
+   * and checked too).
+   * @default - `stateMachine`
+   */
+  readonly workflow?: IWorkflowInputContract;
   /** What the user hears at once, e.g. "Thanks! We'll call you in a moment." */
   readonly answer: string;
   /**
@@ -163,10 +179,15 @@ export interface CachedLexFulfillmentProps {
    */
   readonly provisionedConcurrency?: number;
   /**
-   * Memory of the fulfillment function in MB.
+   * Memory of the fulfillment function in MB (256 to 10240).
    * @default 512
    */
   readonly fulfillmentMemorySize?: number;
+  /**
+   * Timeout of the fulfillment function. Lex waits at most 30 s for a code hook (or the progress messages' timeout).
+   * @default Duration.seconds(10)
+   */
+  readonly fulfillmentTimeout?: Duration;
   /**
    * The bot to wire: the construct creates a bot version and a bot alias whose code hook is the fulfillment alias.
    * @default - no bot is wired; call `attachToBotAlias` or use `botAliasLocaleSettings` for your own alias
@@ -231,6 +252,14 @@ export class CachedLexFulfillment extends Construct {
         + "to use your own table, or 'cacheTableProps' to let the construct create one, not both.");
     }
     const stack = Stack.of(this);
+    const where = `CachedLexFulfillment '${id}'`;
+    const fulfillmentTimeout = props.fulfillmentTimeout ?? DEFAULT_FULFILLMENT_TIMEOUT;
+    checkValues(where, props, fulfillmentTimeout);
+    const localeIds = props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS;
+    if (props.bot) {
+      checkBot(where, props.bot, props, localeIds);
+      enableFulfillmentCodeHooks(props.bot, localeIds, answeredIntentNames(props));
+    }
     const intents = intentCacheConfigs(id, props);
     const workflows = workflowIntentConfigs(props);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
@@ -275,6 +304,7 @@ export class CachedLexFulfillment extends Construct {
       profile: WorkloadProfile.LATENCY_CRITICAL,
       code: prebundledHandler('lex-fulfillment'),
       memorySize: props.fulfillmentMemorySize,
+      timeout: fulfillmentTimeout,
       provisionedConcurrency: props.provisionedConcurrency,
       description: 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
       environment: { ...common, ...fulfillmentOnly },
@@ -286,7 +316,7 @@ export class CachedLexFulfillment extends Construct {
     }
     props.callContext?.grantReadCallContext(this.fulfillmentFunction);
     for (const w of props.workflowIntents ?? []) {
-      w.stateMachine.grantStartExecution(this.fulfillmentFunction);
+      stateMachineOf(w).grantStartExecution(this.fulfillmentFunction);
     }
 
     this.generatorFunction = new RightSizedFunction(this, 'Generator', {
@@ -303,7 +333,7 @@ export class CachedLexFulfillment extends Construct {
     this.grantBedrock(this.generatorFunction, modelId, props.guardrail);
 
     if (props.bot) {
-      const { version, alias } = this.wireBot(props.bot, props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);
+      const { version, alias } = this.wireBot(props.bot, localeIds, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);
       this.botVersion = version;
       this.botAlias = alias;
     }

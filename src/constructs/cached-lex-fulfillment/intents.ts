@@ -2,7 +2,8 @@
 import type { Duration } from 'aws-cdk-lib';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
-import type { CachedLexFulfillmentProps } from './index';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { CachedLexFulfillmentProps, WorkflowIntent } from './index';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
 export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {
@@ -43,6 +44,10 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
     if (names.has(w.intentName)) {
       throw new Error(`${where}: intent '${w.intentName}' is in both 'intents' and 'workflowIntents'; an intent is answered one way.`);
     }
+    if ((w.stateMachine === undefined) === (w.workflow === undefined)) {
+      throw new Error(`${where}: workflow intent '${w.intentName}' needs exactly one of 'stateMachine' and 'workflow' (the workflow object, `
+        + 'e.g. a DemoCallWorkflow, whose input requirements are then checked).');
+    }
     if (!w.answer || w.answer.trim() === '') {
       throw new Error(`${where}: workflow intent '${w.intentName}' needs a non-empty 'answer'.`);
     }
@@ -54,8 +59,13 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
 export function workflowIntentConfigs(props: CachedLexFulfillmentProps): WorkflowIntentConfigs | undefined {
   if (!props.workflowIntents?.length) return undefined;
   return Object.fromEntries(props.workflowIntents.map((w) => [
-    w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
+    w.intentName, { stateMachineArn: stateMachineOf(w).stateMachineArn, answer: w.answer, input: w.inputSlots },
   ]));
+}
+
+/** The state machine a workflow intent starts (`intentCacheConfigs` checked that exactly one is set). */
+export function stateMachineOf(w: WorkflowIntent): IStateMachine {
+  return (w.workflow?.stateMachine ?? w.stateMachine)!;
 }
 
 function wholeSeconds(d?: Duration): number | undefined {
