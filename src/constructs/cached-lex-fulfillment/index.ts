@@ -4,6 +4,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { CONFIG_LAYER_INTENTS_PATH, FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
@@ -23,6 +25,7 @@ import type { IWorkflowInputContract } from '../workflow-input-contract';
 import { answeredIntentNames, checkBot, enableFulfillmentCodeHooks } from './bot-checks';
 import { publishBotVersion } from './bot-version';
 import { intentCacheConfigs, stateMachineOf, workflowIntentConfigs } from './intents';
+import { intentsConfigLayer } from './config-layer';
 import { checkValues } from './value-checks';
 
 /** The fulfillment function's timeout: the LATENCY_CRITICAL profile's. */
@@ -240,6 +243,11 @@ export class CachedLexFulfillment extends Construct {
   public readonly generationQueue: sqs.Queue;
   /** Generation requests that failed every attempt. */
   public readonly deadLetterQueue: sqs.Queue;
+  /**
+   * The layer that holds the intents configuration (`/opt/fast-lex/intents.json`); undefined when the configuration
+   * holds tokens and so travels in the environment.
+   */
+  public readonly configLayer?: lambda.LayerVersion;
   /** The bot version, when `bot` was given. */
   public readonly botVersion?: lex.CfnBotVersion;
   /** The bot alias, when `bot` was given. */
@@ -282,7 +290,6 @@ export class CachedLexFulfillment extends Construct {
     const common: Record<string, string> = {
       [FAST_LEX_ENV.cacheTable]: this.cacheTable.table.tableName,
       [FAST_LEX_ENV.generationQueueUrl]: this.generationQueue.queueUrl,
-      [FAST_LEX_ENV.intents]: stack.toJsonString(intents),
       [FAST_LEX_ENV.modelId]: modelId,
       [FAST_LEX_ENV.maxTokens]: String(props.maxTokens ?? DEFAULT_MAX_TOKENS),
       [FAST_LEX_ENV.runtimeMarker]: '1',
@@ -291,8 +298,12 @@ export class CachedLexFulfillment extends Construct {
       common[FAST_LEX_ENV.guardrailId] = props.guardrail.guardrailId;
       common[FAST_LEX_ENV.guardrailVersion] = props.guardrail.guardrailVersion;
     }
+    // The intents go in a layer file (any size, read from local disk at init); only a configuration holding tokens
+    // stays in the environment.
+    this.configLayer = intentsConfigLayer(this, 'IntentsConfig', intents);
     const fulfillmentOnly: Record<string, string> = {
       [FAST_LEX_ENV.fallbackIntents]: (props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS).join(','),
+      ...(this.configLayer ? { [FAST_LEX_INTENTS_FILE_ENV]: CONFIG_LAYER_INTENTS_PATH } : { [FAST_LEX_ENV.intents]: stack.toJsonString(intents) }),
     };
     if (workflows) fulfillmentOnly[FAST_LEX_ENV.workflows] = stack.toJsonString(workflows);
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
@@ -309,6 +320,7 @@ export class CachedLexFulfillment extends Construct {
       description: 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
       environment: { ...common, ...fulfillmentOnly },
     });
+    if (this.configLayer) this.fulfillmentFunction.function.addLayers(this.configLayer);
     this.cacheTable.grantReadWriteCache(this.fulfillmentFunction);
     this.generationQueue.grantSendMessages(this.fulfillmentFunction);
     for (const secret of props.secrets ?? []) {
