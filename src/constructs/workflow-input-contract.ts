@@ -8,7 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
  */
 export interface IWorkflowInputContract {
   /** The state machine to start. */
-  readonly stateMachine: sfn.IStateMachine;
+  readonly workflowStateMachine: sfn.IStateMachine;
   /** Dotted input paths the workflow refuses to run without (e.g. `lead.phone`). */
   readonly requiredInputPaths: string[];
   /**
@@ -26,5 +26,5 @@ export interface IWorkflowInputContract {
 /** True when `value` (a state machine's scope, say) declares its input requirements. */
 export function isWorkflowInputContract(value: unknown): value is IWorkflowInputContract {
   const v = value as Partial<IWorkflowInputContract> | undefined;
-  return typeof v === 'object' && v !== null && Array.isArray(v.requiredInputPaths) && typeof v.stateMachine === 'object';
+  return typeof v === 'object' && v !== null && Array.isArray(v.requiredInputPaths) && typeof v.workflowStateMachine === 'object';
 }

@@ -59,7 +59,7 @@ export function botLocaleIntents(bot: lex.CfnBot): Map<string, IntentView[] | un
 export function inputContractOf(w: WorkflowIntent): IWorkflowInputContract | undefined {
   if (w.workflow) return w.workflow;
   const owner = w.stateMachine?.node.scope;
-  return isWorkflowInputContract(owner) && owner.stateMachine === w.stateMachine ? owner : undefined;
+  return isWorkflowInputContract(owner) && owner.workflowStateMachine === w.stateMachine ? owner : undefined;
 }
 
 /** Throws on a bot that does not fit the configuration: missing locales, intents, slots, fallback intent, auto-build. */
@@ -138,6 +138,7 @@ function checkWorkflowInput(where: string, localeId: string, w: WorkflowIntent, 
  * Locales or intents written as tokens are left as they are.
  */
 export function enableFulfillmentCodeHooks(
+  where: string,
   bot: lex.CfnBot,
   localeIds: readonly string[],
   intentNames: readonly string[],
@@ -153,7 +154,7 @@ export function enableFulfillmentCodeHooks(
         if (!isPlain(intent) || !intentNames.includes(intent.name as string)) return intent;
         const hook = intent.fulfillmentCodeHook;
         if (hook !== undefined && (!isPlain(hook) || hook.enabled === false)) return intent;
-        return { ...intent, fulfillmentCodeHook: { ...(hook ?? {}), enabled: true, ...extra(intent.name as string) } };
+        return { ...intent, fulfillmentCodeHook: mergeCodeHook(where, intent.name as string, hook ?? {}, extra(intent.name as string)) };
       }),
     };
   });
@@ -166,4 +167,23 @@ export function answeredIntentNames(props: CachedLexFulfillmentProps): string[] 
     ...(props.workflowIntents ?? []).map((w) => w.intentName),
     ...(props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS),
   ];
+}
+
+/** The user's code hook with `enabled: true` and the construct's settings; a setting both define is refused. */
+function mergeCodeHook(where: string, intentName: string, hook: Record<string, any>, extra: Partial<lex.CfnBot.FulfillmentCodeHookSettingProperty>)
+  : lex.CfnBot.FulfillmentCodeHookSettingProperty {
+  const clash = (what: string) => new Error(`${where}: intent '${intentName}' already has ${what} in its fulfillmentCodeHook, and `
+    + "'progressMessages' would write it too. Remove one of them.");
+  if (extra.fulfillmentUpdatesSpecification && hook.fulfillmentUpdatesSpecification !== undefined) throw clash('fulfillmentUpdatesSpecification');
+  const post = extra.postFulfillmentStatusSpecification as Record<string, unknown> | undefined;
+  const userPost = hook.postFulfillmentStatusSpecification;
+  if (post && userPost !== undefined && (!isPlain(userPost) || userPost.timeoutResponse !== undefined)) {
+    throw clash('postFulfillmentStatusSpecification.timeoutResponse');
+  }
+  return {
+    ...hook,
+    enabled: true,
+    ...extra,
+    ...(post ? { postFulfillmentStatusSpecification: { ...(userPost ?? {}), ...post } } : {}),
+  };
 }

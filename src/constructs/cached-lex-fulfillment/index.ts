@@ -26,10 +26,20 @@ import { answeredIntentNames, checkBot, enableFulfillmentCodeHooks } from './bot
 import { publishBotVersion } from './bot-version';
 import { intentCacheConfigs, stateMachineOf, workflowIntentConfigs } from './intents';
 import { intentsConfigLayer } from './config-layer';
+import { DEFAULT_PROGRESS_TIMEOUT, progressCodeHookSettings, type ProgressMessages } from './progress-messages';
 import { checkValues } from './value-checks';
 
-/** The fulfillment function's timeout: the LATENCY_CRITICAL profile's. */
-const DEFAULT_FULFILLMENT_TIMEOUT = Duration.seconds(10);
+export type { ProgressMessages } from './progress-messages';
+
+/**
+ * The fulfillment function's timeout: the LATENCY_CRITICAL profile's 10 s, or 5 s more than the progress messages'
+ * timeout, so that Lex plays the timeout response before Lambda stops the function.
+ */
+function defaultFulfillmentTimeout(progress?: ProgressMessages): Duration {
+  const lexTimeout = progress ? (progress.timeout ?? DEFAULT_PROGRESS_TIMEOUT) : undefined;
+  if (!lexTimeout || lexTimeout.isUnresolved()) return Duration.seconds(10);
+  return Duration.seconds(Math.max(10, lexTimeout.toSeconds() + 5));
+}
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
 export { DEFAULT_BEDROCK_MODEL_ID };
@@ -83,7 +93,7 @@ export interface WorkflowIntent {
   readonly intentName: string;
   /**
    * The state machine to start. Set this or `workflow`.
-   * @default - `workflow.stateMachine`
+   * @default - `workflow.workflowStateMachine`
    */
   readonly stateMachine?: sfn.IStateMachine;
   /**
@@ -187,10 +197,30 @@ export interface CachedLexFulfillmentProps {
    */
   readonly fulfillmentMemorySize?: number;
   /**
-   * Timeout of the fulfillment function. Lex waits at most 30 s for a code hook (or the progress messages' timeout).
-   * @default Duration.seconds(10)
+   * Your own fulfillment code instead of the prebundled handler, e.g. a handler built on `createFulfillmentHandler`
+   * of `cdk-fast-lex/runtime/lex`, bundled (`lambda.Code.fromAsset` of an esbuild output). The construct still
+   * creates the function and wires the cache, queue, grants, alias and environment (`FAST_LEX_ENV`); your code reads
+   * them with `fulfillmentOptionsFromEnvironment(process.env)`.
+   * @default - the prebundled handler
+   */
+  readonly fulfillmentCode?: lambda.Code;
+  /**
+   * The handler of `fulfillmentCode` (`file.export`).
+   * @default 'index.handler'
+   */
+  readonly fulfillmentHandler?: string;
+  /**
+   * Timeout of the fulfillment function. Lex waits at most 30 s for a code hook, or the progress messages' timeout.
+   * @default Duration.seconds(10), or 5 s more than `progressMessages.timeout`
    */
   readonly fulfillmentTimeout?: Duration;
+  /**
+   * Progress messages for the intents that can take time (workflow intents; intents that generate on a miss), written
+   * into the bot's intents (`fulfillmentCodeHook.fulfillmentUpdatesSpecification` and the post-fulfillment timeout
+   * response). Lex plays them only on streaming conversations (Amazon Connect voice), never on RecognizeText (web chat).
+   * @default - none
+   */
+  readonly progressMessages?: ProgressMessages;
   /**
    * The bot to wire: the construct creates a bot version and a bot alias whose code hook is the fulfillment alias.
    * @default - no bot is wired; call `attachToBotAlias` or use `botAliasLocaleSettings` for your own alias
@@ -261,12 +291,13 @@ export class CachedLexFulfillment extends Construct {
     }
     const stack = Stack.of(this);
     const where = `CachedLexFulfillment '${id}'`;
-    const fulfillmentTimeout = props.fulfillmentTimeout ?? DEFAULT_FULFILLMENT_TIMEOUT;
+    const fulfillmentTimeout = props.fulfillmentTimeout ?? defaultFulfillmentTimeout(props.progressMessages);
     checkValues(where, props, fulfillmentTimeout);
     const localeIds = props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS;
+    const progress = progressCodeHookSettings(this, where, props, fulfillmentTimeout);
     if (props.bot) {
       checkBot(where, props.bot, props, localeIds);
-      enableFulfillmentCodeHooks(props.bot, localeIds, answeredIntentNames(props));
+      enableFulfillmentCodeHooks(where, props.bot, localeIds, answeredIntentNames(props), (name) => progress.get(name) ?? {});
     }
     const intents = intentCacheConfigs(id, props);
     const workflows = workflowIntentConfigs(props);
@@ -313,11 +344,13 @@ export class CachedLexFulfillment extends Construct {
 
     this.fulfillmentFunction = new RightSizedFunction(this, 'Fulfillment', {
       profile: WorkloadProfile.LATENCY_CRITICAL,
-      code: prebundledHandler('lex-fulfillment'),
+      code: props.fulfillmentCode ?? prebundledHandler('lex-fulfillment'),
+      handler: props.fulfillmentCode ? (props.fulfillmentHandler ?? 'index.handler') : undefined,
       memorySize: props.fulfillmentMemorySize,
       timeout: fulfillmentTimeout,
       provisionedConcurrency: props.provisionedConcurrency,
-      description: 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
+      description: props.fulfillmentCode ? 'Lex V2 fulfillment (your code) with the cdk-fast-lex cache, queue and alias'
+        : 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
       environment: { ...common, ...fulfillmentOnly },
     });
     if (this.configLayer) this.fulfillmentFunction.function.addLayers(this.configLayer);

@@ -1,5 +1,6 @@
 // The intents of a CachedLexFulfillment checked at synth and turned into the wire format the handler parses.
-import type { Duration } from 'aws-cdk-lib';
+import { Token, type Duration } from 'aws-cdk-lib';
+import { LEX_RUNTIME_MESSAGE_MAX_CHARS } from '../../shared/lex-limits';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,6 +12,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
   if (!props.intents || props.intents.length === 0) {
     throw new Error(`${where}: 'intents' needs at least one intent with a 'staticAnswer'.`);
   }
+  if (props.fallbackAnswer !== undefined) checkFits(where, "'fallbackAnswer'", props.fallbackAnswer);
   const out: Record<string, IntentCacheConfig> = {};
   const names = new Set<string>();
   for (const intent of props.intents) {
@@ -24,6 +26,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
     if (!intent.staticAnswer || intent.staticAnswer.trim() === '') {
       throw new Error(`${where}: intent '${intent.intentName}' needs a non-empty 'staticAnswer' (what a caller hears on a cache miss).`);
     }
+    checkFits(where, `intent '${intent.intentName}': 'staticAnswer'`, intent.staticAnswer);
     if (intent.ttl && !intent.ttl.isUnresolved() && intent.ttl.toMilliseconds() < 1000) {
       throw new Error(`${where}: intent '${intent.intentName}': 'ttl' must be at least 1 second.`);
     }
@@ -51,6 +54,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
     if (!w.answer || w.answer.trim() === '') {
       throw new Error(`${where}: workflow intent '${w.intentName}' needs a non-empty 'answer'.`);
     }
+    checkFits(where, `workflow intent '${w.intentName}': 'answer'`, w.answer);
   }
   return out;
 }
@@ -65,7 +69,14 @@ export function workflowIntentConfigs(props: CachedLexFulfillmentProps): Workflo
 
 /** The state machine a workflow intent starts (`intentCacheConfigs` checked that exactly one is set). */
 export function stateMachineOf(w: WorkflowIntent): IStateMachine {
-  return (w.workflow?.stateMachine ?? w.stateMachine)!;
+  return (w.workflow?.workflowStateMachine ?? w.stateMachine)!;
+}
+
+/** Refuses a static text longer than one Lex runtime message (generated answers are split at run time instead). */
+function checkFits(where: string, what: string, text: string): void {
+  if (!Token.isUnresolved(text) && text.length > LEX_RUNTIME_MESSAGE_MAX_CHARS) {
+    throw new Error(`${where}: ${what} holds ${text.length} characters; a Lex message holds at most ${LEX_RUNTIME_MESSAGE_MAX_CHARS}. Shorten it.`);
+  }
 }
 
 function wholeSeconds(d?: Duration): number | undefined {

@@ -24,6 +24,13 @@ export function checkValues(where: string, props: CachedLexFulfillmentProps, fun
     const s = props.fulfillmentTimeout.toSeconds({ integral: false });
     if (s < 1 || s > 900) throw new Error(`${where}: 'fulfillmentTimeout' must be between 1 second and 15 minutes, got ${props.fulfillmentTimeout.toHumanString()}.`);
   }
+  if (props.fulfillmentHandler !== undefined && props.fulfillmentCode === undefined) {
+    throw new Error(`${where}: 'fulfillmentHandler' names a handler in 'fulfillmentCode', which is not set. Pass your bundled code as `
+      + "'fulfillmentCode' (e.g. lambda.Code.fromAsset('dist/fulfillment')), or leave both out for the prebundled handler.");
+  }
+  if (props.fulfillmentHandler !== undefined && !Token.isUnresolved(props.fulfillmentHandler) && !/^[^\s]+\.[A-Za-z_$][\w$]*$/.test(props.fulfillmentHandler)) {
+    throw new Error(`${where}: 'fulfillmentHandler' must be 'file.export' (e.g. 'index.handler'), got '${props.fulfillmentHandler}'.`);
+  }
   const deadline = props.syncGenerationDeadline;
   if (deadline && !deadline.isUnresolved()) {
     const ms = deadline.toMilliseconds();

@@ -198,6 +198,11 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
   public readonly phoneInputPath?: string = DEMO_REQUEST_PHONE_FIELD;
   /** The country national phone numbers are read in; undefined: only E.164. */
   public readonly defaultPhoneCountry?: string;
+
+  /** The state machine, as `IWorkflowInputContract` names it (a `CachedLexFulfillment` workflow intent starts it). */
+  public get workflowStateMachine(): sfn.IStateMachine {
+    return this.stateMachine;
+  }
   /** ARN of the Amazon Connect instance that places the calls. */
   public readonly connectInstanceArn: string;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
