@@ -263,6 +263,12 @@ export interface CachedLexFulfillmentProps {
  * });
  */
 export class CachedLexFulfillment extends Construct {
+  /**
+   * The Bedrock model used when `modelId` is not set: the US cross-region inference profile of Claude Haiku 4.5
+   * (`CachedLexFulfillment.DEFAULT_BEDROCK_MODEL_ID` in Python too).
+   */
+  public static readonly DEFAULT_BEDROCK_MODEL_ID: string = DEFAULT_BEDROCK_MODEL_ID;
+
   /** The response cache table. */
   public readonly cacheTable: ResponseCacheTable;
   /** The fulfillment function; Lex invokes `fulfillmentFunction.alias`. */

@@ -64,9 +64,9 @@ describe('long answers', () => {
 
     const response = closeResponse(lexEvent({ intent: 'AboutIntent' }), text, {});
 
-    expect(response.messages!.every((m) => m.content!.length <= 1024)).toBe(true);
+    expect(response.messages!.every((m) => (m as { content: string }).content.length <= 1024)).toBe(true);
     expect(response.messages!.length > 1).toBe(length > 1024);
-    expect(response.messages!.map((m) => m.content).join(' ')).toBe(text.trim());
+    expect(response.messages!.map((m) => (m as { content: string }).content).join(' ')).toBe(text.trim());
     expect(lexResponseProblems(response)).toEqual([]);
   });
 
@@ -76,7 +76,7 @@ describe('long answers', () => {
     const response = elicitIntentResponse(text, {});
 
     expect(response.messages!.length).toBeGreaterThan(1);
-    expect(response.messages!.map((m) => m.content).join(' ').replace(/\s+/g, ' ')).toBe(text.trim().replace(/\s+/g, ' '));
+    expect(response.messages!.map((m) => (m as { content: string }).content).join(' ').replace(/\s+/g, ' ')).toBe(text.trim().replace(/\s+/g, ' '));
     expect(lexResponseProblems(response)).toEqual([]);
   });
 });
