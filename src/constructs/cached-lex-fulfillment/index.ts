@@ -247,6 +247,12 @@ export interface CachedLexFulfillmentProps {
  * (Converse) and fills the cache for the next turn. Given a `CfnBot`, it creates a bot version and a bot alias
  * whose code hook names the fulfillment **alias** ARN, with a Lambda permission scoped to that bot alias.
  *
+ * The bot is checked at synth (its locales, intents, slots, fallback intent and auto-build against the props), the
+ * fulfillment code hook of every intent the construct answers is turned on where it was left out, and every change
+ * to the bot's locales publishes a new bot version that the alias then names (the old one is deleted once the alias
+ * has moved). Error messages name props in camelCase, as in TypeScript (`fulfillmentMemorySize` is
+ * `fulfillment_memory_size` in Python).
+ *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
  * import * as lex from 'aws-cdk-lib/aws-lex';

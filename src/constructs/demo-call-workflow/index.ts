@@ -173,6 +173,21 @@ export interface DemoCallWorkflowProps {
  * Every task retries with backoff and full jitter and falls through to a failure path that marks the Lead and keeps
  * the error.
  *
+ * Execution input (JSON; unknown fields are ignored; the Validate step refuses anything else, naming the field):
+ *
+ * | Field | Type | Required | Rule |
+ * |---|---|---|---|
+ * | `lead.lastName` | string | yes | 1-80 characters |
+ * | `lead.company` | string | yes | 1-255 characters |
+ * | `lead.phone` | string | yes | E.164 (`+14155550100`; spaces and dashes removed), or a national number of `defaultPhoneCountry` |
+ * | `lead.firstName` | string | no | at most 40 characters |
+ * | `lead.email` | string | no | an email address, at most 80 characters |
+ * | `requestId` | string | no | 1-80 of `[A-Za-z0-9_.:-]`; the Lead's external id, so two executions of one request update one Lead. Default: the execution name |
+ * | `context` | object of strings | no | each at most 500 characters; goes into the scenario prompt (never the phone) |
+ *
+ * A `CachedLexFulfillment` workflow intent builds this input from slots with `inputSlots`, e.g.
+ * `{ 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' }`.
+ *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
  * import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
