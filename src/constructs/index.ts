@@ -8,3 +8,4 @@ export type { IOutboundCallFlow, LexCallFlowProps, LexCallFlowBaseProps, LexCall
 export { FastLexMetrics, FastLexMonitoring, LexRuntimeMetric } from './fast-lex-monitoring';
 export type { CacheMetricOptions, FastLexAlarmThresholds, FastLexMonitoringProps, LexBotMetricsScope, LexOperationDimensions } from './fast-lex-monitoring';
 export * from './lex-web-chat';
+export type { IWorkflowInputContract } from './workflow-input-contract';

@@ -54,10 +54,10 @@ export function templateLambdas(resources: Readonly<Record<string, CfnResource>>
     const [file, exportName] = splitHandler(String(r.Properties?.Handler ?? 'index.handler'));
     const dir = join(options.assemblyDirectory, `asset.${hash}`);
     let loaded: Record<string, unknown> | undefined;
-    const env = {
+    const env = onLocalDisk({
       ...(resolver.resolve((r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Record<string, string>),
       ...options.functionEnvironment?.[id],
-    };
+    }, layerDirectories(resources, r, options.assemblyDirectory));
     const lambda: LocalLambda = {
       name: id,
       environment: env,
@@ -76,6 +76,25 @@ export function templateLambdas(resources: Readonly<Record<string, CfnResource>>
     }
   }
   return lambdas;
+}
+
+/** The staged asset directories of a function's layers (`Layers: [{ Ref: <LayerVersion> }]`), in order. */
+function layerDirectories(resources: Readonly<Record<string, CfnResource>>, fn: CfnResource, assemblyDirectory: string): string[] {
+  const layers = Array.isArray(fn.Properties?.Layers) ? fn.Properties!.Layers as Array<{ Ref?: string }> : [];
+  return layers.flatMap((l) => {
+    const key = (resources[l?.Ref ?? '']?.Properties?.Content as { S3Key?: unknown } | undefined)?.S3Key;
+    return typeof key === 'string' ? [join(assemblyDirectory, `asset.${key.replace(/\.zip$/, '')}`)] : [];
+  });
+}
+
+/** Lambda extracts layers under /opt: an environment value naming a file there points at the staged layer instead. */
+function onLocalDisk(env: Record<string, string>, layerDirs: string[]): Record<string, string> {
+  if (layerDirs.length === 0) return env;
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => {
+    if (typeof v !== 'string' || !v.startsWith('/opt/')) return [k, v];
+    const found = layerDirs.map((d) => join(d, v.slice('/opt/'.length))).find((f) => existsSync(f));
+    return [k, found ?? v];
+  }));
 }
 
 /**

@@ -24,7 +24,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`moto_server (${bin}) exited before answering: ${stderr.trim() || 'no output'}. Run scripts/setup-python.sh to install it.`);
+      throw new Error(`moto_server (${bin}) exited before answering: ${stderr.trim() || 'no output'}. Install moto in a virtual environment `
+        + "(python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.*'), or point MOTO_SERVER (or motoServerPath) at your moto_server.");
     }
     try {
       const res = await fetch(`${endpoint}/moto-api/`);

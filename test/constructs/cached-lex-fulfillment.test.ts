@@ -1,4 +1,6 @@
-import { App, Duration, FileSystem, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, CfnParameter, Duration, FileSystem, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +25,12 @@ function policyStatementsOf(template: Template, rolePrefix: string): Array<{ Act
 
 function actionsOf(template: Template, rolePrefix: string): string[] {
   return policyStatementsOf(template, rolePrefix).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+/** Where the synthesized configuration layer's files are staged in the cloud assembly (after synth). */
+function layerDirectory(fulfillment: CachedLexFulfillment): string {
+  const asset = fulfillment.configLayer!.node.findAll().find((c) => (c as any).assetPath !== undefined) as any;
+  return join((fulfillment.node.root as App).outdir, asset.assetPath);
 }
 
 /** A bot alias of the user's own whose en_US code hook names `lambdaArn`. */
@@ -102,23 +110,38 @@ describeConstruct('CachedLexFulfillment', () => {
     });
   });
 
-  it('passes the intents to both functions as JSON, with ttl and context fields', () => {
+  it('writes the intents, with ttl and context fields, into a layer file the fulfillment function reads, not into the environment', () => {
     const stack = testStack();
-    new CachedLexFulfillment(stack, 'Fulfillment', {
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', {
       intents: [{ ...GREETING, ttl: Duration.minutes(10), staleWindow: Duration.minutes(1), contextFields: ['localeId'] }],
     });
 
-    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-    const envs = Object.values(fns).map((f: any) => f.Properties.Environment.Variables);
-    expect(envs).toHaveLength(2);
-    for (const env of envs) {
-      expect(JSON.parse(env.FAST_LEX_INTENTS)).toEqual({
-        GreetingIntent: { staticAnswer: 'Hello!', prompt: 'Greet the caller in one sentence.', ttlSeconds: 600, staleSeconds: 60, contextFields: ['localeId'] },
-        FallbackIntent: { staticAnswer: "Sorry, I didn't catch that. Could you say it another way?" },
-      });
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
+    const file = join(layerDirectory(fulfillment), 'fast-lex', 'intents.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      GreetingIntent: { staticAnswer: 'Hello!', prompt: 'Greet the caller in one sentence.', ttlSeconds: 600, staleSeconds: 60, contextFields: ['localeId'] },
+      FallbackIntent: { staticAnswer: "Sorry, I didn't catch that. Could you say it another way?" },
+    });
+    const [fulfillmentFn, worker] = fns;
+    expect(fulfillmentFn.Properties.Layers).toEqual([{ Ref: expect.stringMatching(/^FulfillmentIntentsConfig/) }]);
+    expect(fulfillmentFn.Properties.Environment.Variables.FAST_LEX_INTENTS_FILE).toBe('/opt/fast-lex/intents.json');
+    for (const fn of fns) {
+      const env = fn.Properties.Environment.Variables;
+      expect(env.FAST_LEX_INTENTS).toBeUndefined();
       expect(env.FAST_LEX_MODEL_ID).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
       expect(env.FAST_LEX_MAX_TOKENS).toBe('150');
     }
+    expect(worker.Properties.Layers).toBeUndefined();
+  });
+
+  it('keeps intents that hold a token (a stack parameter in a prompt) in the environment', () => {
+    const stack = testStack();
+    const prompt = new CfnParameter(stack, 'Prompt').valueAsString;
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [{ ...GREETING, prompt }] });
+
+    const [fulfillmentFn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
+    expect(fulfillmentFn.Properties.Layers).toBeUndefined();
+    expect(JSON.stringify(fulfillmentFn.Properties.Environment.Variables.FAST_LEX_INTENTS)).toContain('"Ref":"Prompt"');
   });
 
   it('gives the generation queue an encrypted dead-letter queue and the worker a batch-failure event source', () => {

@@ -131,7 +131,8 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(response.sessionState.intent).toMatchObject({ name: 'GreetingIntent', state: 'Fulfilled' });
     expect(response.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
     expect(response.sessionState.sessionAttributes).toMatchObject({ visitor: 'returning' });
-    expect(JSON.parse(response.sessionState.sessionAttributes!.fastLexHistory)).toEqual([{ i: 'GreetingIntent', u: 'Hello there', b: 'Hello! I am Atlas.' }]);
+    // Intent names only: session attributes reach the client and the conversation logs, so no utterance or answer.
+    expect(JSON.parse(response.sessionState.sessionAttributes!.fastLexHistory)).toEqual([{ i: 'GreetingIntent' }]);
     const queued = await receive(sqs, queueUrl);
     expect(queued).toHaveLength(1);
     expect(JSON.parse(queued[0].Body!)).toMatchObject({ intent: 'GreetingIntent' });
@@ -208,6 +209,19 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(response.sessionState.dialogAction.type).toBe('ElicitIntent');
     expect(response.messages).toEqual([{ contentType: 'PlainText', content: "Sorry, I didn't catch that. Could you say it another way?" }]);
     expect(lines).toEqual([expect.objectContaining({ level: 'ERROR', route: 'error', error: expect.stringMatching(/^LexEventError: Not a valid Lex V2 event/) })]);
+  });
+
+  it('answers an event with a non-string session attribute normally, leaving the attribute out and logging its name', async () => {
+    await deploy();
+    const handler = freshInstance();
+
+    const { result: response, lines } = await withLogs(() => handler(events.nonStringSessionAttribute));
+
+    expect(lexResponseProblems(response)).toEqual([]);
+    expect(response.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
+    expect(response.sessionState.sessionAttributes).not.toHaveProperty('n');
+    expect(response.sessionState.sessionAttributes).toMatchObject({ visitor: 'returning' });
+    expect(lines).toContainEqual({ level: 'WARN', message: 'session attribute dropped: not a string', attribute: 'n', type: 'number' });
   });
 
   it('answers with the static text when DynamoDB is unreachable, never an exception', async () => {

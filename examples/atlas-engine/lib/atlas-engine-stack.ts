@@ -77,8 +77,9 @@ export class AtlasEngineStack extends Stack {
     });
     this.fulfillment.addWorkflowIntent({
       intentName: 'RequestDemoIntent',
-      // By name: the flow names the bot alias, which names the fulfillment function, so a reference would be a cycle.
-      stateMachine: this.workflow.stateMachineByName,
+      // The workflow object: its input contract is checked against the slots, and it is started by name (the flow
+      // names the bot alias, which names the fulfillment function: a reference would be a dependency cycle).
+      workflow: this.workflow,
       answer: DEMO_REQUEST_ANSWER,
       inputSlots: { 'lead.firstName': 'FirstName', 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' },
     });

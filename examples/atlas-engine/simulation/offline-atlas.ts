@@ -197,7 +197,7 @@ export class OfflineAtlas {
     const fns = Object.entries(options.template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const byEnv = (key: string) => fns.find(([, r]) => r.Properties?.Environment?.Variables?.[key] !== undefined)?.[0];
     this.fulfillmentId = byEnv('FAST_LEX_FALLBACK_INTENTS') ?? fail('the fulfillment function');
-    this.generatorId = fns.find(([id, r]) => id !== this.fulfillmentId && r.Properties?.Environment?.Variables?.FAST_LEX_INTENTS !== undefined)?.[0] ?? fail('the generator function');
+    this.generatorId = fns.find(([id, r]) => id !== this.fulfillmentId && r.Properties?.Environment?.Variables?.FAST_LEX_CACHE_TABLE !== undefined)?.[0] ?? fail('the generator function');
     this.callCompletedId = fns.find(([id]) => /CallCompleted/.test(id))?.[0] ?? fail('the call-completed function');
   }
 

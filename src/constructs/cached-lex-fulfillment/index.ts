@@ -5,6 +5,7 @@ import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { CONFIG_LAYER_INTENTS_PATH, FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
@@ -21,7 +23,25 @@ import { prebundledHandler } from '../handler-code';
 import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
 import { aliasLocaleIds, assertQualifiedCodeHook, codeHookLocaleSettings } from './bot-wiring';
-import { intentCacheConfigs, workflowIntentConfigs } from './intents';
+import type { IWorkflowInputContract } from '../workflow-input-contract';
+import { answeredIntentNames, checkBot, enableFulfillmentCodeHooks } from './bot-checks';
+import { publishBotVersion } from './bot-version';
+import { intentCacheConfigs, stateMachineOf, workflowIntentConfigs } from './intents';
+import { intentsConfigLayer } from './config-layer';
+import { DEFAULT_PROGRESS_TIMEOUT, progressCodeHookSettings, type ProgressMessages } from './progress-messages';
+import { checkValues } from './value-checks';
+
+export type { ProgressMessages } from './progress-messages';
+
+/**
+ * The fulfillment function's timeout: the LATENCY_CRITICAL profile's 10 s, or 5 s more than the progress messages'
+ * timeout, so that Lex plays the timeout response before Lambda stops the function.
+ */
+function defaultFulfillmentTimeout(progress?: ProgressMessages): Duration {
+  const lexTimeout = progress ? (progress.timeout ?? DEFAULT_PROGRESS_TIMEOUT) : undefined;
+  if (!lexTimeout || lexTimeout.isUnresolved()) return Duration.seconds(10);
+  return Duration.seconds(Math.max(10, lexTimeout.toSeconds() + 5));
+}
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
 export { DEFAULT_BEDROCK_MODEL_ID };
@@ -73,8 +93,18 @@ export interface IntentResponse {
 export interface WorkflowIntent {
   /** The intent name, as in the bot. */
   readonly intentName: string;
-  /** The state machine to start (e.g. `DemoCallWorkflow.stateMachine`). */
-  readonly stateMachine: sfn.IStateMachine;
+  /**
+   * The state machine to start. Set this or `workflow`.
+   * @default - `workflow.workflowStateMachine`
+   */
+  readonly stateMachine?: sfn.IStateMachine;
+  /**
+   * The workflow to start, when it declares what its input needs (a `DemoCallWorkflow`): `inputSlots` is then checked
+   * against its requirements at synth. Set this or `stateMachine` (a `DemoCallWorkflow`'s state machine is recognised
+   * and checked too).
+   * @default - `stateMachine`
+   */
+  readonly workflow?: IWorkflowInputContract;
   /** What the user hears at once, e.g. "Thanks! We'll call you in a moment." */
   readonly answer: string;
   /**
@@ -164,10 +194,35 @@ export interface CachedLexFulfillmentProps {
    */
   readonly provisionedConcurrency?: number;
   /**
-   * Memory of the fulfillment function in MB.
+   * Memory of the fulfillment function in MB (256 to 10240).
    * @default 512
    */
   readonly fulfillmentMemorySize?: number;
+  /**
+   * Your own fulfillment code instead of the prebundled handler, e.g. a handler built on `createFulfillmentHandler`
+   * of `cdk-fast-lex/runtime/lex`, bundled (`lambda.Code.fromAsset` of an esbuild output). The construct still
+   * creates the function and wires the cache, queue, grants, alias and environment (`FAST_LEX_ENV`); your code reads
+   * them with `fulfillmentOptionsFromEnvironment(process.env)`.
+   * @default - the prebundled handler
+   */
+  readonly fulfillmentCode?: lambda.Code;
+  /**
+   * The handler of `fulfillmentCode` (`file.export`).
+   * @default 'index.handler'
+   */
+  readonly fulfillmentHandler?: string;
+  /**
+   * Timeout of the fulfillment function. Lex waits at most 30 s for a code hook, or the progress messages' timeout.
+   * @default Duration.seconds(10), or 5 s more than `progressMessages.timeout`
+   */
+  readonly fulfillmentTimeout?: Duration;
+  /**
+   * Progress messages for the intents that can take time (workflow intents; intents that generate on a miss), written
+   * into the bot's intents (`fulfillmentCodeHook.fulfillmentUpdatesSpecification` and the post-fulfillment timeout
+   * response). Lex plays them only on streaming conversations (Amazon Connect voice), never on RecognizeText (web chat).
+   * @default - none
+   */
+  readonly progressMessages?: ProgressMessages;
   /**
    * The bot to wire: the construct creates a bot version and a bot alias whose code hook is the fulfillment alias.
    * @default - no bot is wired; call `attachToBotAlias` or use `botAliasLocaleSettings` for your own alias
@@ -194,6 +249,12 @@ export interface CachedLexFulfillmentProps {
  * (Converse) and fills the cache for the next turn. Given a `CfnBot`, it creates a bot version and a bot alias
  * whose code hook names the fulfillment **alias** ARN, with a Lambda permission scoped to that bot alias.
  *
+ * The bot is checked at synth (its locales, intents, slots, fallback intent and auto-build against the props), the
+ * fulfillment code hook of every intent the construct answers is turned on where it was left out, and every change
+ * to the bot's locales publishes a new bot version that the alias then names (the old one is deleted once the alias
+ * has moved). Error messages name props in camelCase, as in TypeScript (`fulfillmentMemorySize` is
+ * `fulfillment_memory_size` in Python).
+ *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
  * import * as lex from 'aws-cdk-lib/aws-lex';
@@ -210,6 +271,12 @@ export interface CachedLexFulfillmentProps {
  * });
  */
 export class CachedLexFulfillment extends Construct {
+  /**
+   * The Bedrock model used when `modelId` is not set: the US cross-region inference profile of Claude Haiku 4.5
+   * (`CachedLexFulfillment.DEFAULT_BEDROCK_MODEL_ID` in Python too).
+   */
+  public static readonly DEFAULT_BEDROCK_MODEL_ID: string = DEFAULT_BEDROCK_MODEL_ID;
+
   /** The response cache table. */
   public readonly cacheTable: ResponseCacheTable;
   /** The fulfillment function; Lex invokes `fulfillmentFunction.alias`. */
@@ -220,12 +287,18 @@ export class CachedLexFulfillment extends Construct {
   public readonly generationQueue: sqs.Queue;
   /** Generation requests that failed every attempt. */
   public readonly deadLetterQueue: sqs.Queue;
+  /**
+   * The layer that holds the intents configuration (`/opt/fast-lex/intents.json`); undefined when the configuration
+   * holds tokens and so travels in the environment.
+   */
+  public readonly configLayer?: lambda.LayerVersion;
   /** The bot version, when `bot` was given. */
   public readonly botVersion?: lex.CfnBotVersion;
   /** The bot alias, when `bot` was given. */
   public readonly botAlias?: lex.CfnBotAlias;
   private readonly workflowIntents: WorkflowIntent[];
   private readonly configuredIntentNames: Set<string>;
+  private readonly props: CachedLexFulfillmentProps;
   private callContextSource?: ICallContextSource;
 
   constructor(scope: Construct, id: string, props: CachedLexFulfillmentProps) {
@@ -234,7 +307,17 @@ export class CachedLexFulfillment extends Construct {
       throw new Error(`CachedLexFulfillment '${id}': 'existingCacheTable' and 'cacheTableProps' conflict. Pass 'existingCacheTable' `
         + "to use your own table, or 'cacheTableProps' to let the construct create one, not both.");
     }
+    this.props = props;
     const stack = Stack.of(this);
+    const where = `CachedLexFulfillment '${id}'`;
+    const fulfillmentTimeout = props.fulfillmentTimeout ?? defaultFulfillmentTimeout(props.progressMessages);
+    checkValues(where, props, fulfillmentTimeout);
+    const localeIds = props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS;
+    const progress = progressCodeHookSettings(this, where, props, fulfillmentTimeout);
+    if (props.bot) {
+      checkBot(where, props.bot, props, localeIds);
+      enableFulfillmentCodeHooks(where, props.bot, localeIds, answeredIntentNames(props), (name) => progress.get(name) ?? {});
+    }
     const intents = intentCacheConfigs(id, props);
     this.configuredIntentNames = new Set(Object.keys(intents));
     this.workflowIntents = [...(props.workflowIntents ?? [])];
@@ -258,7 +341,6 @@ export class CachedLexFulfillment extends Construct {
     const common: Record<string, string> = {
       [FAST_LEX_ENV.cacheTable]: this.cacheTable.table.tableName,
       [FAST_LEX_ENV.generationQueueUrl]: this.generationQueue.queueUrl,
-      [FAST_LEX_ENV.intents]: stack.toJsonString(intents),
       [FAST_LEX_ENV.modelId]: modelId,
       [FAST_LEX_ENV.maxTokens]: String(props.maxTokens ?? DEFAULT_MAX_TOKENS),
       [FAST_LEX_ENV.runtimeMarker]: '1',
@@ -267,8 +349,12 @@ export class CachedLexFulfillment extends Construct {
       common[FAST_LEX_ENV.guardrailId] = props.guardrail.guardrailId;
       common[FAST_LEX_ENV.guardrailVersion] = props.guardrail.guardrailVersion;
     }
+    // The intents go in a layer file (any size, read from local disk at init); only a configuration holding tokens
+    // stays in the environment.
+    this.configLayer = intentsConfigLayer(this, 'IntentsConfig', intents);
     const fulfillmentOnly: Record<string, string> = {
       [FAST_LEX_ENV.fallbackIntents]: (props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS).join(','),
+      ...(this.configLayer ? { [FAST_LEX_INTENTS_FILE_ENV]: CONFIG_LAYER_INTENTS_PATH } : { [FAST_LEX_ENV.intents]: stack.toJsonString(intents) }),
     };
     // Lazy: `addWorkflowIntent` may add intents after construction (a workflow that is built after this construct).
     fulfillmentOnly[FAST_LEX_ENV.workflows] = Lazy.string({ produce: () => stack.toJsonString(workflowIntentConfigs(this.workflowIntents) ?? {}) });
@@ -279,12 +365,16 @@ export class CachedLexFulfillment extends Construct {
 
     this.fulfillmentFunction = new RightSizedFunction(this, 'Fulfillment', {
       profile: WorkloadProfile.LATENCY_CRITICAL,
-      code: prebundledHandler('lex-fulfillment'),
+      code: props.fulfillmentCode ?? prebundledHandler('lex-fulfillment'),
+      handler: props.fulfillmentCode ? (props.fulfillmentHandler ?? 'index.handler') : undefined,
       memorySize: props.fulfillmentMemorySize,
+      timeout: fulfillmentTimeout,
       provisionedConcurrency: props.provisionedConcurrency,
-      description: 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
+      description: props.fulfillmentCode ? 'Lex V2 fulfillment (your code) with the cdk-fast-lex cache, queue and alias'
+        : 'Lex V2 fulfillment: answers from the response cache, never waits on Bedrock',
       environment: { ...common, ...fulfillmentOnly },
     });
+    if (this.configLayer) this.fulfillmentFunction.function.addLayers(this.configLayer);
     this.cacheTable.grantReadWriteCache(this.fulfillmentFunction);
     this.generationQueue.grantSendMessages(this.fulfillmentFunction);
     for (const secret of props.secrets ?? []) {
@@ -293,7 +383,7 @@ export class CachedLexFulfillment extends Construct {
     this.callContextSource = props.callContext;
     props.callContext?.grantReadCallContext(this.fulfillmentFunction);
     for (const w of this.workflowIntents) {
-      w.stateMachine.grantStartExecution(this.fulfillmentFunction);
+      stateMachineOf(w).grantStartExecution(this.fulfillmentFunction);
     }
 
     this.generatorFunction = new RightSizedFunction(this, 'Generator', {
@@ -310,7 +400,7 @@ export class CachedLexFulfillment extends Construct {
     this.grantBedrock(this.generatorFunction, modelId, props.guardrail);
 
     if (props.bot) {
-      const { version, alias } = this.wireBot(props.bot, props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);
+      const { version, alias } = this.wireBot(props.bot, localeIds, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);
       this.botVersion = version;
       this.botAlias = alias;
     }
@@ -360,14 +450,7 @@ export class CachedLexFulfillment extends Construct {
   }
 
   private wireBot(bot: lex.CfnBot, localeIds: readonly string[], aliasName: string): { version: lex.CfnBotVersion; alias: lex.CfnBotAlias } {
-    const version = new lex.CfnBotVersion(this, 'BotVersion', {
-      botId: bot.attrId,
-      botVersionLocaleSpecification: localeIds.map((localeId) => ({
-        localeId,
-        botVersionLocaleDetails: { sourceBotVersion: 'DRAFT' },
-      })),
-      description: 'Published by CachedLexFulfillment',
-    });
+    const version = publishBotVersion(this, bot, localeIds);
     const alias = new lex.CfnBotAlias(this, 'BotAlias', {
       botId: bot.attrId,
       botAliasName: aliasName,
@@ -381,7 +464,8 @@ export class CachedLexFulfillment extends Construct {
 
   /**
    * Adds an intent that starts a workflow, for a workflow built after this construct: a `DemoCallWorkflow` whose
-   * call flow needs this construct's bot alias. The same as an entry of `workflowIntents`.
+   * call flow needs this construct's bot alias. Checked like an entry of `workflowIntents`, and its fulfillment code
+   * hook turned on; `progressMessages` cover the intents of the props only.
    */
   public addWorkflowIntent(intent: WorkflowIntent): void {
     const where = `CachedLexFulfillment '${this.node.id}'`;
@@ -394,8 +478,14 @@ export class CachedLexFulfillment extends Construct {
     if (!intent.answer || intent.answer.trim() === '') {
       throw new Error(`${where}: workflow intent '${intent.intentName}' needs a non-empty 'answer'.`);
     }
+    if (this.props.bot) {
+      // The same checks as for `workflowIntents`: the intent and its slots in the bot, the workflow's input contract.
+      const localeIds = this.props.botLocaleIds ?? DEFAULT_BOT_LOCALE_IDS;
+      checkBot(where, this.props.bot, { ...this.props, workflowIntents: [...this.workflowIntents, intent] }, localeIds);
+      enableFulfillmentCodeHooks(where, this.props.bot, localeIds, [intent.intentName]);
+    }
     this.workflowIntents.push(intent);
-    intent.stateMachine.grantStartExecution(this.fulfillmentFunction);
+    stateMachineOf(intent).grantStartExecution(this.fulfillmentFunction);
   }
 
   /**

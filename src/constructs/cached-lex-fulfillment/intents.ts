@@ -1,7 +1,9 @@
 // The intents of a CachedLexFulfillment checked at synth and turned into the wire format the handler parses.
-import type { Duration } from 'aws-cdk-lib';
+import { Token, type Duration } from 'aws-cdk-lib';
+import { LEX_RUNTIME_MESSAGE_MAX_CHARS } from '../../shared/lex-limits';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { CachedLexFulfillmentProps, WorkflowIntent } from './index';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
@@ -10,6 +12,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
   if (!props.intents || props.intents.length === 0) {
     throw new Error(`${where}: 'intents' needs at least one intent with a 'staticAnswer'.`);
   }
+  if (props.fallbackAnswer !== undefined) checkFits(where, "'fallbackAnswer'", props.fallbackAnswer);
   const out: Record<string, IntentCacheConfig> = {};
   const names = new Set<string>();
   for (const intent of props.intents) {
@@ -23,6 +26,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
     if (!intent.staticAnswer || intent.staticAnswer.trim() === '') {
       throw new Error(`${where}: intent '${intent.intentName}' needs a non-empty 'staticAnswer' (what a caller hears on a cache miss).`);
     }
+    checkFits(where, `intent '${intent.intentName}': 'staticAnswer'`, intent.staticAnswer);
     if (intent.ttl && !intent.ttl.isUnresolved() && intent.ttl.toMilliseconds() < 1000) {
       throw new Error(`${where}: intent '${intent.intentName}': 'ttl' must be at least 1 second.`);
     }
@@ -43,9 +47,14 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
     if (names.has(w.intentName)) {
       throw new Error(`${where}: intent '${w.intentName}' is in both 'intents' and 'workflowIntents'; an intent is answered one way.`);
     }
+    if ((w.stateMachine === undefined) === (w.workflow === undefined)) {
+      throw new Error(`${where}: workflow intent '${w.intentName}' needs exactly one of 'stateMachine' and 'workflow' (the workflow object, `
+        + 'e.g. a DemoCallWorkflow, whose input requirements are then checked).');
+    }
     if (!w.answer || w.answer.trim() === '') {
       throw new Error(`${where}: workflow intent '${w.intentName}' needs a non-empty 'answer'.`);
     }
+    checkFits(where, `workflow intent '${w.intentName}': 'answer'`, w.answer);
   }
   return out;
 }
@@ -54,8 +63,20 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
 export function workflowIntentConfigs(workflowIntents: readonly WorkflowIntent[]): WorkflowIntentConfigs | undefined {
   if (!workflowIntents.length) return undefined;
   return Object.fromEntries(workflowIntents.map((w) => [
-    w.intentName, { stateMachineArn: w.stateMachine.stateMachineArn, answer: w.answer, input: w.inputSlots },
+    w.intentName, { stateMachineArn: stateMachineOf(w).stateMachineArn, answer: w.answer, input: w.inputSlots },
   ]));
+}
+
+/** The state machine a workflow intent starts (`intentCacheConfigs` checked that exactly one is set). */
+export function stateMachineOf(w: WorkflowIntent): IStateMachine {
+  return (w.workflow?.workflowStateMachine ?? w.stateMachine)!;
+}
+
+/** Refuses a static text longer than one Lex runtime message (generated answers are split at run time instead). */
+function checkFits(where: string, what: string, text: string): void {
+  if (!Token.isUnresolved(text) && text.length > LEX_RUNTIME_MESSAGE_MAX_CHARS) {
+    throw new Error(`${where}: ${what} holds ${text.length} characters; a Lex message holds at most ${LEX_RUNTIME_MESSAGE_MAX_CHARS}. Shorten it.`);
+  }
 }
 
 function wholeSeconds(d?: Duration): number | undefined {

@@ -14,10 +14,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { DEMO_REQUEST_PHONE_FIELD, DEMO_REQUEST_REQUIRED_FIELDS } from '../../shared/demo-request-schema';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { IOutboundCallFlow } from '../lex-call-flow';
 import type { ICallContextSource } from '../call-context-source';
+import type { IWorkflowInputContract } from '../workflow-input-contract';
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
@@ -172,6 +174,21 @@ export interface DemoCallWorkflowProps {
  * Every task retries with backoff and full jitter and falls through to a failure path that marks the Lead and keeps
  * the error.
  *
+ * Execution input (JSON; unknown fields are ignored; the Validate step refuses anything else, naming the field):
+ *
+ * | Field | Type | Required | Rule |
+ * |---|---|---|---|
+ * | `lead.lastName` | string | yes | 1-80 characters |
+ * | `lead.company` | string | yes | 1-255 characters |
+ * | `lead.phone` | string | yes | E.164 (`+14155550100`; spaces and dashes removed), or a national number of `defaultPhoneCountry` |
+ * | `lead.firstName` | string | no | at most 40 characters |
+ * | `lead.email` | string | no | an email address, at most 80 characters |
+ * | `requestId` | string | no | 1-80 of `[A-Za-z0-9_.:-]`; the Lead's external id, so two executions of one request update one Lead. Default: the execution name |
+ * | `context` | object of strings | no | each at most 500 characters; goes into the scenario prompt (never the phone) |
+ *
+ * A `CachedLexFulfillment` workflow intent builds this input from slots with `inputSlots`, e.g.
+ * `{ 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' }`.
+ *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
  * import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -185,16 +202,33 @@ export interface DemoCallWorkflowProps {
  * });
  * // workflow.grantStartExecution(fulfillmentFunction); workflow.grantReadCallContext(fulfillmentFunction);
  */
-export class DemoCallWorkflow extends Construct implements ICallContextSource {
+export class DemoCallWorkflow extends Construct implements ICallContextSource, IWorkflowInputContract {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /**
    * The state machine referred to by its name, not by a CloudFormation reference. Start executions through it from a
    * function the workflow itself depends on: a `CachedLexFulfillment` whose bot alias the workflow's `LexCallFlow`
-   * names (`addWorkflowIntent({ stateMachine: workflow.stateMachineByName, ... })`) would otherwise close a
+   * names (`addWorkflowIntent({ workflow, ... })` starts it through this) would otherwise close a
    * dependency cycle (fulfillment -> state machine -> call step -> flow -> bot alias -> fulfillment).
    */
   public readonly stateMachineByName: sfn.IStateMachine;
+  /**
+   * What the Validate step requires in the execution input: `lead.lastName`, `lead.company` and `lead.phone` (the
+   * whole input schema is in the class documentation).
+   */
+  public readonly requiredInputPaths: string[] = [...DEMO_REQUEST_REQUIRED_FIELDS];
+  /** The input path of the prospect's phone number. */
+  public readonly phoneInputPath?: string = DEMO_REQUEST_PHONE_FIELD;
+  /** The country national phone numbers are read in; undefined: only E.164. */
+  public readonly defaultPhoneCountry?: string;
+
+  /**
+   * The state machine, as `IWorkflowInputContract` names it (a `CachedLexFulfillment` workflow intent starts it): by
+   * name, so a fulfillment whose bot alias this workflow's call flow names closes no dependency cycle.
+   */
+  public get workflowStateMachine(): sfn.IStateMachine {
+    return this.stateMachineByName;
+  }
   /** ARN of the Amazon Connect instance that places the calls. */
   public readonly connectInstanceArn: string;
   /** The call-context table (`CALL#{interactionKey}`, `CONTACT#{contactId}`). */
@@ -233,6 +267,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
     const callTimeout = props.callTimeout ?? Duration.hours(1);
     const call = validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
     this.connectInstanceArn = call.instanceArn;
+    this.defaultPhoneCountry = props.defaultPhoneCountry;
 
     const instanceId = Arn.split(call.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;

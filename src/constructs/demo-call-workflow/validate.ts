@@ -1,5 +1,6 @@
 // The checks DemoCallWorkflow makes at synth time, before it creates anything: each names the prop and the fix.
 import { Duration, Token } from 'aws-cdk-lib';
+import { PHONE_COUNTRIES } from '../../shared/phone-countries';
 import type { DemoCallWorkflowProps } from './index';
 
 /** Where the calls go: the instance, the flow and the caller id, from `callFlow` or from the props that name them. */
@@ -27,8 +28,9 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
     throw new Error(`${where}: set 'sourcePhoneNumber' (the caller id, E.164) or 'queueId', or give 'callFlow' a caller id `
       + '(LexCallFlow claimPhoneNumber or sourcePhoneNumber): StartOutboundVoiceContact needs one of them.');
   }
-  if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !/^[A-Z]{2}$/.test(props.defaultPhoneCountry)) {
-    throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code such as 'US', got '${props.defaultPhoneCountry}'.`);
+  if (props.defaultPhoneCountry !== undefined && !Token.isUnresolved(props.defaultPhoneCountry) && !PHONE_COUNTRIES.includes(props.defaultPhoneCountry)) {
+    throw new Error(`${where}: 'defaultPhoneCountry' must be a two-letter ISO 3166-1 country code that the phone validation knows, `
+      + `such as 'US' or 'GB' (upper case), got '${props.defaultPhoneCountry}'.`);
   }
   if (props.sourcePhoneNumber && !Token.isUnresolved(props.sourcePhoneNumber) && !/^\+[1-9]\d{6,14}$/.test(props.sourcePhoneNumber)) {
     throw new Error(`${where}: 'sourcePhoneNumber' must be an E.164 number such as +14155550100.`);
@@ -42,11 +44,19 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
   if (!Token.isUnresolved(props.salesforceExternalIdField) && !/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(props.salesforceExternalIdField)) {
     throw new Error(`${where}: 'salesforceExternalIdField' must be a field API name such as Demo_Request_Id__c.`);
   }
+  if (!Token.isUnresolved(props.salesforceExternalIdField) && !props.salesforceExternalIdField.endsWith('__c')) {
+    throw new Error(`${where}: 'salesforceExternalIdField' must be a custom field (its API name ends in __c, e.g. Demo_Request_Id__c), `
+      + `got '${props.salesforceExternalIdField}': Salesforce upserts on a custom field marked External ID, never on a standard field.`);
+  }
   if (props.maxTokens !== undefined && !Token.isUnresolved(props.maxTokens) && (!Number.isInteger(props.maxTokens) || props.maxTokens < 1)) {
     throw new Error(`${where}: 'maxTokens' must be a whole number of 1 or more, got ${props.maxTokens}.`);
   }
   if (!callTimeout.isUnresolved() && (callTimeout.toSeconds() < 1 || callTimeout.toDays({ integral: false }) > 365)) {
     throw new Error(`${where}: 'callTimeout' must be between 1 second and 1 year.`);
+  }
+  if (props.callHeartbeat && !wait) {
+    throw new Error(`${where}: 'callHeartbeat' needs an execution that waits for the call (workflowType STANDARD with waitForCallCompletion), `
+      + `but this one ${express ? 'is EXPRESS' : "has waitForCallCompletion false"} and would ignore it. Remove 'callHeartbeat', or use STANDARD.`);
   }
   if (props.callHeartbeat && !props.callHeartbeat.isUnresolved() && !callTimeout.isUnresolved() && props.callHeartbeat.toSeconds() >= callTimeout.toSeconds()) {
     throw new Error(`${where}: 'callHeartbeat' must be shorter than 'callTimeout'.`);

@@ -1,8 +1,10 @@
 // Reads the response cache's and the generator worker's configuration from the environment the constructs write
 // (`FAST_LEX_ENV`), all of it first, then builds the clients.
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
+import { FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
@@ -35,11 +37,25 @@ export function guardrailFromEnvironment(env: Environment): { identifier: string
   return { identifier, version };
 }
 
+/**
+ * The intents configuration as JSON: from the file `FAST_LEX_INTENTS_FILE` names (the layer CachedLexFulfillment
+ * writes, read once at init from local disk), else from `FAST_LEX_INTENTS`.
+ */
+export function intentsJson(env: Environment): string {
+  const file = optionalEnv(env, FAST_LEX_INTENTS_FILE_ENV);
+  if (file === undefined) return requiredEnv(env, FAST_LEX_ENV.intents, 'the intents configuration');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigurationError(FAST_LEX_INTENTS_FILE_ENV, `names '${file}', which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+}
+
 /** The `ResponseCache` options the environment describes; throws `ConfigurationError` naming a bad variable. */
 export function responseCacheOptionsFromEnvironment(env: Environment, overrides: ResponseCacheEnvironmentOverrides = {}): ResponseCacheOptions {
   const tableName = requiredEnv(env, FAST_LEX_ENV.cacheTable, 'the response cache table');
   const queueUrl = requiredEnv(env, FAST_LEX_ENV.generationQueueUrl, 'the generation queue');
-  const intents = overrides.intents ?? parseIntentConfigs(requiredEnv(env, FAST_LEX_ENV.intents, 'the intents configuration'));
+  const intents = overrides.intents ?? parseIntentConfigs(intentsJson(env));
   const syncDeadlineMs = overrides.syncDeadlineMs ?? numberEnv(env, FAST_LEX_ENV.syncDeadlineMs, { fallback: 0 });
   const needsGenerator = syncDeadlineMs > 0 || Object.values(intents).some((i) => (i.syncDeadlineMs ?? 0) > 0);
   const generatorSettings = needsGenerator && !overrides.generator ? {

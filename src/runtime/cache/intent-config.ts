@@ -76,6 +76,15 @@ export function canonicalContextObject(config: IntentCacheConfig, context: Recor
   return JSON.parse(canonicalContext(context, keyOptionsFor(config))) as Record<string, unknown>;
 }
 
+/**
+ * The context a prompt is filled from: the same fields as the key (`canonicalContextObject`), whitespace folded, but
+ * with the case the caller's values had. A case-insensitive key shares one answer between "ACME" and "acme"; it must
+ * not lower-case the scenario or a name in the prompt Bedrock reads.
+ */
+export function promptContextObject(config: IntentCacheConfig, context: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(canonicalContext(context, { ...keyOptionsFor(config), caseInsensitive: false })) as Record<string, unknown>;
+}
+
 /** Fills the intent's prompt from the canonical context (see `IntentCacheConfig.prompt`). */
 export function renderPrompt(config: IntentCacheConfig, canonical: Record<string, unknown>): string | undefined {
   if (config.prompt === undefined) return undefined;

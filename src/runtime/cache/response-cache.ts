@@ -11,6 +11,7 @@ import {
   CATCH_ALL_INTENT,
   canonicalContextObject,
   keyOptionsFor,
+  promptContextObject,
   renderPrompt,
   validateIntentConfigs,
   type IntentCacheConfig,
@@ -255,7 +256,7 @@ export class ResponseCache {
       key,
       intent,
       context: canonical,
-      prompt: renderPrompt(config, canonical)!,
+      prompt: renderPrompt(config, promptContextObject(config, context))!,
       system: config.system,
       maxTokens: config.maxTokens,
       ttlSeconds: config.ttlSeconds ?? DEFAULT_TTL_SECONDS,
@@ -296,7 +297,7 @@ export class ResponseCache {
       return { kind: 'failed', enqueued: false };
     }
     try {
-      const generation = await this.generator!.generate(renderPrompt(config, canonicalContextObject(config, context))!, {
+      const generation = await this.generator!.generate(renderPrompt(config, promptContextObject(config, context))!, {
         system: config.system,
         maxTokens: config.maxTokens,
         timeoutMs: deadlineMs,

@@ -93,7 +93,10 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
     const started = performance.now();
     let event: LexV2Event;
     try {
-      event = parseLexEvent(raw);
+      event = parseLexEvent(raw, {
+        // A non-string attribute is left out of this turn rather than failing it; the log names it, never its value.
+        onDroppedAttribute: (name, type) => console.log(JSON.stringify({ level: 'WARN', message: 'session attribute dropped: not a string', attribute: name, type })),
+      });
     } catch (err) {
       log({ intent: '(unknown)', route: 'error', latencyMs: performance.now() - started, error: errorName(err) + ': ' + (err as Error).message });
       return elicitIntentResponse(apology, safeAttributes(raw));

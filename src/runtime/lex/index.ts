@@ -15,9 +15,9 @@ export {
   type WorkflowIntentConfig,
   type WorkflowIntentConfigs,
 } from './fulfillment';
-export { HISTORY_ATTRIBUTE, appendHistory, readHistory, type HistoryLimits, type HistoryTurn } from './history';
-export { parseLexEvent, slotValues } from './parse';
-export { closeResponse, delegateResponse, elicitIntentResponse } from './responses';
+export { HISTORY_ATTRIBUTE, appendHistory, readHistory, type HistoryLimits, type HistoryTurn, type HistoryTurnInput } from './history';
+export { parseLexEvent, slotValues, type ParseLexEventOptions } from './parse';
+export { closeResponse, delegateResponse, echoSlots, elicitIntentResponse } from './responses';
 export type {
   LexConfirmationState,
   LexDialogActionType,

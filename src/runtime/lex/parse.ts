@@ -4,11 +4,19 @@ import { LexEventError } from './errors';
 
 const SOURCES = new Set(['DialogCodeHook', 'FulfillmentCodeHook']);
 
+/** Options of `parseLexEvent`. */
+export interface ParseLexEventOptions {
+  /** Told of each session attribute left out because its value is not a string (its name and type, never its value). @default - none */
+  readonly onDroppedAttribute?: (name: string, type: string) => void;
+}
+
 /**
  * Returns the event typed as `LexV2Event`, or throws `LexEventError` naming the first field that makes it
- * unusable. Only what the handler relies on is checked: unknown fields pass through untouched.
+ * unusable. Only what the handler relies on is checked: unknown fields pass through untouched. A session attribute
+ * whose value is not a string (Lex sends strings; a client of the runtime API may not) is left out of the returned
+ * event, and `onDroppedAttribute` is told, instead of failing the whole turn.
  */
-export function parseLexEvent(raw: unknown): LexV2Event {
+export function parseLexEvent(raw: unknown, options: ParseLexEventOptions = {}): LexV2Event {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new LexEventError('(event)', 'must be a JSON object');
   }
@@ -28,17 +36,22 @@ export function parseLexEvent(raw: unknown): LexV2Event {
     throw new LexEventError('sessionState.intent.slots', 'must be an object of slot name to slot');
   }
   const attributes = state.sessionAttributes;
+  let kept: Record<string, unknown> | undefined;
   if (attributes !== undefined && attributes !== null) {
     if (typeof attributes !== 'object' || Array.isArray(attributes)) {
       throw new LexEventError('sessionState.sessionAttributes', 'must be an object of strings');
     }
-    for (const [k, v] of Object.entries(attributes)) {
-      if (typeof v !== 'string') throw new LexEventError(`sessionState.sessionAttributes.${k}`, 'must be a string');
+    const entries = Object.entries(attributes);
+    const strings = entries.filter(([, v]) => typeof v === 'string');
+    if (strings.length < entries.length) {
+      for (const [k, v] of entries) if (typeof v !== 'string') options.onDroppedAttribute?.(k, v === null ? 'null' : typeof v);
+      kept = Object.fromEntries(strings);
     }
   }
   if (event.inputTranscript !== undefined && typeof event.inputTranscript !== 'string') {
     throw new LexEventError('inputTranscript', 'must be a string');
   }
+  if (kept) return { ...event, sessionState: { ...state, sessionAttributes: kept } } as unknown as LexV2Event;
   return raw as LexV2Event;
 }
 

@@ -57,7 +57,8 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
       key: result.key,
       intent: 'AboutDemo',
       context: { industry: 'health care' },
-      prompt: 'Describe the Atlas demo for a health care company.',
+      // The key folds case; the prompt keeps the caller's, so Bedrock reads names as they were said.
+      prompt: 'Describe the Atlas demo for a Health Care company.',
       ttlSeconds: 300,
       staleSeconds: 120,
       reason: 'miss',

@@ -17,7 +17,6 @@ describe('parseLexEvent', () => {
     [{ invocationSource: 'DialogCodeHook' }, "'sessionState' must be an object"],
     [{ invocationSource: 'DialogCodeHook', sessionState: { intent: {} } }, "'sessionState.intent.name' must be a non-empty string"],
     [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A', slots: [] } } }, "'sessionState.intent.slots' must be an object"],
-    [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A' }, sessionAttributes: { a: 1 } } }, "'sessionState.sessionAttributes.a' must be a string"],
     [{ invocationSource: 'DialogCodeHook', sessionState: { intent: { name: 'A' } }, inputTranscript: 5 }, "'inputTranscript' must be a string"],
   ])('names the field that makes %j unusable', (event, message) => {
     expect(() => parseLexEvent(event)).toThrow(message);
@@ -41,24 +40,33 @@ describe('slotValues', () => {
 });
 
 describe('conversation history', () => {
-  it('keeps the last turns within the turn, character and byte bounds', () => {
+  it('keeps the last turns within the turn bound, other attributes untouched', () => {
     let attributes: Record<string, string> = { keep: 'me' };
-    for (let i = 0; i < 10; i++) {
-      attributes = appendHistory(attributes, { i: 'Intent', u: `question ${i} ${'x'.repeat(300)}`, b: `answer ${i}` }, { maxTurns: 4, maxChars: 50, maxBytes: 2048 });
-    }
+    for (let i = 0; i < 10; i++) attributes = appendHistory(attributes, { i: `Intent${i}` }, { maxTurns: 4 });
 
-    const history = readHistory(attributes);
     expect(attributes.keep).toBe('me');
-    expect(history.map((t) => t.b)).toEqual(['answer 6', 'answer 7', 'answer 8', 'answer 9']);
-    expect(history.every((t) => t.u.length <= 50)).toBe(true);
+    expect(readHistory(attributes).map((t) => t.i)).toEqual(['Intent6', 'Intent7', 'Intent8', 'Intent9']);
+  });
+
+  it('never writes what the user said or the bot answered into the session attributes (they reach the client and the logs)', () => {
+    const attributes = appendHistory({}, { i: 'RequestDemoIntent', u: 'my number is 415 555 0100, Maria Lopez', b: "Thanks Maria! We'll call +14155550100." });
+
+    expect(JSON.parse(attributes[HISTORY_ATTRIBUTE])).toEqual([{ i: 'RequestDemoIntent' }]);
+    expect(JSON.stringify(attributes)).not.toMatch(/415|Maria/);
+  });
+
+  it('drops the text of a history an older version wrote, keeping the intents', () => {
+    const old = { [HISTORY_ATTRIBUTE]: JSON.stringify([{ i: 'GreetingIntent', u: 'hi, I am Maria', b: 'Hello Maria' }]) };
+
+    expect(JSON.parse(appendHistory(old, { i: 'AboutIntent' })[HISTORY_ATTRIBUTE])).toEqual([{ i: 'GreetingIntent' }, { i: 'AboutIntent' }]);
   });
 
   it('drops the oldest turns first when the attribute would exceed its byte budget', () => {
     let attributes: Record<string, string> = {};
-    for (let i = 0; i < 6; i++) attributes = appendHistory(attributes, { i: 'I', u: 'u'.repeat(200), b: `b${i}` }, { maxBytes: 600 });
+    for (let i = 0; i < 6; i++) attributes = appendHistory(attributes, { i: `${'I'.repeat(40)}${i}` }, { maxBytes: 150 });
 
-    expect(Buffer.byteLength(attributes[HISTORY_ATTRIBUTE])).toBeLessThanOrEqual(600);
-    expect(readHistory(attributes).at(-1)!.b).toBe('b5');
+    expect(Buffer.byteLength(attributes[HISTORY_ATTRIBUTE])).toBeLessThanOrEqual(150);
+    expect(readHistory(attributes).at(-1)!.i).toBe(`${'I'.repeat(40)}5`);
   });
 
   it('treats a corrupt history attribute as empty instead of failing the turn', () => {

@@ -21,6 +21,11 @@ SOURCE_PHONE_NUMBER = "+14155550100"
 SALESFORCE_EXTERNAL_ID_FIELD = "Demo_Request_Id__c"
 GREETING_ANSWER = "Hello! I'm Atlas. How can I help?"
 DEMO_ANSWER = "Thanks! We'll call you in a moment."
+# Where each slot of the demo request goes in the workflow's execution input (what its Validate step requires).
+DEMO_INPUT_SLOTS = {"lead.lastName": "LastName", "lead.company": "Company", "lead.phone": "PhoneNumber"}
+
+
+DEMO_SLOTS = (("LastName", "AMAZON.LastName"), ("Company", "AMAZON.FreeFormInput"), ("PhoneNumber", "AMAZON.PhoneNumber"))
 
 
 class FastLexConsumerStack(Stack):
@@ -45,6 +50,7 @@ class FastLexConsumerStack(Stack):
                 self, "SalesforceCredentials", "atlas/salesforce-jwt"
             ),
             salesforce_external_id_field=SALESFORCE_EXTERNAL_ID_FIELD,
+            default_phone_country="US",
         )
 
         self.bot = self._bot()
@@ -65,8 +71,9 @@ class FastLexConsumerStack(Stack):
             workflow_intents=[
                 WorkflowIntent(
                     intent_name="RequestDemoIntent",
-                    state_machine=self.workflow.state_machine,
+                    workflow=self.workflow,
                     answer=DEMO_ANSWER,
+                    input_slots=DEMO_INPUT_SLOTS,
                 )
             ],
         )
@@ -78,6 +85,14 @@ class FastLexConsumerStack(Stack):
             bot_id=self.bot.attr_id,
             bot_alias_id=self.fulfillment.bot_alias.attr_bot_alias_id,
         )
+
+    @staticmethod
+    def _slot(name: str, slot_type: str) -> lex.CfnBot.SlotProperty:
+        prompt = lex.CfnBot.PromptSpecificationProperty(max_retries=2, message_groups_list=[
+            lex.CfnBot.MessageGroupProperty(message=lex.CfnBot.MessageProperty(
+                plain_text_message=lex.CfnBot.PlainTextMessageProperty(value=f"What is your {name}?")))])
+        return lex.CfnBot.SlotProperty(name=name, slot_type_name=slot_type, value_elicitation_setting=lex.CfnBot.SlotValueElicitationSettingProperty(
+            slot_constraint="Required", prompt_specification=prompt))
 
     def _bot(self) -> lex.CfnBot:
         """The smallest bot Lex accepts: en_US, one greeting, and the fallback intent every bot must have."""
@@ -117,6 +132,11 @@ class FastLexConsumerStack(Stack):
                             sample_utterances=[
                                 lex.CfnBot.SampleUtteranceProperty(utterance=u)
                                 for u in ("I want a demo", "Call me for a demo")
+                            ],
+                            slots=[self._slot(name, slot_type) for name, slot_type in DEMO_SLOTS],
+                            slot_priorities=[
+                                lex.CfnBot.SlotPriorityProperty(priority=i + 1, slot_name=name)
+                                for i, (name, _) in enumerate(DEMO_SLOTS)
                             ],
                             fulfillment_code_hook=fulfil,
                         ),
