@@ -59,7 +59,10 @@ export function botLocaleIntents(bot: lex.CfnBot): Map<string, IntentView[] | un
 export function inputContractOf(w: WorkflowIntent): IWorkflowInputContract | undefined {
   if (w.workflow) return w.workflow;
   const owner = w.stateMachine?.node.scope;
-  return isWorkflowInputContract(owner) && owner.workflowStateMachine === w.stateMachine ? owner : undefined;
+  // The workflow starts its state machine by name (workflowStateMachine); its own `stateMachine` is the same one.
+  const starts = isWorkflowInputContract(owner)
+    && (owner.workflowStateMachine === w.stateMachine || (owner as { stateMachine?: unknown }).stateMachine === w.stateMachine);
+  return starts ? owner as IWorkflowInputContract : undefined;
 }
 
 /** Throws on a bot that does not fit the configuration: missing locales, intents, slots, fallback intent, auto-build. */

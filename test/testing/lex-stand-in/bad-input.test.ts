@@ -69,7 +69,6 @@ describe('what the code hook does', () => {
   });
 
   it.each([
-    ['a Delegate without the intent', () => ({ sessionState: { dialogAction: { type: 'Delegate' } } }), /Delegate needs sessionState.intent/],
     ['an ElicitSlot naming a slot the intent lacks', (e: LexV2Event) => ({ sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: 'Topping' }, intent: e.sessionState.intent } }), /slotToElicit Topping is not a slot of intent OrderPizza/],
     ['a session attribute that is not a string', (e: LexV2Event) => ({ sessionState: { sessionAttributes: { count: 2 }, dialogAction: { type: 'Close' }, intent: { ...e.sessionState.intent, state: 'Fulfilled' } } }), /sessionAttributes.count must be a string/],
     ['an intent the bot does not have', () => ({ sessionState: { dialogAction: { type: 'Close' }, intent: { name: 'OrderBurger', state: 'Fulfilled' } } }), /intent OrderBurger is not an intent/],
