@@ -26,8 +26,8 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
 function callContextFromEnvironment(): CallContextReader | undefined {
   if (optionalEnv(process.env, FAST_LEX_ENV.callContextTable) === undefined) return undefined;
   let read: CallContextReader | undefined;
-  return async (interactionKey) => {
+  return async (interactionKey, call) => {
     if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(process.env);
-    return read(interactionKey);
+    return read(interactionKey, call);
   };
 }

@@ -1,0 +1,47 @@
+// Contract values of the fault paths that constructs and runtime share: turn budget, phone allow-list, retryable names.
+
+/** Environment variables of the fault paths (names beside `FAST_LEX_ENV`'s, in their own file). */
+export const FAULT_TOLERANCE_ENV = {
+  /** Longest a Lex turn may spend on DynamoDB, SQS and Step Functions, ms. Default `DEFAULT_TURN_BUDGET_MS`. */
+  turnBudgetMs: 'FAST_LEX_TURN_BUDGET_MS',
+  /** Phone number rules of the demo request, `PhoneRules` as JSON. Default `DEFAULT_PHONE_RULES`. */
+  phoneRules: 'FAST_LEX_PHONE_RULES',
+  /** Name of the table where spent demo requests are kept for re-driving. */
+  spentRequestTable: 'FAST_LEX_SPENT_REQUEST_TABLE',
+} as const;
+
+/**
+ * The turn budget, ms: well under Lex's 30 s fulfillment limit and short enough that a caller on a phone line does not
+ * hear a long silence. The handler also keeps 500 ms of the Lambda's remaining time for itself.
+ */
+export const DEFAULT_TURN_BUDGET_MS = 2_000;
+
+/** Time the fulfillment handler keeps back from the Lambda's remaining time to answer, ms. */
+export const TURN_RESERVE_MS = 500;
+
+/** Phone number types libphonenumber-js reports (`PhoneNumber.getType()`). */
+export type PhoneNumberType =
+  | 'MOBILE' | 'FIXED_LINE' | 'FIXED_LINE_OR_MOBILE' | 'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST' | 'VOIP'
+  | 'PERSONAL_NUMBER' | 'PAGER' | 'UAN' | 'VOICEMAIL';
+
+/** What a demo request's phone number must be before anything is dialled (toll fraud stops here). */
+export interface PhoneRules {
+  /** Countries (ISO 3166-1 alpha-2) whose numbers may be called. Empty or absent: any country. */
+  readonly allowedCountries?: readonly string[];
+  /** Number types that may be called. @default DEFAULT_ALLOWED_PHONE_TYPES */
+  readonly allowedTypes?: readonly PhoneNumberType[];
+  /** The country national numbers are read in (e.g. 'US'); without it only `+` numbers pass. */
+  readonly defaultCountry?: string;
+}
+
+/**
+ * The types a demo call needs: a person's mobile or landline. Premium-rate, shared-cost, toll-free, VoIP, pager and
+ * personal numbers are refused: they cost the caller's account money or reach no person.
+ */
+export const DEFAULT_ALLOWED_PHONE_TYPES: readonly PhoneNumberType[] = ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'];
+
+/** Error names the demo workflow retries besides `RETRYABLE_WORKFLOW_ERRORS`: an AWS dependency was down or slow. */
+export const RETRYABLE_DEPENDENCY_ERRORS = {
+  /** Secrets Manager or DynamoDB could not be reached, throttled, or did not answer in time. */
+  dependencyUnavailable: 'DependencyUnavailableError',
+} as const;
