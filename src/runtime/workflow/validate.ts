@@ -15,6 +15,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
 /** Control characters (newlines included), line and paragraph separators, and markup brackets: never in a lead field. */
 const UNSAFE_TEXT = /[\p{Cc}\u2028\u2029<>]/u;
+/** Digits with the usual separators, and an optional extension (refused later, with its own reason). */
+const PHONE_TEXT = /^\+?[\d\s().\/-]+((ext\.?|extension|x|#)\s*\d+)?$/i;
 /** Words for a number type, after "that phone number is". */
 const TYPE_WORDS: Partial<Record<PhoneNumberType, string>> = {
   PREMIUM_RATE: 'a premium-rate number', TOLL_FREE: 'a toll-free number', SHARED_COST: 'a shared-cost number', VOIP: 'an internet (VoIP) number',
@@ -75,7 +77,7 @@ export function e164(value: unknown, field = 'lead.phone', rules?: string | Phon
   const { defaultCountry, allowedCountries, allowedTypes } = phoneRules(rules);
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidDemoRequestError(field, 'is required', 'is missing');
   const text = value.trim();
-  if (text.length > 40 || UNSAFE_TEXT.test(text)) throw new InvalidDemoRequestError(field, 'is not a valid phone number');
+  if (text.length > 40 || UNSAFE_TEXT.test(text) || !PHONE_TEXT.test(text)) throw new InvalidDemoRequestError(field, 'is not a valid phone number');
   if (!text.startsWith('+') && !defaultCountry) {
     throw new InvalidDemoRequestError(field, 'must be an international number in E.164 form (+ and country code)', 'needs its country code, starting with plus');
   }
