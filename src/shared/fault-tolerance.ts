@@ -6,8 +6,10 @@ export const FAULT_TOLERANCE_ENV = {
   turnBudgetMs: 'FAST_LEX_TURN_BUDGET_MS',
   /** Phone number rules of the demo request, `PhoneRules` as JSON. Default `DEFAULT_PHONE_RULES`. */
   phoneRules: 'FAST_LEX_PHONE_RULES',
-  /** Name of the table where spent demo requests are kept for re-driving. */
-  spentRequestTable: 'FAST_LEX_SPENT_REQUEST_TABLE',
+  /** Outbound calls per second the workflow paces to (StartOutboundVoiceContact's quota); unset: no pacing. */
+  callRatePerSecond: 'FAST_LEX_CALL_RATE_PER_SECOND',
+  /** Calls that may go at once after a quiet spell. Default `DEFAULT_CALL_BURST`. */
+  callBurst: 'FAST_LEX_CALL_BURST',
 } as const;
 
 /**
@@ -39,6 +41,16 @@ export interface PhoneRules {
  * personal numbers are refused: they cost the caller's account money or reach no person.
  */
 export const DEFAULT_ALLOWED_PHONE_TYPES: readonly PhoneNumberType[] = ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'];
+
+/** Amazon Connect's default StartOutboundVoiceContact quota: 2 requests per second, burst 5 (Service Quotas). */
+export const DEFAULT_CALL_RATE_PER_SECOND = 2;
+export const DEFAULT_CALL_BURST = 5;
+
+/**
+ * Deadlines of the workflow steps' AWS clients, ms: one HTTP attempt, and the TCP connect. A hung DynamoDB or Secrets
+ * Manager fails the attempt in time for the SDK's and then Step Functions' retries.
+ */
+export const STEP_CLIENT_TIMEOUTS = { requestTimeout: 3_000, connectionTimeout: 1_000 } as const;
 
 /** Error names the demo workflow retries besides `RETRYABLE_WORKFLOW_ERRORS`: an AWS dependency was down or slow. */
 export const RETRYABLE_DEPENDENCY_ERRORS = {

@@ -79,7 +79,7 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
     tls.setDefaultCACertificates([...savedCas, salesforce.certificatePem]);
     const bedrock = await startBedrockStandIn({
       latencyMs: latency.bedrockMs ?? 0,
-      responder: ({ prompt }) => `Hello ${/First name: (.*)/.exec(prompt)?.[1] ?? 'there'}, let us book a table at Atlas Bistro.`,
+      responder: ({ prompt }) => `Hello ${/"firstName":"([^"]*)"/.exec(prompt)?.[1] ?? 'there'}, let us book a table at Atlas Bistro.`,
     });
     started.push(bedrock);
     const connect = await startConnectStandIn({ latencyMs: latency.connectMs ?? 0, instanceIds: [INSTANCE_ID] });

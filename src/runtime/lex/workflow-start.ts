@@ -5,7 +5,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { WorkflowIntentConfig } from '../../shared/wire';
 import type { TurnBudget } from '../cache/turn-budget';
 import { InvalidDemoRequestError } from '../workflow/errors';
-import { validateDemoInput, type PhoneRules } from '../workflow/validate';
+import type { PhoneRules } from '../workflow/validate';
 import type { LexIntent, LexV2Event, LexV2Response } from './types';
 
 /** What the caller hears when they said no to the confirmation: nothing was started. */
@@ -56,6 +56,8 @@ export async function startWorkflowTurn(o: StartWorkflowOptions): Promise<Workfl
     return { status: 'denied', response: close(event, DENIED_ANSWER, sessionAttributes, 'Failed') };
   }
   if (takesDemoRequest(workflow)) {
+    // Loaded on the first demo request: the phone metadata is most of the bundle, and most turns never need it.
+    const { validateDemoInput } = await import('../workflow/validate');
     try {
       validateDemoInput(o.input, o.phoneRules);
     } catch (err) {

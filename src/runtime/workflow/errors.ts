@@ -52,8 +52,8 @@ export class ScenarioGenerationError extends FastLexError {
 /** Amazon Connect refused the call for rate (TooManyRequestsException, LimitExceededException) or had a 5xx. */
 export class OutboundCallThrottledError extends FastLexError {
   override readonly name: string = RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled;
-  constructor(public readonly connectError: string, options?: { cause?: unknown }) {
-    super(`Amazon Connect did not place the call: ${connectError}. The step is retried with the same ClientToken.`, options);
+  constructor(public readonly connectError: string, options?: { cause?: unknown; detail?: string }) {
+    super(`Amazon Connect did not place the call: ${connectError}${options?.detail ? ` (${options.detail})` : ''}. The step is retried with the same ClientToken.`, options);
   }
 }
 
