@@ -196,7 +196,7 @@ describeConstruct('DemoCallWorkflow', () => {
     const def = definitionOf(template);
     expect(def.States.InvokeOutboundCall.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['OutboundCallThrottledError'], ['DependencyUnavailableError']]));
     expect(def.States.CreateLeadAndScenario.Branches[0].States.CreateLead.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['DependencyUnavailableError']]));
-    expect(def.States.MarkLeadFailed.Parameters.Payload).toMatchObject({ 'state.$': '$', 'executionId.$': '$$.Execution.Id' });
+    expect(def.States.MarkLeadFailed.Parameters).toMatchObject({ 'state.$': '$', 'executionId.$': '$$.Execution.Id' });
   });
 
   it('refuses a country that is not a code, an unknown number type, and a pace that could never call', () => {
