@@ -9,10 +9,13 @@ import { CallContextStore } from './call-context';
 import { CallPacer } from './call-pacer';
 import { SpentRequestStore } from './spent-requests';
 
-/** The DynamoDB client of the workflow steps: every attempt bounded (`STEP_CLIENT_TIMEOUTS`). One per process. */
+/**
+ * The DynamoDB client of the workflow steps: every attempt bounded (`STEP_CLIENT_TIMEOUTS`), three attempts, then the
+ * step fails with `DependencyUnavailableError` and Step Functions retries it with backoff. One per process.
+ */
 let stepDynamoDb: DynamoDBClient | undefined;
 export function stepDynamoDbClient(): DynamoDBClient {
-  return (stepDynamoDb ??= new DynamoDBClient({ requestHandler: { ...STEP_CLIENT_TIMEOUTS } }));
+  return (stepDynamoDb ??= new DynamoDBClient({ maxAttempts: 3, requestHandler: { ...STEP_CLIENT_TIMEOUTS } }));
 }
 
 /** The call pacer the environment configures (`FAST_LEX_CALL_RATE_PER_SECOND`), or undefined when calls are not paced. */
