@@ -169,9 +169,9 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'faults']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
-    if (name === 'fulfillment') task.spawn(bundle); // measures the handler as shipped
+    if (name === 'fulfillment' || name === 'faults') task.spawn(bundle); // measures the handlers as shipped
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
   }
 }
