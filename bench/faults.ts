@@ -8,9 +8,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoResponseStore } from '../src/runtime/cache/dynamo-store';
 import { SqsGenerationQueue } from '../src/runtime/cache/generation-request';
+import { CacheMetrics } from '../src/runtime/cache/metrics';
 import { ResponseCache } from '../src/runtime/cache/response-cache';
 import { createFulfillmentHandler, type TurnLog } from '../src/runtime/lex/fulfillment';
-import { DEFAULT_TURN_BUDGET_MS } from '../src/shared/fault-tolerance';
+import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG } from '../src/shared/fault-tolerance';
 import {
   LOCAL_CREDENTIALS, LOCAL_REGION, createResponseCacheTable, lexEvent, lexResponseProblems, serviceUnavailable, startAwsJsonProxy, startLocalDynamoDb,
   startMotoServer, throttling, type AwsJsonProxy, type LocalExecution,
@@ -42,6 +43,7 @@ async function turnFaults() {
   const rows: Record<string, unknown>[] = [];
   try {
     for (const scenario of SCENARIOS) {
+      // With the budget and the turn's client settings (as shipped), then without either (before this change).
       for (const budgetMs of [DEFAULT_TURN_BUDGET_MS, undefined]) {
         const [ddb, sqs] = await Promise.all([startAwsJsonProxy(dynamo.endpoint), startAwsJsonProxy(moto.endpoint)]);
         const tableName = `faults-${Date.now()}-${rows.length}`;
@@ -49,9 +51,11 @@ async function turnFaults() {
         const queueUrl = (await admin.sqs.send(new CreateQueueCommand({ QueueName: `faults-${Date.now()}-${rows.length}` }))).QueueUrl!;
         const cache = new ResponseCache({
           intents: { AboutIntent: { staticAnswer: 'We build fast voice bots.', prompt: 'Tell me about {{slots.topic}}.', contextFields: ['slots.topic'] } },
-          store: new DynamoResponseStore({ client: new DynamoDBClient({ ...client, endpoint: ddb.endpoint }), tableName }),
-          queue: new SqsGenerationQueue(new SQSClient({ ...client, endpoint: sqs.endpoint }), queueUrl),
+          // The clients as ResponseCache.fromEnvironment builds them (TURN_CLIENT_CONFIG), or with the SDK's defaults.
+          store: new DynamoResponseStore({ client: new DynamoDBClient({ ...client, ...(budgetMs ? TURN_CLIENT_CONFIG : {}), endpoint: ddb.endpoint }), tableName }),
+          queue: new SqsGenerationQueue(new SQSClient({ ...client, ...(budgetMs ? TURN_CLIENT_CONFIG : {}), endpoint: sqs.endpoint }), queueUrl),
           onError: () => undefined,
+          metrics: new CacheMetrics({ sink: () => undefined }),
         });
         const lines: TurnLog[] = [];
         // Without a budget the turn runs on the SDK's defaults: bounded here only by a 10 s watchdog, which a real
@@ -85,6 +89,8 @@ async function turnFaults() {
       }
     }
   } finally {
+    // Leases given back in the background (1 s deadline each) finish before dynalite closes.
+    await new Promise((r) => setTimeout(r, 1_500));
     admin.ddb.destroy(); admin.sqs.destroy();
     await Promise.all([dynamo.stop(), moto.stop()]);
   }

@@ -18,6 +18,13 @@ export const FAULT_TOLERANCE_ENV = {
  */
 export const DEFAULT_TURN_BUDGET_MS = 2_000;
 
+/**
+ * SDK client settings of the turn path (DynamoDB, SQS, Step Functions): two attempts, so a throttled or failed call
+ * costs one short backoff, not three with growing delays, before the caller hears the stale or static answer; and a
+ * TCP connect that gives up in half a second. The turn budget bounds the rest.
+ */
+export const TURN_CLIENT_CONFIG = { maxAttempts: 2, requestHandler: { connectionTimeout: 500 } } as const;
+
 /** Time the fulfillment handler keeps back from the Lambda's remaining time to answer, ms. */
 export const TURN_RESERVE_MS = 500;
 

@@ -1,5 +1,5 @@
-// Faults on the Lex turn path, through the real DynamoDB, SQS and Step Functions clients (SDK default retries and
-// timeouts) in front of dynalite and moto: a hanging proxy, a throttling proxy, a closed port. Every turn answers
+// Faults on the Lex turn path, through the real DynamoDB, SQS and Step Functions clients (configured as the runtime
+// builds them: TURN_CLIENT_CONFIG) in front of dynalite and moto: a hanging proxy, a throttling proxy, a closed port. Every turn answers
 // within the turn budget with something true, and every request is either started once or said not to be.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -13,6 +13,7 @@ import { ResponseCache } from '../../src/runtime/cache/response-cache';
 import { createFulfillmentHandler, type LexFulfillmentHandler, type TurnLog } from '../../src/runtime/lex/fulfillment';
 import type { LexV2Event, LexV2Response } from '../../src/runtime/lex/types';
 import { DENIED_ANSWER, START_FAILED_ANSWER } from '../../src/runtime/lex/workflow-start';
+import { TURN_CLIENT_CONFIG } from '../../src/shared/fault-tolerance';
 import type { IntentCacheConfigs } from '../../src/shared/wire';
 import {
   LOCAL_CREDENTIALS, LOCAL_REGION, lexEvent, lexResponseProblems, serviceUnavailable, startAwsJsonProxy, startLocalDynamoDb, startMotoServer, throttling,
@@ -73,14 +74,14 @@ describe('a Lex turn under faults of DynamoDB, SQS and Step Functions', () => {
     const memory = new MemoryTier();
     const cache = new ResponseCache({
       intents: INTENTS, memory,
-      store: new DynamoResponseStore({ client: new DynamoDBClient({ ...client, endpoint: ddbProxy.endpoint }), tableName }),
-      queue: new SqsGenerationQueue(new SQSClient({ ...client, endpoint: sqsProxy.endpoint }), queueUrl),
+      store: new DynamoResponseStore({ client: new DynamoDBClient({ ...client, ...TURN_CLIENT_CONFIG, endpoint: ddbProxy.endpoint }), tableName }),
+      queue: new SqsGenerationQueue(new SQSClient({ ...client, ...TURN_CLIENT_CONFIG, endpoint: sqsProxy.endpoint }), queueUrl),
       onError: () => undefined,
     });
     const handler = createFulfillmentHandler({
       cache, turnBudgetMs: BUDGET_MS, log: (l) => lines.push(l),
       workflows: { RequestDemoIntent: { stateMachineArn, answer: DEMO_ANSWER, input: options.input ?? DEMO_INPUT } },
-      sfn: new SFNClient({ ...client, endpoint: options.sfnEndpoint ?? sfnProxy.endpoint }),
+      sfn: new SFNClient({ ...client, ...TURN_CLIENT_CONFIG, endpoint: options.sfnEndpoint ?? sfnProxy.endpoint }),
       callContext: async () => { throw new Error('no call context in this suite'); },
     });
     const turn = async (name: string, event: LexV2Event): Promise<LexV2Response> => {

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
-import { DEFAULT_TURN_BUDGET_MS, FAULT_TOLERANCE_ENV, type PhoneRules } from '../../shared/fault-tolerance';
+import { DEFAULT_TURN_BUDGET_MS, FAULT_TOLERANCE_ENV, TURN_CLIENT_CONFIG, type PhoneRules } from '../../shared/fault-tolerance';
 import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
 import { TurnBudget } from '../cache/turn-budget';
@@ -139,7 +139,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
           event, intent, workflow, input: workflowInput(workflow, intent, slots, event), content: { intent, slots },
           sessionAttributes: attributes, budget, phoneRules: options.phoneRules,
           // Loaded on first use: most turns never start a workflow, and the client would add to every cold start.
-          sfn: async () => (sfn ??= new (await import('@aws-sdk/client-sfn')).SFNClient({})),
+          sfn: async () => (sfn ??= new (await import('@aws-sdk/client-sfn')).SFNClient({ ...TURN_CLIENT_CONFIG })),
         });
         const first = turn.response.messages?.[0];
         const said = first && 'content' in first ? first.content : '';

@@ -57,7 +57,7 @@ export async function startWorkflowTurn(o: StartWorkflowOptions): Promise<Workfl
   }
   if (takesDemoRequest(workflow)) {
     // Loaded on the first demo request: the phone metadata is most of the bundle, and most turns never need it.
-    const { validateDemoInput } = await import('../workflow/validate');
+    const { validateDemoInput } = await import('../workflow/validate.js');
     try {
       validateDemoInput(o.input, o.phoneRules);
     } catch (err) {

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
 import { FAST_LEX_ENV } from '../../shared/env';
+import { TURN_CLIENT_CONFIG } from '../../shared/fault-tolerance';
 import { requiredEnv, type Environment } from '../env';
 import type { CallContext, CallOutcome } from './types';
 
@@ -186,7 +187,8 @@ export async function getCallContext(interactionKey: string, options: { store: C
 export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string, call?: { readonly abortSignal?: AbortSignal }) => Promise<Record<string, unknown> | undefined> {
   let store = options.store;
   return async (interactionKey, call = {}) => {
-    store ??= new CallContextStore({ tableName: requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name') });
+    // The fulfillment handler reads this on the turn path: the turn's client settings (two attempts, quick connect).
+    store ??= new CallContextStore({ tableName: requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name'), client: new DynamoDBClient({ ...TURN_CLIENT_CONFIG }) });
     const context = await getCallContext(interactionKey, { store, abortSignal: call.abortSignal });
     return context ? { scenario: context.scenario, status: context.status } : undefined;
   };
