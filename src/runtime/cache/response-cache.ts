@@ -266,7 +266,8 @@ export class ResponseCache {
       try {
         await send();
       } catch (first) {
-        if (first instanceof TurnBudgetExceededError || budget.remainingMs() < budget.budgetMs / 2) throw first;
+        // Not after a deadline, nor after throttling (the client already backed off once): only a plain failure.
+        if (first instanceof TurnBudgetExceededError || isThrottling(first) || budget.remainingMs() < budget.budgetMs / 2) throw first;
         this.metrics.count(intent, CacheMetric.ENQUEUE_RETRIED);
         await send();
       }
@@ -420,6 +421,11 @@ const OUTCOME_METRIC: Record<CacheStatus, CacheMetricName> = {
 };
 
 type SyncResult = { kind: 'generated'; entry: CachedAnswer } | { kind: 'busy' } | { kind: 'failed'; enqueued: boolean };
+
+function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $retryable?: { throttling?: boolean } };
+  return e?.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded/.test(e?.name ?? '');
+}
 
 function newer(a: CachedAnswer | undefined, b: CachedAnswer | undefined): CachedAnswer | undefined {
   if (!a) return b;

@@ -11,6 +11,9 @@ export class TurnBudgetExceededError extends FastLexError {
   }
 }
 
+/** The part of the budget one call may spend at most. */
+export const DEFAULT_CALL_SHARE = 0.4;
+
 /** The deadline of one turn. */
 export class TurnBudget {
   /**
@@ -55,13 +58,16 @@ export class TurnBudget {
   }
 
   /**
-   * Runs `call` with the turn's signal and settles by the deadline at the latest: if the call has not finished it
-   * rejects with `TurnBudgetExceededError`, whatever the client does with the abort.
+   * Runs `call` with a signal that aborts at the turn's deadline or after `share` of the whole budget, whichever comes
+   * first, and settles by then at the latest: if the call has not finished it rejects with `TurnBudgetExceededError`,
+   * whatever the client does with the abort. The share keeps one hung call from spending what the next one needs (a
+   * miss makes up to three: the L2 read, the lease, SendMessage), so a caller hears the fallback sooner.
    */
-  async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, share = DEFAULT_CALL_SHARE): Promise<T> {
     if (this.expired) throw new TurnBudgetExceededError(operation, this.budgetMs);
     if (!Number.isFinite(this.budgetMs)) return call(this.signal);
-    const signal = this.signal;
+    const capMs = Math.max(1, Math.min(this.remainingMs(), this.budgetMs * share));
+    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(capMs)]);
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new TurnBudgetExceededError(operation, this.budgetMs, { cause: signal.reason }));
       signal.addEventListener('abort', onAbort, { once: true });
