@@ -53,7 +53,7 @@ describe.each(DYNAMODB_BACKENDS.slice(0, 1))('answers the cache does not keep, o
       const next = await cache.respond('AboutIntent');
 
       expect(next).toMatchObject({ answer: 'We build fast voice bots.', status: 'miss' });
-      expect(result.batchItemFailures ?? []).toEqual([]); // not retried: the same prompt would stop the same way
+      expect(result.response?.batchItemFailures).toEqual([]); // not retried: the same prompt would stop the same way
       const counted = metrics.snapshot('AboutIntent');
       expect((counted[CacheMetric.TRUNCATED_ANSWER] ?? 0) + (counted[CacheMetric.GUARDRAIL_INTERVENED] ?? 0)).toBe(1);
     }
