@@ -188,7 +188,7 @@ describeConstruct('DemoCallWorkflow', () => {
     const { template } = build({ allowedPhoneCountries: ['US', 'CA'], defaultPhoneCountry: 'US', outboundCallsPerSecond: 5, outboundCallBurst: 10 });
 
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ FAST_LEX_PHONE_RULES: '{"allowedCountries":["US","CA"]}', FAST_LEX_DEFAULT_PHONE_COUNTRY: 'US' }) },
+      Environment: { Variables: Match.objectLike({ FAST_LEX_PHONE_RULES: '{"allowedCountries":["US","CA"],"defaultCountry":"US"}', FAST_LEX_DEFAULT_PHONE_COUNTRY: 'US' }) },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_RATE_PER_SECOND: '5', FAST_LEX_CALL_BURST: '10' }) },

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
+import { FAULT_TOLERANCE_ENV } from '../../shared/fault-tolerance';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
 import { prebundledHandler } from '../handler-code';
@@ -268,6 +269,8 @@ export class CachedLexFulfillment extends Construct {
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
     if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
     if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
+    // The workflow's phone rules, so a demo request is refused here, before the caller is promised a call.
+    if (props.callContext?.phoneRulesJson) fulfillmentOnly[FAULT_TOLERANCE_ENV.phoneRules] = props.callContext.phoneRulesJson;
     (props.secrets ?? []).forEach((s, i) => { fulfillmentOnly[`${FAST_LEX_ENV.secretPrefix}${i}`] = s.secretArn; });
 
     this.fulfillmentFunction = new RightSizedFunction(this, 'Fulfillment', {

@@ -240,6 +240,8 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
   public readonly contactEventRule: events.Rule;
   /** Dead-letter queue of contact events the handler could not process. */
   public readonly contactEventDeadLetterQueue: sqs.Queue;
+  /** The phone rules the Validate step applies (`PhoneRules` JSON), for the Lex boundary to apply too. */
+  public readonly phoneRulesJson?: string;
 
   constructor(scope: Construct, id: string, props: DemoCallWorkflowProps) {
     super(scope, id);
@@ -274,9 +276,10 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
       [FAST_LEX_ENV.runtimeMarker]: '1',
     };
 
+    this.phoneRulesJson = stack.toJsonString(this.phoneRules(props));
     this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND, {
       ...(props.defaultPhoneCountry ? { [FAST_LEX_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {}),
-      [FAULT_TOLERANCE_ENV.phoneRules]: stack.toJsonString(this.phoneRules(props)),
+      [FAULT_TOLERANCE_ENV.phoneRules]: this.phoneRulesJson,
     });
     this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
     props.salesforceCredentials.grantRead(this.createLeadFunction);
@@ -377,9 +380,13 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource {
   }
 
   /** The Validate step's phone rules (`PhoneRules`). */
-  private phoneRules(props: DemoCallWorkflowProps): { allowedCountries?: string[]; allowedTypes?: string[] } {
+  private phoneRules(props: DemoCallWorkflowProps): { allowedCountries?: string[]; allowedTypes?: string[]; defaultCountry?: string } {
     const countries = props.allowedPhoneCountries ?? (props.defaultPhoneCountry ? [props.defaultPhoneCountry] : undefined);
-    return { ...(countries ? { allowedCountries: countries } : {}), ...(props.allowedPhoneTypes ? { allowedTypes: props.allowedPhoneTypes } : {}) };
+    return {
+      ...(countries ? { allowedCountries: countries } : {}),
+      ...(props.allowedPhoneTypes ? { allowedTypes: props.allowedPhoneTypes } : {}),
+      ...(props.defaultPhoneCountry ? { defaultCountry: props.defaultPhoneCountry } : {}),
+    };
   }
 
   private createCallContextTable(options: CallContextTableOptions): dynamodb.Table {
