@@ -25,9 +25,11 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
 /** The call-context reader when the function has a call-context table; loaded on first use, as most bots never take calls. */
 function callContextFromEnvironment(): CallContextReader | undefined {
   if (optionalEnv(process.env, FAST_LEX_ENV.callContextTable) === undefined) return undefined;
+  // The configuration as it is now, at the handler's construction: the reader is built after an await.
+  const env = { ...process.env };
   let read: CallContextReader | undefined;
   return async (interactionKey, call) => {
-    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(process.env);
+    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(env);
     return read(interactionKey, call);
   };
 }
