@@ -10,6 +10,13 @@ export interface ICallContextSource {
   /** The call-context table: partition key `pk` (string). */
   readonly callContextTable: dynamodb.ITable;
 
+  /**
+   * The phone rules (`PhoneRules` JSON: allowed countries and types, default country) the source's workflow validates
+   * demo requests with; `CachedLexFulfillment` checks a request with the same rules before it starts the workflow.
+   * @default - none: the Lex boundary checks E.164, mobile or fixed line, any country
+   */
+  readonly phoneRulesJson?: string;
+
   /** Lets `grantee` read call context by key, and nothing more. */
   grantReadCallContext(grantee: iam.IGrantable): iam.Grant;
 }

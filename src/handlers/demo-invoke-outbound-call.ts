@@ -3,7 +3,7 @@
 // FAST_LEX_CONTACT_FLOW_ID, FAST_LEX_SOURCE_PHONE_NUMBER or FAST_LEX_QUEUE_ID.
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { optionalEnv, requiredEnv } from '../runtime/env';
-import { callContextStoreFromEnvironment } from '../runtime/workflow/environment';
+import { callContextStoreFromEnvironment, callPacerFromEnvironment } from '../runtime/workflow/environment';
 import { createInvokeOutboundCallStep, type InvokeOutboundCallEvent } from '../runtime/workflow/steps';
 import { FAST_LEX_ENV } from '../shared/env';
 
@@ -18,6 +18,8 @@ export async function handler(event: InvokeOutboundCallEvent) {
     contactFlowId: requiredEnv(process.env, FAST_LEX_ENV.contactFlowId, 'the contact flow id'),
     sourcePhoneNumber: optionalEnv(process.env, FAST_LEX_ENV.sourcePhoneNumber),
     queueId: optionalEnv(process.env, FAST_LEX_ENV.queueId),
+    // Calls paced to the account's rate across every execution (FAST_LEX_CALL_RATE_PER_SECOND), when configured.
+    pacer: callPacerFromEnvironment(),
   });
   return step(event);
 }

@@ -27,11 +27,12 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
  * the configuration; the reader's module loads on the first call turn, as most bots never take calls.
  */
 function callContextFromEnvironment(): CallContextReader | undefined {
-  const tableName = optionalEnv(process.env, FAST_LEX_ENV.callContextTable);
-  if (tableName === undefined) return undefined;
+  if (optionalEnv(process.env, FAST_LEX_ENV.callContextTable) === undefined) return undefined;
+  // The configuration as it is now, at the handler's construction: the reader is built after an await.
+  const env = { ...process.env };
   let read: CallContextReader | undefined;
-  return async (interactionKey) => {
-    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader({ [FAST_LEX_ENV.callContextTable]: tableName });
-    return read(interactionKey);
+  return async (interactionKey, call) => {
+    if (!read) read = (await import('../runtime/workflow/call-context.js')).callContextReader(env);
+    return read(interactionKey, call);
   };
 }

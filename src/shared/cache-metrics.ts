@@ -38,6 +38,14 @@ export const CacheMetric = {
   OVERSIZE_ANSWER: 'OversizeAnswer',
   GENERATION_SUCCESS: 'GenerationSuccess',
   GENERATION_FAILURE: 'GenerationFailure',
+  /** A call on the turn path ran out of the turn's budget; the caller got the stale or static answer. */
+  TURN_BUDGET_EXCEEDED: 'TurnBudgetExceeded',
+  /** A generation request was sent again within the turn after its first send failed. */
+  ENQUEUE_RETRIED: 'EnqueueRetried',
+  /** Bedrock stopped at maxTokens: the answer was trimmed to its last whole sentence (or not cached). */
+  TRUNCATED_ANSWER: 'TruncatedAnswer',
+  /** Bedrock's guardrail intervened: its refusal is not cached. */
+  GUARDRAIL_INTERVENED: 'GuardrailIntervened',
   GENERATION_LATENCY: 'GenerationLatency',
 } as const;
 export type CacheMetricName = (typeof CacheMetric)[keyof typeof CacheMetric];

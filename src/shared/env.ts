@@ -79,6 +79,16 @@ export const FAST_LEX_ENV = {
   /** How long an issued session id stays valid, seconds. Default `DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS`. */
   webChatSessionTtlSeconds: 'FAST_LEX_WEB_CHAT_SESSION_TTL_SECONDS',
 
+  // The fault paths
+  /** Longest a Lex turn may spend on DynamoDB, SQS and Step Functions, ms. Default `DEFAULT_TURN_BUDGET_MS`. */
+  turnBudgetMs: 'FAST_LEX_TURN_BUDGET_MS',
+  /** Phone number rules of the demo request, `PhoneRules` as JSON. Default `DEFAULT_PHONE_RULES`. */
+  phoneRules: 'FAST_LEX_PHONE_RULES',
+  /** Outbound calls per second the workflow paces to (StartOutboundVoiceContact's quota); unset: no pacing. */
+  callRatePerSecond: 'FAST_LEX_CALL_RATE_PER_SECOND',
+  /** Calls that may go at once after a quiet spell. Default `DEFAULT_CALL_BURST`. */
+  callBurst: 'FAST_LEX_CALL_BURST',
+
   // Every function the constructs deploy
   /** Marks a function that runs the cdk-fast-lex runtime (cached secrets, warm clients); the latency checks read it. */
   runtimeMarker: 'FAST_LEX_RUNTIME',

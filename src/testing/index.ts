@@ -1,6 +1,6 @@
 // cdk-fast-lex/testing: the offline test kit (Node only): Lex V2 event builders and local stand-ins for AWS services
 // and Salesforce, driven by the real clients through endpoint overrides. Every server listens on 127.0.0.1 only.
-export { startAwsJsonProxy, type AwsJsonError, type AwsJsonProxy } from './aws-json-proxy';
+export { serviceUnavailable, startAwsJsonProxy, throttling, type AwsJsonError, type AwsJsonProxy } from './aws-json-proxy';
 export {
   BEDROCK_ERROR_STATUS,
   startBedrockStandIn,

@@ -54,7 +54,7 @@ describeConstruct('DemoCallWorkflow', () => {
     expect(def.States.InvokeOutboundCall.Next).toBe('WaitForCallCompletion');
     const wait = def.States.WaitForCallCompletion;
     expect(wait.Resource).toContain('lambda:invoke.waitForTaskToken');
-    expect(wait.TimeoutSeconds).toBe(3600);
+    expect(wait.TimeoutSeconds).toBe(1200); // 20 minutes: a demo call and its ringing, not an hour of PENDING
     expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], Next: 'CallOutcomeUnknown' });
     expect(def.States.CallOutcomeUnknown.Next).toBe('UpdateLead');
@@ -181,7 +181,30 @@ describeConstruct('DemoCallWorkflow', () => {
       SSESpecification: { SSEEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '90000' }) } }, 3);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '87600' }) } }, 4);
+  });
+
+  it('tells the Validate step which countries and number types may be called, and paces calls to Connect\'s rate', () => {
+    const { template } = build({ allowedPhoneCountries: ['US', 'CA'], defaultPhoneCountry: 'US', outboundCallsPerSecond: 5, outboundCallBurst: 10 });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_PHONE_RULES: '{"allowedCountries":["US","CA"],"defaultCountry":"US"}', FAST_LEX_DEFAULT_PHONE_COUNTRY: 'US' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_RATE_PER_SECOND: '5', FAST_LEX_CALL_BURST: '10' }) },
+    });
+    const def = definitionOf(template);
+    expect(def.States.InvokeOutboundCall.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['OutboundCallThrottledError'], ['DependencyUnavailableError']]));
+    expect(def.States.CreateLeadAndScenario.Branches[0].States.CreateLead.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['DependencyUnavailableError']]));
+    expect(def.States.MarkLeadFailed.Parameters).toMatchObject({ 'state.$': '$', 'executionId.$': '$$.Execution.Id' });
+  });
+
+  it('refuses a country that is not a code, an unknown number type, and a pace that could never call', () => {
+    expect(() => build({ allowedPhoneCountries: ['USA'] })).toThrow(/'allowedPhoneCountries' must hold two-letter ISO 3166-1 country codes such as 'US', got 'USA'/);
+    expect(() => build({ allowedPhoneTypes: ['CELL'] })).toThrow(/'allowedPhoneTypes' holds 'CELL', which is not a number type; use MOBILE, FIXED_LINE/);
+    expect(() => build({ allowedPhoneTypes: [] })).toThrow(/'allowedPhoneTypes' is empty/);
+    expect(() => build({ outboundCallsPerSecond: 0 })).toThrow(/'outboundCallsPerSecond' must be more than 0/);
+    expect(() => build({ outboundCallBurst: 1.5 })).toThrow(/'outboundCallBurst' must be a whole number/);
   });
 
   it('places calls through a LexCallFlow: its instance, its flow id and its claimed caller id', () => {

@@ -14,7 +14,7 @@ import {
   startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
   type BedrockStandIn, type ConnectStandIn, type LocalEndpoint, type LocalExecution, type SalesforceStandIn, type StepFunctionsStandIn,
 } from '../../src/testing';
-import { startAwsJsonProxy } from '../../src/testing';
+import { startAwsJsonProxy, type AwsJsonProxy } from '../../src/testing';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -34,6 +34,8 @@ export interface WorldLatency {
   readonly dynamoDbMs?: number;
   /** Added to every Secrets Manager request by a proxy in front of moto. */
   readonly secretsManagerMs?: number;
+  /** Connect's StartOutboundVoiceContact rate limit at the stand-in (e.g. 2/s, burst 5). @default - none */
+  readonly connectRateLimit?: { readonly perSecond: number; readonly burst: number };
 }
 
 export interface World {
@@ -52,6 +54,8 @@ export interface World {
   readonly store: CallContextStore;
   /** The endpoints the handlers use (through the latency proxies, when set). */
   readonly endpoints: { readonly dynamoDb: string; readonly secretsManager: string };
+  /** The proxies in front of dynalite and moto's Secrets Manager: inject hangs, throttling and outages here. */
+  readonly proxies: { readonly dynamoDb: AwsJsonProxy; readonly secretsManager: AwsJsonProxy };
   /** A fresh LocalWorkflow (fresh handler modules: cold caches, new connections). */
   newWorkflow(options?: { retryPauseMs?: number; environment?: Record<string, string> }): LocalWorkflow;
   /** The logical id of a construct's function. */
@@ -79,10 +83,10 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
     tls.setDefaultCACertificates([...savedCas, salesforce.certificatePem]);
     const bedrock = await startBedrockStandIn({
       latencyMs: latency.bedrockMs ?? 0,
-      responder: ({ prompt }) => `Hello ${/First name: (.*)/.exec(prompt)?.[1] ?? 'there'}, let us book a table at Atlas Bistro.`,
+      responder: ({ prompt }) => `Hello ${/"firstName":"([^"]*)"/.exec(prompt)?.[1] ?? 'there'}, let us book a table at Atlas Bistro.`,
     });
     started.push(bedrock);
-    const connect = await startConnectStandIn({ latencyMs: latency.connectMs ?? 0, instanceIds: [INSTANCE_ID] });
+    const connect = await startConnectStandIn({ latencyMs: latency.connectMs ?? 0, instanceIds: [INSTANCE_ID], rateLimit: latency.connectRateLimit });
     started.push(connect);
     const stepFunctions = await startStepFunctionsStandIn();
     started.push(stepFunctions);
@@ -136,6 +140,7 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
       stack, construct, template, assemblyDirectory: assembly.directory, tableName, dynamo, moto, salesforce, bedrock, connect,
       stepFunctions, secretArn: secret.ARN!, store, functionId,
       endpoints: { dynamoDb: dynamoProxy.endpoint, secretsManager: secretsProxy.endpoint },
+      proxies: { dynamoDb: dynamoProxy, secretsManager: secretsProxy },
       newWorkflow: (o = {}) => {
         const pause = o.retryPauseMs ?? 5;
         const wf = LocalWorkflow.fromTemplate(template, {

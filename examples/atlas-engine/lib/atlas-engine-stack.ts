@@ -71,6 +71,8 @@ export class AtlasEngineStack extends Stack {
       callFlow: this.callFlow,
       // Callers of the en_US bot say US numbers without +1; Lex's AMAZON.PhoneNumber gives them as 10 digits.
       defaultPhoneCountry: 'US',
+      // Demo calls go to prospects in these countries only (mobile or landline numbers: no premium rate).
+      allowedPhoneCountries: ['US', 'CA', 'GB'],
       salesforceCredentials: salesforce,
       salesforceExternalIdField: props.salesforceExternalIdField ?? 'Atlas_Request_Id__c',
       modelId,

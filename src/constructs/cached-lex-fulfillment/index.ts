@@ -16,6 +16,7 @@ import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { CONFIG_LAYER_INTENTS_PATH, FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { FAST_LEX_ENV } from '../../shared/env';
+
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
 import { FastLexMetrics, type CacheMetricOptions } from '../fast-lex-monitoring/metrics';
@@ -361,6 +362,8 @@ export class CachedLexFulfillment extends Construct {
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
     if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
     if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
+    // The workflow's phone rules, so a demo request is refused here, before the caller is promised a call.
+    if (props.callContext?.phoneRulesJson) fulfillmentOnly[FAST_LEX_ENV.phoneRules] = props.callContext.phoneRulesJson;
     (props.secrets ?? []).forEach((s, i) => { fulfillmentOnly[`${FAST_LEX_ENV.secretPrefix}${i}`] = s.secretArn; });
 
     this.fulfillmentFunction = new RightSizedFunction(this, 'Fulfillment', {
@@ -498,6 +501,8 @@ export class CachedLexFulfillment extends Construct {
     }
     this.callContextSource = source;
     this.fulfillmentFunction.function.addEnvironment(FAST_LEX_ENV.callContextTable, source.callContextTable.tableName);
+    // The workflow's phone rules, so the Lex turn refuses a number the workflow would refuse before promising a call.
+    if (source.phoneRulesJson) this.fulfillmentFunction.function.addEnvironment(FAST_LEX_ENV.phoneRules, source.phoneRulesJson);
     source.grantReadCallContext(this.fulfillmentFunction);
   }
 

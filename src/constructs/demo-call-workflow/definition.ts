@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { RETRYABLE_WORKFLOW_ERRORS } from '../../shared/defaults';
+import { RETRYABLE_DEPENDENCY_ERRORS } from '../../shared/fault-tolerance';
 import type { RightSizedFunction } from '../right-sized-function';
 
 /** Errors Lambda (the service, not the function) reports; always worth a retry. */
@@ -33,11 +34,20 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
   const scope = new Construct(owner, 'States');
   const retryable = (task: tasks.LambdaInvoke, errors: string[]): tasks.LambdaInvoke => {
     task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
-    if (errors.length) {
-      task.addRetry({ errors, interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.seconds(10), jitterStrategy: sfn.JitterType.FULL });
+    // A paced call waits up to 20 s in the step for its slot; beyond that the step fails and comes back here, so a
+    // burst of 100 requests at 2 calls/s (50 s of calls) needs more attempts than a transient fault does.
+    const paced = errors.includes(RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled);
+    const own = errors.filter((e) => e !== RETRYABLE_DEPENDENCY_ERRORS.dependencyUnavailable);
+    if (own.length) {
+      task.addRetry({ errors: own, interval: Duration.seconds(1), maxAttempts: paced ? 8 : 5, backoffRate: 2, maxDelay: Duration.seconds(paced ? 20 : 10), jitterStrategy: sfn.JitterType.FULL });
+    }
+    if (errors.includes(RETRYABLE_DEPENDENCY_ERRORS.dependencyUnavailable)) {
+      // An outage of Secrets Manager or DynamoDB: about two minutes of retries before the failure path keeps the request.
+      task.addRetry({ errors: [RETRYABLE_DEPENDENCY_ERRORS.dependencyUnavailable], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.seconds(30), jitterStrategy: sfn.JitterType.FULL });
     }
     return task;
   };
+  const dependency = RETRYABLE_DEPENDENCY_ERRORS.dependencyUnavailable;
   const invoke = (id: string, fn: RightSizedFunction, payload: sfn.TaskInput, resultPath: string | undefined, errors: string[]) => retryable(new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn.alias,
     payload,
@@ -52,7 +62,10 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
     request: sfn.JsonPath.objectAt('$.request'),
     error: sfn.JsonPath.objectAt('$.error'),
-  }), sfn.JsonPath.DISCARD, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable]);
+    // The whole state where the failure was caught: shows whether the call was placed (then a re-drive would call again).
+    state: sfn.JsonPath.entirePayload,
+    executionId: sfn.JsonPath.executionId,
+  }), sfn.JsonPath.DISCARD, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
   markLeadFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.markLeadError' });
   markLeadFailed.next(failed);
   const onFailure = (state: tasks.LambdaInvoke | sfn.Parallel) => state.addCatch(markLeadFailed, { errors: ['States.ALL'], resultPath: '$.error' });
@@ -68,7 +81,7 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
   const createLead = invoke('CreateLead', fns.createLead, sfn.TaskInput.fromObject({
     request: sfn.JsonPath.objectAt('$.request'),
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
-  }), undefined, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable]);
+  }), undefined, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
   const generateScenario = invoke('GenerateScenario', fns.generateScenario, sfn.TaskInput.fromObject({
     request: sfn.JsonPath.objectAt('$.request'),
   }), undefined, [RETRYABLE_WORKFLOW_ERRORS.scenarioGenerationThrottled]);
@@ -101,7 +114,7 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     scenario: sfn.JsonPath.stringAt('$.call.scenario'),
     leadId: sfn.JsonPath.stringAt('$.call.leadId'),
     leadExternalId: sfn.JsonPath.stringAt('$.call.leadExternalId'),
-  }), '$.placed', [RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled]);
+  }), '$.placed', [RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled, dependency]);
   onFailure(placeCall);
 
   const chain = validate.next(leadAndScenario).next(prepare).next(placeCall);
@@ -139,7 +152,8 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     leadId: sfn.JsonPath.stringAt('$.leadId'),
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
     outcome: sfn.JsonPath.objectAt('$.outcome'),
-  }), '$.leadUpdate', [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable]);
+    interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
+  }), '$.leadUpdate', [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
   onFailure(updateLead);
   const done = new sfn.Pass(scope, 'CallDone', {
     parameters: {

@@ -16,6 +16,7 @@ import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { DEMO_REQUEST_PHONE_FIELD, DEMO_REQUEST_REQUIRED_FIELDS } from '../../shared/demo-request-schema';
 import { FAST_LEX_ENV } from '../../shared/env';
+import { DEFAULT_CALL_BURST, DEFAULT_CALL_RATE_PER_SECOND } from '../../shared/fault-tolerance';
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { IOutboundCallFlow } from '../lex-call-flow';
 import type { ICallContextSource } from '../call-context-source';
@@ -83,6 +84,30 @@ export interface DemoCallWorkflowProps {
    */
   readonly defaultPhoneCountry?: string;
   /**
+   * Countries (ISO 3166-1 alpha-2) whose numbers may be called; any other number is refused before anything happens
+   * (toll fraud: a caller cannot make you dial abroad).
+   * @default - the `defaultPhoneCountry` alone when it is set, else any country
+   */
+  readonly allowedPhoneCountries?: string[];
+  /**
+   * Number types that may be called (libphonenumber-js types: MOBILE, FIXED_LINE, FIXED_LINE_OR_MOBILE, PREMIUM_RATE,
+   * TOLL_FREE, SHARED_COST, VOIP, PERSONAL_NUMBER, PAGER, UAN, VOICEMAIL). Premium-rate and shared-cost numbers cost
+   * you money per minute: the default refuses them.
+   * @default - MOBILE, FIXED_LINE and FIXED_LINE_OR_MOBILE
+   */
+  readonly allowedPhoneTypes?: string[];
+  /**
+   * Outbound calls per second the workflow places across all executions (your StartOutboundVoiceContact quota): a
+   * burst of requests gets its calls later rather than TooManyRequestsException.
+   * @default 2 (Amazon Connect's default quota)
+   */
+  readonly outboundCallsPerSecond?: number;
+  /**
+   * Calls placed at once after a quiet spell.
+   * @default 5 (Amazon Connect's default burst)
+   */
+  readonly outboundCallBurst?: number;
+  /**
    * Queue of the outbound call; its outbound caller id is used.
    * @default - the queue defined in the contact flow (then `sourcePhoneNumber` is required)
    */
@@ -125,7 +150,7 @@ export interface DemoCallWorkflowProps {
   /**
    * Longest wait for the call to end; then the outcome is recorded as UNKNOWN (Connect contact events are
    * best-effort, so a lost DISCONNECTED event must not leave the execution waiting).
-   * @default Duration.hours(1)
+   * @default Duration.minutes(20) (a demo call plus its ringing; a longer call ends as UNKNOWN, then its late event updates the Lead)
    */
   readonly callTimeout?: Duration;
   /**
@@ -257,6 +282,8 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
   public readonly contactEventRule: events.Rule;
   /** Dead-letter queue of contact events the handler could not process. */
   public readonly contactEventDeadLetterQueue: sqs.Queue;
+  /** The phone rules the Validate step applies (`PhoneRules` JSON), for the Lex boundary to apply too. */
+  public readonly phoneRulesJson?: string;
 
   constructor(scope: Construct, id: string, props: DemoCallWorkflowProps) {
     super(scope, id);
@@ -264,7 +291,7 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     this.workflowType = props.workflowType ?? sfn.StateMachineType.STANDARD;
     const express = this.workflowType === sfn.StateMachineType.EXPRESS;
     this.waitsForCallCompletion = props.waitForCallCompletion ?? !express;
-    const callTimeout = props.callTimeout ?? Duration.hours(1);
+    const callTimeout = props.callTimeout ?? Duration.minutes(20);
     const call = validateDemoCallWorkflowProps(id, props, express, this.waitsForCallCompletion, callTimeout);
     this.connectInstanceArn = call.instanceArn;
     this.defaultPhoneCountry = props.defaultPhoneCountry;
@@ -292,8 +319,11 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
       [FAST_LEX_ENV.runtimeMarker]: '1',
     };
 
-    this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND,
-      props.defaultPhoneCountry ? { [FAST_LEX_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {});
+    this.phoneRulesJson = stack.toJsonString(this.phoneRules(props));
+    this.validateFunction = this.handler('ValidateRequest', 'demo-validate-request', WorkloadProfile.IO_BOUND, {
+      ...(props.defaultPhoneCountry ? { [FAST_LEX_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {}),
+      [FAST_LEX_ENV.phoneRules]: this.phoneRulesJson,
+    });
     this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
     props.salesforceCredentials.grantRead(this.createLeadFunction);
     // 512 MB: at 128 MB every generation takes about 500 ms longer (CPU scales with memory).
@@ -309,11 +339,15 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
       [FAST_LEX_ENV.contactFlowId]: call.contactFlowId,
       ...(call.sourcePhoneNumber ? { [FAST_LEX_ENV.sourcePhoneNumber]: call.sourcePhoneNumber } : {}),
       ...(props.queueId ? { [FAST_LEX_ENV.queueId]: props.queueId } : {}),
+      [FAST_LEX_ENV.callRatePerSecond]: String(props.outboundCallsPerSecond ?? DEFAULT_CALL_RATE_PER_SECOND),
+      [FAST_LEX_ENV.callBurst]: String(props.outboundCallBurst ?? DEFAULT_CALL_BURST),
     });
     this.grantTable(this.invokeOutboundCallFunction, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     this.grantOutboundCall(this.invokeOutboundCallFunction, call.instanceArn);
-    this.updateLeadFunction = this.handler('UpdateLead', 'demo-update-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
+    // The table: the outcome a late event stored, and the spent requests the failure path keeps.
+    this.updateLeadFunction = this.handler('UpdateLead', 'demo-update-lead', WorkloadProfile.IO_BOUND, { ...salesforceEnv, ...tableEnv });
     props.salesforceCredentials.grantRead(this.updateLeadFunction);
+    this.grantTable(this.updateLeadFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
 
     const taskResponse = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     if (this.waitsForCallCompletion) {
@@ -324,13 +358,13 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     this.callCompletedFunction = this.handler('CallCompleted', 'demo-call-completed', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
       [FAST_LEX_ENV.workflowMode]: this.waitsForCallCompletion ? 'STANDARD' : 'EXPRESS',
-      ...(this.waitsForCallCompletion ? {} : salesforceEnv),
+      // EXPRESS: it updates the Lead; STANDARD: it does when the event comes after the wait timed out.
+      ...salesforceEnv,
     });
     this.grantTable(this.callCompletedFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    props.salesforceCredentials.grantRead(this.callCompletedFunction);
     if (this.waitsForCallCompletion) {
       this.callCompletedFunction.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: taskResponse, resources: [stateMachineArn] }));
-    } else {
-      props.salesforceCredentials.grantRead(this.callCompletedFunction);
     }
 
     this.stateMachineByName = sfn.StateMachine.fromStateMachineArn(this, 'StateMachineByName', stateMachineArn);
@@ -387,6 +421,16 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     const grant = this.callContextTable.grant(grantee, 'dynamodb:GetItem');
     this.callContextTable.encryptionKey?.grantDecrypt(grantee);
     return grant;
+  }
+
+  /** The Validate step's phone rules (`PhoneRules`). */
+  private phoneRules(props: DemoCallWorkflowProps): { allowedCountries?: string[]; allowedTypes?: string[]; defaultCountry?: string } {
+    const countries = props.allowedPhoneCountries ?? (props.defaultPhoneCountry ? [props.defaultPhoneCountry] : undefined);
+    return {
+      ...(countries ? { allowedCountries: countries } : {}),
+      ...(props.allowedPhoneTypes ? { allowedTypes: props.allowedPhoneTypes } : {}),
+      ...(props.defaultPhoneCountry ? { defaultCountry: props.defaultPhoneCountry } : {}),
+    };
   }
 
   /** Exactly the item actions a handler uses (CDK's grantReadWriteData would add Scan, Query, batch and stream reads). */

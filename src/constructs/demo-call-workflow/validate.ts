@@ -1,7 +1,11 @@
 // The checks DemoCallWorkflow makes at synth time, before it creates anything: each names the prop and the fix.
 import { Duration, Token } from 'aws-cdk-lib';
 import { PHONE_COUNTRIES } from '../../shared/phone-countries';
+import { DEFAULT_ALLOWED_PHONE_TYPES } from '../../shared/fault-tolerance';
 import type { DemoCallWorkflowProps } from './index';
+
+/** The number types `allowedPhoneTypes` may name (libphonenumber-js's types). */
+const PHONE_TYPES = ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
 
 /** Where the calls go: the instance, the flow and the caller id, from `callFlow` or from the props that name them. */
 export interface CallTarget {
@@ -57,6 +61,26 @@ export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflo
   if (props.callHeartbeat && !wait) {
     throw new Error(`${where}: 'callHeartbeat' needs an execution that waits for the call (workflowType STANDARD with waitForCallCompletion), `
       + `but this one ${express ? 'is EXPRESS' : "has waitForCallCompletion false"} and would ignore it. Remove 'callHeartbeat', or use STANDARD.`);
+  }
+  for (const country of props.allowedPhoneCountries ?? []) {
+    if (!Token.isUnresolved(country) && !/^[A-Z]{2}$/.test(country)) {
+      throw new Error(`${where}: 'allowedPhoneCountries' must hold two-letter ISO 3166-1 country codes such as 'US', got '${country}'.`);
+    }
+  }
+  for (const type of props.allowedPhoneTypes ?? []) {
+    if (!Token.isUnresolved(type) && !PHONE_TYPES.includes(type)) {
+      throw new Error(`${where}: 'allowedPhoneTypes' holds '${type}', which is not a number type; use ${PHONE_TYPES.join(', ')} `
+        + `(the default, ${DEFAULT_ALLOWED_PHONE_TYPES.join(', ')}, is what a demo call needs).`);
+    }
+  }
+  if (props.allowedPhoneTypes && props.allowedPhoneTypes.length === 0) {
+    throw new Error(`${where}: 'allowedPhoneTypes' is empty, so no number could be called; leave it out for ${DEFAULT_ALLOWED_PHONE_TYPES.join(', ')}.`);
+  }
+  if (props.outboundCallsPerSecond !== undefined && !Token.isUnresolved(props.outboundCallsPerSecond) && !(props.outboundCallsPerSecond > 0)) {
+    throw new Error(`${where}: 'outboundCallsPerSecond' must be more than 0 (your StartOutboundVoiceContact quota; Connect's default is 2).`);
+  }
+  if (props.outboundCallBurst !== undefined && !Token.isUnresolved(props.outboundCallBurst) && (!Number.isInteger(props.outboundCallBurst) || props.outboundCallBurst < 1)) {
+    throw new Error(`${where}: 'outboundCallBurst' must be a whole number of 1 or more (Connect's default burst is 5).`);
   }
   if (props.callHeartbeat && !props.callHeartbeat.isUnresolved() && !callTimeout.isUnresolved() && props.callHeartbeat.toSeconds() >= callTimeout.toSeconds()) {
     throw new Error(`${where}: 'callHeartbeat' must be shorter than 'callTimeout'.`);

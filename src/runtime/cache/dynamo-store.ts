@@ -62,6 +62,11 @@ export interface DynamoResponseStoreOptions {
   readonly maxItemBytes?: number;
 }
 
+/** Per-call options: `abortSignal` bounds the call (the turn's budget). */
+export interface StoreCallOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
 /** Reads and writes cached answers; checks expiry on read because TTL deletion lags up to 48 hours. */
 export class DynamoResponseStore {
   readonly tableName: string;
@@ -77,7 +82,7 @@ export class DynamoResponseStore {
   }
 
   /** The newest answer for a key, or undefined when there is none or it is past its stale window. */
-  async newest(key: string): Promise<CachedAnswer | undefined> {
+  async newest(key: string, call: StoreCallOptions = {}): Promise<CachedAnswer | undefined> {
     const out = await this.client.send(new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk AND #sk >= :lowest',
@@ -85,7 +90,7 @@ export class DynamoResponseStore {
       ExpressionAttributeValues: { ':pk': { S: key }, ':lowest': { S: '0' } },
       ScanIndexForward: false,
       Limit: 1,
-    }));
+    }), call);
     const item = out.Items?.[0];
     if (!item) return undefined;
     const answer = fromItem(item);
@@ -94,7 +99,7 @@ export class DynamoResponseStore {
   }
 
   /** Writes an answer as a new item (the key keeps its history until TTL removes it); oversize answers are skipped. */
-  async put(key: string, answer: CachedAnswer): Promise<PutResult> {
+  async put(key: string, answer: CachedAnswer, call: StoreCallOptions = {}): Promise<PutResult> {
     const item: Record<string, AttributeValue> = {
       [CACHE_PARTITION_KEY]: { S: key },
       [CACHE_SORT_KEY]: { S: new Date(answer.generatedAt).toISOString() },
@@ -106,7 +111,7 @@ export class DynamoResponseStore {
     };
     const bytes = itemSize(item);
     if (bytes > this.maxItemBytes) return { stored: false, reason: 'oversize', bytes };
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }), call);
     return { stored: true, bytes };
   }
 
@@ -114,7 +119,7 @@ export class DynamoResponseStore {
    * Takes the key's refresh lease with a conditional write: true for exactly one caller across all Lambdas until
    * the lease ends or is released, so concurrent misses and stale serves enqueue one generation, not many.
    */
-  async claimRefresh(key: string, leaseMs: number): Promise<boolean> {
+  async claimRefresh(key: string, leaseMs: number, call: StoreCallOptions = {}): Promise<boolean> {
     const now = this.clock();
     try {
       await this.client.send(new PutItemCommand({
@@ -128,7 +133,7 @@ export class DynamoResponseStore {
         ConditionExpression: 'attribute_not_exists(#pk) OR #lease < :now',
         ExpressionAttributeNames: { '#pk': CACHE_PARTITION_KEY, '#lease': CACHE_LEASE_UNTIL_ATTRIBUTE },
         ExpressionAttributeValues: { ':now': { N: String(now) } },
-      }));
+      }), call);
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
@@ -137,11 +142,11 @@ export class DynamoResponseStore {
   }
 
   /** Ends the key's refresh lease (after the answer is written, or when the enqueue failed). */
-  async releaseRefresh(key: string): Promise<void> {
+  async releaseRefresh(key: string, call: StoreCallOptions = {}): Promise<void> {
     await this.client.send(new DeleteItemCommand({
       TableName: this.tableName,
       Key: { [CACHE_PARTITION_KEY]: { S: key }, [CACHE_SORT_KEY]: { S: REFRESH_MARKER_SORT_KEY } },
-    }));
+    }), call);
   }
 }
 

@@ -8,6 +8,7 @@ import { FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
+import { TURN_CLIENT_CONFIG } from '../../shared/fault-tolerance';
 import { ConverseGenerator, DEFAULT_GENERATION_TIMEOUT_MS } from '../bedrock/converse';
 import { numberEnv, optionalEnv, requiredEnv, type Environment } from '../env';
 import { DynamoResponseStore } from './dynamo-store';
@@ -77,8 +78,8 @@ export function responseCacheOptionsFromEnvironment(env: Environment, overrides:
     memory,
     refreshLeaseMs,
     generator: overrides.generator ?? (generatorSettings ? new ConverseGenerator(generatorSettings) : undefined),
-    store: new DynamoResponseStore({ client: overrides.dynamoDb ?? new DynamoDBClient({}), tableName, clock: overrides.clock }),
-    queue: new SqsGenerationQueue(overrides.sqs ?? new SQSClient({}), queueUrl),
+    store: new DynamoResponseStore({ client: overrides.dynamoDb ?? new DynamoDBClient({ ...TURN_CLIENT_CONFIG }), tableName, clock: overrides.clock }),
+    queue: new SqsGenerationQueue(overrides.sqs ?? new SQSClient({ ...TURN_CLIENT_CONFIG }), queueUrl),
   };
 }
 

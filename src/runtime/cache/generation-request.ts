@@ -70,14 +70,15 @@ export function parseGenerationRequest(body: string): GenerationRequest {
 
 /** Where generation requests go. */
 export interface GenerationQueue {
-  enqueue(request: GenerationRequest): Promise<void>;
+  /** Sends one request; `options.abortSignal` bounds the call (the turn's budget). */
+  enqueue(request: GenerationRequest, options?: { readonly abortSignal?: AbortSignal }): Promise<void>;
 }
 
 /** Sends generation requests to an SQS queue. */
 export class SqsGenerationQueue implements GenerationQueue {
   constructor(private readonly client: SQSClient, readonly queueUrl: string) {}
 
-  async enqueue(request: GenerationRequest): Promise<void> {
+  async enqueue(request: GenerationRequest, options: { readonly abortSignal?: AbortSignal } = {}): Promise<void> {
     await this.client.send(new SendMessageCommand({
       QueueUrl: this.queueUrl,
       MessageBody: encodeGenerationRequest(request),
@@ -86,6 +87,6 @@ export class SqsGenerationQueue implements GenerationQueue {
         version: { DataType: 'Number', StringValue: String(request.version) },
         intent: { DataType: 'String', StringValue: request.intent },
       },
-    }));
+    }), options);
   }
 }

@@ -6,6 +6,7 @@ import { BedrockGenerationError } from '../bedrock/errors';
 import type { Environment } from '../env';
 import { answerEntry, type DynamoResponseStore } from './dynamo-store';
 import { generatorWorkerOptionsFromEnvironment, type GeneratorWorkerEnvironmentOverrides } from './environment';
+import { completeAnswer } from './complete-answer';
 import { parseGenerationRequest, type GenerationRequest } from './generation-request';
 import { CacheMetric, CacheMetrics } from './metrics';
 
@@ -44,7 +45,7 @@ export interface GeneratorWorkerOptions {
 export type GeneratorWorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /** What happened to one record. */
-export type RecordOutcome = 'generated' | 'already-fresh' | 'oversize' | 'retry' | 'poison' | 'rejected';
+export type RecordOutcome = 'generated' | 'already-fresh' | 'oversize' | 'incomplete' | 'retry' | 'poison' | 'rejected';
 
 /**
  * Builds the worker handler. Every record ends one of two ways: its answer is written (or found already fresh, or
@@ -80,7 +81,17 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
       const generation = await options.generator.generate(request.prompt, { system: request.system, maxTokens: request.maxTokens });
       metrics.timing(intent, CacheMetric.GENERATION_LATENCY, generation.latencyMs);
       metrics.count(intent, CacheMetric.GENERATION_SUCCESS);
-      text = generation.text;
+      const complete = completeAnswer(generation.text, generation.stopReason);
+      if (complete.kind === 'unusable') {
+        // A sentence cut before its end or a guardrail refusal is not an answer: keep serving the static one. Not
+        // retried: the same prompt with the same limit would stop the same way.
+        metrics.count(intent, complete.reason === 'max_tokens' ? CacheMetric.TRUNCATED_ANSWER : CacheMetric.GUARDRAIL_INTERVENED);
+        logger.warn('answer not cached: incomplete', { messageId: record.messageId, intent, key, stopReason: generation.stopReason });
+        await options.store.releaseRefresh(key);
+        return 'incomplete';
+      }
+      if (complete.kind === 'trimmed') metrics.count(intent, CacheMetric.TRUNCATED_ANSWER);
+      text = complete.text;
     } catch (err) {
       metrics.count(intent, CacheMetric.GENERATION_FAILURE);
       const retriable = err instanceof BedrockGenerationError ? err.retriable : true;

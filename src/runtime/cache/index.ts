@@ -16,3 +16,5 @@ export { CATCH_ALL_INTENT, parseIntentConfigs, validateIntentConfigs, type Inten
 export { MemoryTier, type MemoryTierOptions } from './memory-tier';
 export { CacheMetric, CacheMetrics, type CacheMetricName, type CacheMetricsOptions } from './metrics';
 export { ResponseCache, type CacheResponse, type CacheStatus, type RespondOptions, type ResponseCacheOptions } from './response-cache';
+export { completeAnswer, type Completeness } from './complete-answer';
+export { DEFAULT_CALL_SHARE, TurnBudget, TurnBudgetExceededError } from './turn-budget';

@@ -18,7 +18,9 @@ import {
   type IntentCacheConfigs,
 } from './intent-config';
 import { MemoryTier, type MemoryTierOptions } from './memory-tier';
+import { completeAnswer } from './complete-answer';
 import { CacheMetric, CacheMetrics, type CacheMetricName } from './metrics';
+import { TurnBudget, TurnBudgetExceededError } from './turn-budget';
 
 /** How an answer was found. */
 export type CacheStatus =
@@ -46,6 +48,11 @@ export interface RespondOptions {
   readonly signal?: AbortSignal;
   /** Accepted for logging by callers; never enters the key. */
   readonly sessionId?: string;
+  /**
+   * The turn's deadline: bounds the L2 read, the lease write and SendMessage. When it runs out the caller gets the
+   * stale or static answer. @default - unbounded (each call runs on its client's own timeouts)
+   */
+  readonly budget?: TurnBudget;
 }
 
 export interface ResponseCacheOptions {
@@ -62,6 +69,8 @@ export interface ResponseCacheOptions {
   readonly syncDeadlineMs?: number;
   /** Refresh lease, ms. @default 60000 */
   readonly refreshLeaseMs?: number;
+  /** Most keys whose refresh lease this process remembers; the oldest are forgotten first. @default 1000 */
+  readonly maxLocalLeases?: number;
   /** @default - a new CacheMetrics */
   readonly metrics?: CacheMetrics;
   /** Epoch-ms clock for freshness. @default Date.now */
@@ -108,6 +117,7 @@ export class ResponseCache {
   private readonly syncRuns = new Map<string, Promise<SyncResult>>();
   // Keys this process already holds the refresh lease for: no DynamoDB write per stale serve while it lasts.
   private readonly localLeases = new Map<string, number>();
+  private readonly maxLocalLeases: number;
 
   constructor(options: ResponseCacheOptions) {
     this.intents = validateIntentConfigs(options.intents);
@@ -117,6 +127,7 @@ export class ResponseCache {
     this.generator = options.generator;
     this.syncDeadlineMs = options.syncDeadlineMs ?? 0;
     this.refreshLeaseMs = options.refreshLeaseMs ?? 60_000;
+    this.maxLocalLeases = Math.max(1, options.maxLocalLeases ?? 1000);
     this.metrics = options.metrics ?? new CacheMetrics();
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? ((event, err, fields) => {
@@ -162,8 +173,14 @@ export class ResponseCache {
     this.metrics.flush();
   }
 
+  /** Keys whose refresh lease this process remembers (bounded by `maxLocalLeases`). */
+  get localLeaseCount(): number {
+    return this.localLeases.size;
+  }
+
   private async answer(lookup: Lookup, options: RespondOptions): Promise<CacheResponse> {
     const { intent, config, key } = lookup;
+    const budget = options.budget ?? TurnBudget.unbounded();
     if (config.prompt === undefined) return this.staticAnswer(lookup, 'static');
     const now = this.clock();
 
@@ -173,20 +190,20 @@ export class ResponseCache {
     // A stale L1 entry may have been refreshed by another Lambda: look in L2 before serving it.
     let stored: CachedAnswer | undefined;
     try {
-      stored = await this.readStore(key);
+      stored = await budget.run('DynamoDB Query (L2 read)', (abortSignal) => this.readStore(key, abortSignal));
     } catch (err) {
-      this.metrics.count(intent, CacheMetric.STORE_ERROR);
+      this.countFault(intent, err);
       this.onError('cache.l2-read-failed', err, { intent, key });
       return local ? this.serveStale(lookup, local, false) : this.staticAnswer(lookup, 'fallback');
     }
     const best = newer(stored, local);
     if (best) this.memory.set(key, best);
     if (best && best.freshUntil > this.clock()) return this.served(lookup, 'l2-hit', best);
-    if (best) return this.serveStale(lookup, best, true);
+    if (best) return this.serveStale(lookup, best, true, budget);
 
-    const deadline = config.syncDeadlineMs ?? this.syncDeadlineMs;
-    if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal);
-    const enqueued = await this.requestGeneration(lookup, 'miss');
+    const deadline = Math.min(config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
+    if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal ?? (options.budget ? budget.signal : undefined));
+    const enqueued = await this.requestGeneration(lookup, 'miss', budget);
     return this.staticAnswer(lookup, 'miss', enqueued);
   }
 
@@ -198,54 +215,95 @@ export class ResponseCache {
     return { answer: lookup.config.staticAnswer, status, key: lookup.key, intent: lookup.intent, enqueued };
   }
 
-  private readStore(key: string): Promise<CachedAnswer | undefined> {
+  private readStore(key: string, abortSignal?: AbortSignal): Promise<CachedAnswer | undefined> {
     let pending = this.storeReads.get(key);
     if (!pending) {
-      pending = this.store.newest(key).finally(() => this.storeReads.delete(key));
+      pending = this.store.newest(key, { abortSignal }).finally(() => this.storeReads.delete(key));
       this.storeReads.set(key, pending);
     }
     return pending;
   }
 
-  private async serveStale(lookup: Lookup, entry: CachedAnswer, canRefresh: boolean): Promise<CacheResponse> {
-    const enqueued = canRefresh ? await this.requestGeneration(lookup, 'stale') : false;
+  private async serveStale(lookup: Lookup, entry: CachedAnswer, canRefresh: boolean, budget = TurnBudget.unbounded()): Promise<CacheResponse> {
+    const enqueued = canRefresh ? await this.requestGeneration(lookup, 'stale', budget) : false;
     return this.served(lookup, 'stale', entry, enqueued);
   }
 
   /** One refresh per key: coalesced in this process, then a conditional write (the lease) across Lambdas. */
-  private requestGeneration(lookup: Lookup, reason: GenerationRequest['reason']): Promise<boolean> {
+  private requestGeneration(lookup: Lookup, reason: GenerationRequest['reason'], budget: TurnBudget): Promise<boolean> {
     const { key } = lookup;
     const leaseUntil = this.localLeases.get(key);
     if (leaseUntil !== undefined && leaseUntil > this.clock()) return Promise.resolve(false);
+    if (leaseUntil !== undefined) this.localLeases.delete(key);
     let pending = this.refreshes.get(key);
     if (pending) return pending.then(() => false); // the first caller reports the enqueue
-    pending = this.claimAndEnqueue(lookup, reason).finally(() => this.refreshes.delete(key));
+    pending = this.claimAndEnqueue(lookup, reason, false, budget).finally(() => this.refreshes.delete(key));
     this.refreshes.set(key, pending);
     return pending;
   }
 
-  private async claimAndEnqueue(lookup: Lookup, reason: GenerationRequest['reason'], alreadyClaimed = false): Promise<boolean> {
+  /**
+   * Takes the lease, then sends the request, both inside the turn's budget. A failed send is tried once more while at
+   * least half the budget is left. If that fails too the request is dropped on purpose, and the lease given back: the
+   * request holds nothing of the caller's (it is rebuilt from the key's intent and context), the caller already has
+   * the static answer, and the next miss of the same key asks again at once. Keeping it elsewhere would need a second
+   * dependency on the turn path that is down in the same outages.
+   */
+  private async claimAndEnqueue(lookup: Lookup, reason: GenerationRequest['reason'], alreadyClaimed = false, budget = TurnBudget.unbounded()): Promise<boolean> {
     const { intent, key } = lookup;
     try {
-      if (!alreadyClaimed && !(await this.store.claimRefresh(key, this.refreshLeaseMs))) return false;
+      if (!alreadyClaimed && !(await budget.run('DynamoDB PutItem (refresh lease)', (abortSignal) => this.store.claimRefresh(key, this.refreshLeaseMs, { abortSignal })))) {
+        return false;
+      }
     } catch (err) {
-      this.metrics.count(intent, CacheMetric.STORE_ERROR);
+      this.countFault(intent, err);
       this.onError('cache.lease-failed', err, { intent, key });
       return false;
     }
-    this.localLeases.set(key, this.clock() + this.refreshLeaseMs);
+    this.rememberLease(key);
+    const request = this.requestFor(lookup, reason);
+    const send = () => budget.run('SQS SendMessage', (abortSignal) => this.queue.enqueue(request, { abortSignal }));
     try {
-      await this.queue.enqueue(this.requestFor(lookup, reason));
+      try {
+        await send();
+      } catch (first) {
+        // Not after a deadline, nor after throttling (the client already backed off once): only a plain failure.
+        if (first instanceof TurnBudgetExceededError || isThrottling(first) || budget.remainingMs() < budget.budgetMs / 2) throw first;
+        this.metrics.count(intent, CacheMetric.ENQUEUE_RETRIED);
+        await send();
+      }
       this.metrics.count(intent, CacheMetric.REFRESH_ENQUEUED);
       return true;
     } catch (err) {
       this.metrics.count(intent, CacheMetric.ENQUEUE_FAILURE);
+      if (err instanceof TurnBudgetExceededError) this.metrics.count(intent, CacheMetric.TURN_BUDGET_EXCEEDED);
       this.onError('cache.enqueue-failed', err, { intent, key });
-      // Give the lease back so the next request can try again rather than wait for it to run out.
+      // Give the lease back so the next request can try again rather than wait for it to run out. Not awaited: the
+      // caller has waited long enough, and a lease that cannot be released ends by itself.
       this.localLeases.delete(key);
-      await this.store.releaseRefresh(key).catch((e) => this.onError('cache.lease-release-failed', e, { intent, key }));
+      void this.store.releaseRefresh(key, { abortSignal: AbortSignal.timeout(1000) }).catch((e) => this.onError('cache.lease-release-failed', e, { intent, key }));
       return false;
     }
+  }
+
+  /** Remembers a lease this process holds; forgets expired ones, then the oldest, beyond `maxLocalLeases`. */
+  private rememberLease(key: string): void {
+    const now = this.clock();
+    this.localLeases.delete(key);
+    this.localLeases.set(key, now + this.refreshLeaseMs);
+    if (this.localLeases.size <= this.maxLocalLeases) return;
+    for (const [k, until] of this.localLeases) {
+      if (until <= now) this.localLeases.delete(k);
+    }
+    // Map keeps insertion order, so the first keys are the oldest leases.
+    for (const k of this.localLeases.keys()) {
+      if (this.localLeases.size <= this.maxLocalLeases) break;
+      this.localLeases.delete(k);
+    }
+  }
+
+  private countFault(intent: string, err: unknown): void {
+    this.metrics.count(intent, err instanceof TurnBudgetExceededError ? CacheMetric.TURN_BUDGET_EXCEEDED : CacheMetric.STORE_ERROR);
   }
 
   private requestFor(lookup: Lookup, reason: GenerationRequest['reason']): GenerationRequest {
@@ -305,7 +363,14 @@ export class ResponseCache {
       });
       this.metrics.timing(intent, CacheMetric.GENERATION_LATENCY, generation.latencyMs);
       this.metrics.count(intent, CacheMetric.GENERATION_SUCCESS);
-      const entry = this.entryFor(lookup, generation.text, this.clock());
+      const complete = completeAnswer(generation.text, generation.stopReason);
+      if (complete.kind === 'unusable') {
+        this.metrics.count(intent, complete.reason === 'max_tokens' ? CacheMetric.TRUNCATED_ANSWER : CacheMetric.GUARDRAIL_INTERVENED);
+        await this.store.releaseRefresh(key).catch((err) => this.onError('cache.lease-release-failed', err, { intent, key }));
+        return { kind: 'failed', enqueued: false };
+      }
+      if (complete.kind === 'trimmed') this.metrics.count(intent, CacheMetric.TRUNCATED_ANSWER);
+      const entry = this.entryFor(lookup, complete.text, this.clock());
       await this.storeAnswer(key, entry).catch((err) => {
         this.metrics.count(intent, CacheMetric.STORE_ERROR);
         this.onError('cache.l2-write-failed', err, { intent, key });
@@ -357,6 +422,11 @@ const OUTCOME_METRIC: Record<CacheStatus, CacheMetricName> = {
 };
 
 type SyncResult = { kind: 'generated'; entry: CachedAnswer } | { kind: 'busy' } | { kind: 'failed'; enqueued: boolean };
+
+function isThrottling(err: unknown): boolean {
+  const e = err as { name?: string; $retryable?: { throttling?: boolean } };
+  return e?.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded/.test(e?.name ?? '');
+}
 
 function newer(a: CachedAnswer | undefined, b: CachedAnswer | undefined): CachedAnswer | undefined {
   if (!a) return b;

@@ -1,17 +1,19 @@
 // The Lex V2 fulfillment handler: answers from the response cache, starts workflows, never makes Lex wait on Bedrock.
-import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
+import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG, type PhoneRules } from '../../shared/fault-tolerance';
 import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
-import { jsonEnv, optionalEnv, type Environment } from '../env';
+import { TurnBudget } from '../cache/turn-budget';
+import { jsonEnv, numberEnv, optionalEnv, type Environment } from '../env';
 import type { LexV2Event, LexV2Response } from './types';
 import { appendHistory, type HistoryLimits } from './history';
 import { parseLexEvent, slotValues } from './parse';
 import { closeResponse, delegateResponse, elicitIntentResponse } from './responses';
+import { startWorkflowTurn, validConfirmation } from './workflow-start';
 
 export type { WorkflowIntentConfig, WorkflowIntentConfigs };
 
@@ -28,7 +30,7 @@ export interface RouteContext {
 export type CustomRoute = (ctx: RouteContext) => Promise<LexV2Response>;
 
 /** Reads what a running demo call stored for the bot (DemoCallWorkflow's scenario), by `interactionKey`. */
-export type CallContextReader = (interactionKey: string) => Promise<Record<string, unknown> | undefined>;
+export type CallContextReader = (interactionKey: string, options?: { readonly abortSignal?: AbortSignal }) => Promise<Record<string, unknown> | undefined>;
 
 /** One line per turn, with no utterance, slot value, answer or phone number in it. */
 export interface TurnLog {
@@ -59,6 +61,14 @@ export interface FulfillmentHandlerOptions {
   readonly history?: HistoryLimits;
   /** Receives one record per turn. @default - a JSON line on stdout */
   readonly log?: (line: TurnLog) => void;
+  /**
+   * Longest a turn spends on DynamoDB, SQS and Step Functions, ms; never more than the Lambda's remaining time less
+   * 500 ms. When it runs out the caller hears the stale or static answer (or, for a workflow, that nothing was booked).
+   * @default DEFAULT_TURN_BUDGET_MS (2000)
+   */
+  readonly turnBudgetMs?: number;
+  /** Phone rules of demo requests, checked before the workflow starts (the workflow's own). @default - E.164, mobile or fixed line, any country */
+  readonly phoneRules?: PhoneRules;
 }
 
 export type LexFulfillmentHandler = (event: unknown, context?: Partial<Context>) => Promise<LexV2Response>;
@@ -105,13 +115,15 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
     const intent = event.sessionState.intent!.name;
     const attributes = { ...(event.sessionState.sessionAttributes ?? {}) };
     const slots = slotValues(event);
+    const budget = TurnBudget.forTurn(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, context?.getRemainingTimeInMillis?.());
     const respond = async (name: string, ctx: Record<string, unknown> = {}): Promise<CacheResponse> => {
       const signal = remainingTimeSignal(context);
-      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId });
+      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget });
       getCache().publishMetrics();
       return result;
     };
     const finish = (response: LexV2Response, line: Omit<TurnLog, 'latencyMs' | 'intent' | 'inputMode'>): LexV2Response => {
+      budget.dispose();
       log({ intent, inputMode: event.inputMode, latencyMs: performance.now() - started, ...line });
       return response;
     };
@@ -122,27 +134,29 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
         return finish(await custom({ event, slots, sessionAttributes: attributes, respond }), { route: 'custom' });
       }
       if (event.invocationSource === 'DialogCodeHook') {
-        return finish(delegateResponse(event, attributes), { route: 'delegate' });
+        return finish(delegateResponse(withValidIntentState(event), attributes), { route: 'delegate' });
       }
       const workflow = options.workflows?.[intent];
       if (workflow) {
-        // Loaded on first use: most turns never start a workflow, and the client would add to every cold start.
-        const { SFNClient: Client, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
-        sfn ??= new Client({});
-        await sfn.send(new StartExecutionCommand({
-          stateMachineArn: workflow.stateMachineArn,
-          name: executionName(event),
-          input: JSON.stringify(workflowInput(workflow, intent, slots, event)),
-        }));
-        const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: workflow.answer }, options.history);
-        return finish(closeResponse(event, workflow.answer, next), { route: 'workflow', status: 'started' });
+        const turn = await startWorkflowTurn({
+          event, intent, workflow, input: workflowInput(workflow, intent, slots, event), content: { intent, slots },
+          sessionAttributes: attributes, budget, phoneRules: options.phoneRules,
+          // Loaded on first use: most turns never start a workflow, and the client would add to every cold start.
+          sfn: async () => (sfn ??= new (await import('@aws-sdk/client-sfn')).SFNClient({ ...TURN_CLIENT_CONFIG })),
+        });
+        const first = turn.response.messages?.[0];
+        const said = first && 'content' in first ? first.content : '';
+        const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: said }, options.history);
+        turn.response.sessionState.sessionAttributes = next;
+        return finish(turn.response, { route: 'workflow', status: turn.status, ...(turn.status === 'start-failed' ? { error: turn.error } : {}) });
       }
 
       const ctx: Record<string, unknown> = { slots, localeId: event.bot?.localeId };
       const interactionKey = attributes[INTERACTION_KEY_ATTRIBUTE];
       if (interactionKey && options.callContext) {
         try {
-          ctx.call = await options.callContext(interactionKey);
+          const read = options.callContext;
+          ctx.call = await budget.run('call-context read', (abortSignal) => read(interactionKey, { abortSignal }));
         } catch (err) {
           // The call's scenario only sharpens the answer: without it the caller still gets one, at once.
           log({ intent, route: 'cache', status: 'call-context-unavailable', latencyMs: performance.now() - started, error: errorName(err) });
@@ -178,6 +192,8 @@ export function fulfillmentOptionsFromEnvironment(env: Environment = process.env
     workflows,
     fallbackIntents: optionalEnv(env, FAST_LEX_ENV.fallbackIntents)?.split(',').map((s) => s.trim()).filter(Boolean),
     apology: optionalEnv(env, FAST_LEX_ENV.apology),
+    turnBudgetMs: numberEnv(env, FAST_LEX_ENV.turnBudgetMs, { fallback: DEFAULT_TURN_BUDGET_MS, min: 1, integer: true }),
+    phoneRules: optionalEnv(env, FAST_LEX_ENV.phoneRules) === undefined ? undefined : jsonEnv(env, FAST_LEX_ENV.phoneRules) as PhoneRules,
   };
 }
 
@@ -214,13 +230,14 @@ export function workflowInput(workflow: WorkflowIntentConfig, intent: string, sl
   return input;
 }
 
-/**
- * A deterministic execution name per Lex request: if the same request reaches the handler twice, Standard
- * workflows see the same name and start once. Names allow 80 characters of [A-Za-z0-9-_].
- */
-function executionName(event: LexV2Event): string {
-  const requestId = event.sessionState.originatingRequestId ?? `${event.sessionId}:${event.inputTranscript ?? ''}:${Date.now()}`;
-  return `lex-${createHash('sha256').update(`${event.sessionId}\u0000${requestId}`).digest('hex').slice(0, 40)}`;
+/** Lex intent states a Delegate may carry back; a malformed one (Lex would reject its echo) is left out. */
+const INTENT_STATES = new Set(['Failed', 'Fulfilled', 'FulfillmentInProgress', 'InProgress', 'ReadyForFulfillment', 'Waiting']);
+
+/** The event with an intent state and confirmation state that Lex accepts back in a Delegate. */
+function withValidIntentState(event: LexV2Event): LexV2Event {
+  const intent = event.sessionState.intent!;
+  const state = typeof intent.state === 'string' && INTENT_STATES.has(intent.state) ? intent.state : 'InProgress';
+  return { ...event, sessionState: { ...event.sessionState, intent: { ...intent, state, confirmationState: validConfirmation(intent.confirmationState) } } };
 }
 
 /** Leaves 1 s of the Lambda's time for the answer; Lex waits at most 30 s for fulfillment. */

@@ -18,6 +18,7 @@ export {
 export { HISTORY_ATTRIBUTE, appendHistory, readHistory, type HistoryLimits, type HistoryTurn, type HistoryTurnInput } from './history';
 export { parseLexEvent, slotValues, type ParseLexEventOptions } from './parse';
 export { closeResponse, delegateResponse, echoSlots, elicitIntentResponse } from './responses';
+export { DENIED_ANSWER, START_FAILED_ANSWER, executionName, startWorkflowTurn, takesDemoRequest, type StartWorkflowOptions, type WorkflowTurn } from './workflow-start';
 export type {
   LexConfirmationState,
   LexDialogActionType,

@@ -53,6 +53,12 @@ export interface SalesforceClientOptions {
    * undici would otherwise open a second connection (another TLS handshake) after each streamed PATCH body
    */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Deadline of one HTTP exchange with Salesforce (connect, then headers, then body), ms: a hung Salesforce fails
+   * the call as unavailable (retryable) instead of holding the step to its timeout. Applies to the default dispatcher.
+   * @default 5000
+   */
+  readonly requestTimeoutMs?: number;
   /** Attempts for idempotent operations on 429/5xx/connection errors. @default 3 */
   readonly maxAttempts?: number;
   /** First retry delay; doubles each time, with full jitter. @default 200 */
@@ -121,7 +127,8 @@ export class SalesforceClient {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    setDispatcher(options.dispatcher ?? new Agent({ connect: { allowH2: false }, connections: 1 }));
+    const timeout = Math.max(1, options.requestTimeoutMs ?? 5000);
+    setDispatcher(options.dispatcher ?? new Agent({ connect: { allowH2: false, timeout }, connections: 1, headersTimeout: timeout, bodyTimeout: timeout }));
   }
 
   /**

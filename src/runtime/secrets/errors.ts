@@ -4,10 +4,23 @@ import { FastLexError } from '../../shared/errors';
 /** Secrets Manager could not be reached or refused the request, and no usable cached value exists. */
 export class SecretFetchError extends FastLexError {
   override readonly name: string = 'SecretFetchError';
+  /**
+   * True when a later attempt may succeed: Secrets Manager unreachable, throttling, 5xx, or no answer in time. False
+   * when it refused the request (no permission, no such secret, a key it cannot decrypt with).
+   */
+  public readonly retryable: boolean;
   constructor(public readonly secretId: string, cause: unknown) {
     super(`Could not fetch secret '${secretId}' from Secrets Manager: ${describeCause(cause)}.`, { cause });
+    const name = (cause as Error)?.name ?? '';
+    this.retryable = !PERMANENT_FAILURES.has(name);
   }
 }
+
+/** Secrets Manager's answers that a retry cannot change. */
+const PERMANENT_FAILURES = new Set([
+  'AccessDeniedException', 'ResourceNotFoundException', 'InvalidParameterException', 'InvalidRequestException', 'DecryptionFailure',
+  'UnrecognizedClientException', 'ValidationException',
+]);
 
 /** Secrets Manager says the secret (or the requested version stage) does not exist. */
 export class SecretNotFoundError extends SecretFetchError {

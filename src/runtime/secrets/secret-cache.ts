@@ -25,6 +25,11 @@ export interface SecretCacheOptions {
   readonly maxEntries?: number;
   /** Clock. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Deadline of one GetSecretValue call, ms (retries included): a hung Secrets Manager fails the step in time for its
+   * retry instead of holding it to the Lambda's timeout. @default 3000
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface GetSecretOptions {
@@ -66,6 +71,7 @@ export class SecretCache {
   private readonly now: () => number;
   private client?: SecretsManagerClient;
   private calls = 0;
+  private readonly timeoutMs: number;
 
   constructor(options: SecretCacheOptions = {}) {
     this.client = options.client;
@@ -73,6 +79,7 @@ export class SecretCache {
     this.maxStalenessMs = nonNegative('maxStalenessMs', options.maxStalenessMs ?? DEFAULT_SECRET_MAX_STALENESS_MS);
     this.entries = new LRUCache<string, Entry>({ max: Math.max(1, options.maxEntries ?? 100) });
     this.now = options.now ?? Date.now;
+    this.timeoutMs = Math.max(1, options.timeoutMs ?? 3000);
   }
 
   /** The secret as Secrets Manager returned it (string or binary form, version id, fetch time). */
@@ -171,7 +178,7 @@ export class SecretCache {
       this.calls++;
       let out;
       try {
-        out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: versionStage }));
+        out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: versionStage }), { abortSignal: AbortSignal.timeout(this.timeoutMs) });
       } catch (err) {
         throw (err as Error)?.name === 'ResourceNotFoundException'
           ? new SecretNotFoundError(secretId, err)

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
 import { FAST_LEX_ENV } from '../../shared/env';
+import { TURN_CLIENT_CONFIG } from '../../shared/fault-tolerance';
 import { requiredEnv, type Environment } from '../env';
 import type { CallContext, CallOutcome } from './types';
 
@@ -129,19 +130,19 @@ export class CallContextStore {
   }
 
   /** The full item, task token included (for the workflow's own handlers). */
-  async getItem(interactionKey: string): Promise<CallContextItem | undefined> {
+  async getItem(interactionKey: string, call: { readonly abortSignal?: AbortSignal } = {}): Promise<CallContextItem | undefined> {
     const out = await this.doc.send(new GetCommand({
       TableName: this.tableName,
       Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
-    }));
+    }), call);
     if (!out.Item || typeof out.Item.scenario !== 'string') return undefined;
     if (typeof out.Item.ttl === 'number' && out.Item.ttl * 1000 < this.now()) return undefined; // TTL deletion lags
     return toItem(out.Item);
   }
 
   /** The call context for the Lex fulfillment handler: no task token. Undefined when unknown or expired. */
-  async get(interactionKey: string): Promise<CallContext | undefined> {
-    const item = await this.getItem(interactionKey);
+  async get(interactionKey: string, call: { readonly abortSignal?: AbortSignal } = {}): Promise<CallContext | undefined> {
+    const item = await this.getItem(interactionKey, call);
     if (!item) return undefined;
     const { taskToken: _token, ...context } = item;
     return context;
@@ -173,9 +174,9 @@ function toItem(attrs: Record<string, unknown> | undefined): CallContextItem {
  * contact attribute (copied into the Lex session attributes by the contact flow). Resolves to undefined when no
  * context exists (unknown key, or past its TTL).
  */
-export async function getCallContext(interactionKey: string, options: { store: CallContextStore }): Promise<CallContext | undefined> {
+export async function getCallContext(interactionKey: string, options: { store: CallContextStore; abortSignal?: AbortSignal }): Promise<CallContext | undefined> {
   if (typeof interactionKey !== 'string' || interactionKey === '') return undefined;
-  return options.store.get(interactionKey);
+  return options.store.get(interactionKey, { abortSignal: options.abortSignal });
 }
 
 /**
@@ -183,12 +184,13 @@ export async function getCallContext(interactionKey: string, options: { store: C
  * scenario the workflow generated and the call's status, never the lead's name or phone number. The table is the
  * one `env` names (`FAST_LEX_ENV.callContextTable`), read now; the store and its client are created on the first read.
  */
-export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string) => Promise<Record<string, unknown> | undefined> {
+export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string, call?: { readonly abortSignal?: AbortSignal }) => Promise<Record<string, unknown> | undefined> {
   const tableName = options.store ? undefined : requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name');
   let store = options.store;
-  return async (interactionKey) => {
-    store ??= new CallContextStore({ tableName });
-    const context = await getCallContext(interactionKey, { store });
+  return async (interactionKey, call = {}) => {
+    // The fulfillment handler reads this on the turn path: the turn's client settings (two attempts, quick connect).
+    store ??= new CallContextStore({ tableName, client: new DynamoDBClient({ ...TURN_CLIENT_CONFIG }) });
+    const context = await getCallContext(interactionKey, { store, abortSignal: call.abortSignal });
     return context ? { scenario: context.scenario, status: context.status } : undefined;
   };
 }

@@ -2,17 +2,31 @@
 // minified, and Step Functions matches Retry and Catch rules on the error name the Lambda runtime reports.
 import { RETRYABLE_WORKFLOW_ERRORS } from '../../shared/defaults';
 import { FastLexError } from '../../shared/errors';
+import { RETRYABLE_DEPENDENCY_ERRORS } from '../../shared/fault-tolerance';
 
 /** The demo request is not usable (bad phone number, missing lead field). Raised before any side effect. */
 export class InvalidDemoRequestError extends FastLexError {
   override readonly name: string = 'InvalidDemoRequestError';
+  /** What a caller can be told, after "that <field>": e.g. `is a premium-rate number, which we do not call`. */
+  public readonly spokenReason: string;
   constructor(
     /** The path of the offending field, e.g. `lead.phone`. */
     public readonly field: string,
-    reason: string,
+    /** Why, after the field name, e.g. `is not a valid phone number`. */
+    public readonly reason: string,
+    spokenReason?: string,
   ) {
     super(`Invalid demo request: '${field}' ${reason}.`);
+    this.spokenReason = spokenReason ?? reason;
   }
+}
+
+/**
+ * An AWS dependency of a step (Secrets Manager, DynamoDB) could not be reached, throttled, or did not answer in time:
+ * Step Functions retries the step with backoff.
+ */
+export class DependencyUnavailableError extends FastLexError {
+  override readonly name: string = RETRYABLE_DEPENDENCY_ERRORS.dependencyUnavailable;
 }
 
 /** Salesforce could not be reached or kept failing with 429/5xx: Step Functions retries the step with backoff. */
@@ -38,8 +52,8 @@ export class ScenarioGenerationError extends FastLexError {
 /** Amazon Connect refused the call for rate (TooManyRequestsException, LimitExceededException) or had a 5xx. */
 export class OutboundCallThrottledError extends FastLexError {
   override readonly name: string = RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled;
-  constructor(public readonly connectError: string, options?: { cause?: unknown }) {
-    super(`Amazon Connect did not place the call: ${connectError}. The step is retried with the same ClientToken.`, options);
+  constructor(public readonly connectError: string, options?: { cause?: unknown; detail?: string }) {
+    super(`Amazon Connect did not place the call: ${connectError}${options?.detail ? ` (${options.detail})` : ''}. The step is retried with the same ClientToken.`, options);
   }
 }
 

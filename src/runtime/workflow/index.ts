@@ -10,8 +10,10 @@ export {
   type CallContextItem,
   type CallContextStoreOptions,
 } from './call-context';
-export { callContextStoreFromEnvironment, workflowModeFromEnvironment } from './environment';
+export { CALL_PACING_KEY, CallPacer, type CallPacerOptions, type CallSlot } from './call-pacer';
+export { callContextStoreFromEnvironment, callPacerFromEnvironment, spentRequestStoreFromEnvironment, workflowModeFromEnvironment } from './environment';
 export {
+  DependencyUnavailableError,
   InvalidDemoRequestError,
   LeadServiceUnavailableError,
   LeadWriteError,
@@ -54,4 +56,5 @@ export type {
   PlacedCall,
   ValidatedDemoRequest,
 } from './types';
-export { deriveClientToken, deriveInteractionKey, e164, validateDemoRequest } from './validate';
+export { SPENT_REQUEST_TTL_SECONDS, SpentRequestStore, spentKey, type SpentRequest, type SpentRequestStoreOptions } from './spent-requests';
+export { deriveClientToken, deriveInteractionKey, e164, validateDemoInput, validateDemoRequest, type PhoneNumberType, type PhoneRules, type ValidatedDemoInput } from './validate';

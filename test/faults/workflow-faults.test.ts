@@ -1,0 +1,132 @@
+// Faults under the synthesized DemoCallWorkflow, run offline with its bundled handlers against the stand-ins: a
+// Secrets Manager outage on a cold start, a persistent Salesforce outage, a DynamoDB error right after the dial, a
+// call-end event after the wait gave up, and a premium-rate number. Each says what is recorded: a Lead, a call, or a
+// spent request that can be re-driven; never nothing, never two.
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpentRequestStore } from '../../src/runtime/workflow/spent-requests';
+import { LOCAL_CREDENTIALS, localDynamoDbClient, serviceUnavailable, type LocalExecution } from '../../src/testing';
+import { demoRequest, REGION, runCall, startWorld, type World } from '../support/demo-call-world';
+
+let world: World;
+// What every execution of this suite recorded, checked by the last test: one record per request, none doubled.
+const ledger: Array<{ requestId: string; execution: LocalExecution }> = [];
+
+beforeAll(async () => {
+  world = await startWorld({}, { connectMs: 5 });
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+const state = (execution: LocalExecution, name: string) => execution.states.find((s) => s.name === name);
+const leadsOf = (requestId: string) => world.salesforce.leads().filter((l) => l.Demo_Request_Id__c === requestId);
+const callsTo = (interactionKey: string | undefined) => world.connect.calls.filter((c) => c.attributes.interactionKey === interactionKey);
+const spentStore = () => new SpentRequestStore({ tableName: world.tableName, client: localDynamoDbClient(world.dynamo.endpoint, REGION) });
+
+async function run(requestId: string, options: Parameters<typeof runCall>[3] = {}, input = demoRequest({ requestId })): Promise<LocalExecution> {
+  const execution = await runCall(world, world.newWorkflow(), input, options);
+  ledger.push({ requestId, execution });
+  return execution;
+}
+
+describe('DemoCallWorkflow under faults', () => {
+  it('retries a Secrets Manager outage on a cold start and makes one Lead and one call', async () => {
+    const proxy = world.proxies.secretsManager;
+    Object.assign(proxy, { failWith: serviceUnavailable('InternalServiceError'), failCount: 4 }); // more than one SDK call's attempts
+
+    const execution = await run('secrets-outage-1');
+
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    expect(state(execution, 'CreateLead')!.attempts).toBeGreaterThan(1);
+    expect(leadsOf('secrets-outage-1')).toHaveLength(1);
+    expect(String(leadsOf('secrets-outage-1')[0].Description)).toContain('Demo call COMPLETED');
+    expect(callsTo((execution.output as { interactionKey: string }).interactionKey)).toHaveLength(1);
+  });
+
+  it('keeps the request where it can be seen and re-driven when Salesforce stays down, then the re-drive makes one Lead and one call', async () => {
+    world.salesforce.failNext({ status: 503, errorCode: 'SERVER_UNAVAILABLE', count: 10_000 });
+    const connectBefore = world.connect.requests.length;
+
+    const execution = await run('salesforce-down-1', { hangUp: false });
+    world.salesforce.clearFailures();
+    const spent = await spentStore().get('salesforce-down-1');
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('LeadServiceUnavailableError');
+    expect(leadsOf('salesforce-down-1')).toHaveLength(0);
+    expect(world.connect.requests.length).toBe(connectBefore); // no call
+    expect(spent).toMatchObject({ leadExternalId: 'salesforce-down-1', error: 'LeadServiceUnavailableError', callPlaced: false, leadMarked: false, redrives: 0 });
+    expect(spent!.request.lead).toMatchObject({ lastName: 'Lovelace', phone: '+14155552671' });
+
+    // The operator re-drives it (StartExecution on moto's Step Functions, which records the input), and the workflow
+    // runs that input: a new execution with the same request id, so the same Lead is upserted.
+    const sfn = new SFNClient({ region: REGION, credentials: LOCAL_CREDENTIALS, endpoint: world.moto.endpoint });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+      name: `redrive-${Date.now()}`, roleArn: 'arn:aws:iam::123456789012:role/demo',
+      definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
+    }));
+    const { executionArn } = await spentStore().redrive('salesforce-down-1', { sfn, stateMachineArn: stateMachineArn! });
+    const again = await spentStore().redrive('salesforce-down-1', { sfn, stateMachineArn: stateMachineArn! });
+    const started = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn }))).input!);
+    sfn.destroy();
+    const redriven = await run('salesforce-down-1', {}, started);
+
+    expect(started).toMatchObject({ requestId: 'salesforce-down-1', lead: { lastName: 'Lovelace' } });
+    expect(again.executionArn).not.toBe(executionArn); // counted: a second re-drive is a new, deliberate execution
+
+    expect(redriven.status, `${redriven.error}: ${redriven.cause}`).toBe('SUCCEEDED');
+    expect(leadsOf('salesforce-down-1')).toHaveLength(1);
+    expect((await spentStore().get('salesforce-down-1'))?.redrives).toBe(2);
+  });
+
+  it('retries a DynamoDB error right after the call was dialled: the same ClientToken, so one call, and its end event is recorded', async () => {
+    const proxy = world.proxies.dynamoDb;
+    // Three failures: every attempt of the step's DynamoDB client (maxAttempts 3) at the contact link, after the dial.
+    Object.assign(proxy, { failWith: serviceUnavailable('InternalServerError'), failCount: 3, affects: (op: string) => op === 'PutItem' });
+    const requestsBefore = world.connect.requests.length;
+
+    // The hang-up comes a second after the dial, as a real call's does (an event before the contact is linked finds no call).
+    const execution = await run('dynamodb-after-dial-1', { afterPlacedMs: 1_000 });
+    proxy.affects = undefined;
+
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    expect(state(execution, 'InvokeOutboundCall')!.attempts, JSON.stringify({ calls: proxy.calls, states: execution.states })).toBe(2);
+    const output = execution.output as { interactionKey: string; outcome: { status: string } };
+    expect(callsTo(output.interactionKey)).toHaveLength(1);
+    expect(world.connect.requests.length - requestsBefore).toBe(2); // two requests, one call
+    expect(output.outcome.status).toBe('COMPLETED');
+    expect(String(leadsOf('dynamodb-after-dial-1')[0].Description)).toContain('Demo call COMPLETED');
+  });
+
+  it('updates the Lead with a call-end event that comes after the wait gave up', async () => {
+    const execution = await run('late-event-1', { afterPlacedMs: 3_500 }); // the world's callTimeout is 3 s
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((execution.output as { outcome: { status: string } }).outcome.status).toBe('UNKNOWN');
+    const lead = leadsOf('late-event-1');
+    expect(lead).toHaveLength(1);
+    expect(String(lead[0].Description)).toContain('Demo call COMPLETED');
+  });
+
+  it('refuses a premium-rate number in ValidateRequest: no Lead, no scenario, no call', async () => {
+    const before = { sf: world.salesforce.counters.requests, bedrock: world.bedrock.calls.length, connect: world.connect.requests.length };
+
+    const execution = await world.newWorkflow().run(demoRequest({ requestId: 'premium-1', lead: { lastName: 'Doe', company: 'Acme', phone: '+1 900 555 0123' } }));
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('InvalidDemoRequestError');
+    expect(execution.cause).toContain('premium-rate');
+    expect({ sf: world.salesforce.counters.requests, bedrock: world.bedrock.calls.length, connect: world.connect.requests.length }).toEqual(before);
+  });
+
+  it('recorded every request of this suite once: a Lead or a spent request, never none and never two', async () => {
+    const ids = [...new Set(ledger.map((l) => l.requestId))];
+    const records = await Promise.all(ids.map(async (id) => ({ id, leads: leadsOf(id).length, spent: Boolean(await spentStore().get(id)) })));
+
+    expect(records.filter((r) => r.leads === 0 && !r.spent)).toEqual([]);
+    expect(records.filter((r) => r.leads > 1)).toEqual([]);
+    const keys = ledger.map((l) => (l.execution.output as { interactionKey?: string } | undefined)?.interactionKey).filter(Boolean);
+    expect(keys.filter((k) => callsTo(k).length > 1)).toEqual([]);
+  });
+});
