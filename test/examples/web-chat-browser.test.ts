@@ -99,13 +99,13 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await shot('03-demo-after-reload');
     const kept = await log().innerText();
     expect(await say('Acme')).toEqual(['Which number should we call? Outside the US, start with the country code.']);
-    const confirmation = await say('555 010 0199');
+    const confirmation = await say('415 555 2671');
     await shot('04-demo-confirmation');
     const done = await say('yes');
     await shot('05-demo-we-will-call');
 
     expect(kept).toContain('Which company are you with?');
-    expect(confirmation).toEqual([expect.stringMatching(/^Shall we call \+?1?5550100199 for your demo, Ana\?$/)]);
+    expect(confirmation).toEqual([expect.stringMatching(/^Shall we call \+?1?4155552671 for your demo, Ana\?$/)]);
     expect(done).toEqual(["Thanks! We're preparing your demo and will call you in a moment."]);
     expect(chat.atlas.executions.size).toBe(executionsBefore + 1);
     expect(consoleErrors).toEqual([]);
