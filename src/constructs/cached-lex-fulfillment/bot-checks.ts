@@ -4,7 +4,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { isWorkflowInputContract, type IWorkflowInputContract } from '../workflow-input-contract';
-import type { CachedLexFulfillmentProps, WorkflowIntent } from './index';
+import type { CachedLexFulfillmentProps, WorkflowIntent } from './props';
 
 /** One intent of one locale, as far as the checks need it. */
 interface IntentView {

@@ -3,28 +3,23 @@
 // beside this file.
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lex from 'aws-cdk-lib/aws-lex';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { DEFAULT_BOT_ALIAS_NAME, DEFAULT_BOT_LOCALE_IDS, DEFAULT_FALLBACK_INTENTS, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { CONFIG_LAYER_INTENTS_PATH, FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
 import { FAST_LEX_ENV } from '../../shared/env';
-
 import { grantBedrockInvoke } from '../bedrock-access';
 import type { ICallContextSource } from '../call-context-source';
 import { FastLexMetrics, type CacheMetricOptions } from '../fast-lex-monitoring/metrics';
 import { prebundledHandler } from '../handler-code';
-import { ResponseCacheTable, type ResponseCacheTableOptions } from '../response-cache-table';
+import { ResponseCacheTable } from '../response-cache-table';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
 import { aliasLocaleIds, assertQualifiedCodeHook, codeHookLocaleSettings } from './bot-wiring';
-import type { IWorkflowInputContract } from '../workflow-input-contract';
 import { answeredIntentNames, checkBot, enableFulfillmentCodeHooks } from './bot-checks';
 import { publishBotVersion } from './bot-version';
 import { intentCacheConfigs, stateMachineOf, workflowIntentConfigs } from './intents';
@@ -33,6 +28,8 @@ import { DEFAULT_PROGRESS_TIMEOUT, progressCodeHookSettings, type ProgressMessag
 import { checkValues } from './value-checks';
 
 export type { ProgressMessages } from './progress-messages';
+export * from './props';
+import type { BedrockGuardrail, CachedLexFulfillmentProps, WorkflowIntent } from './props';
 
 /**
  * The fulfillment function's timeout: the LATENCY_CRITICAL profile's 10 s, or 5 s more than the progress messages'
@@ -46,200 +43,6 @@ function defaultFulfillmentTimeout(progress?: ProgressMessages): Duration {
 
 /** The default Bedrock model: the US cross-region inference profile of Claude Haiku 4.5. */
 export { DEFAULT_BEDROCK_MODEL_ID };
-
-/**
- * How one intent is answered through the response cache.
- */
-export interface IntentResponse {
-  /** The intent name, as in the bot. */
-  readonly intentName: string;
-  /** The answer served at once on a cache miss, and whenever the cache cannot help. */
-  readonly staticAnswer: string;
-  /**
-   * The prompt for Bedrock. `{{slots.name}}`-style placeholders are filled from the cache-key context.
-   * @default - the intent always answers with `staticAnswer`
-   */
-  readonly prompt?: string;
-  /**
-   * System prompt for Bedrock.
-   * @default - none
-   */
-  readonly systemPrompt?: string;
-  /**
-   * How long a generated answer is fresh.
-   * @default Duration.minutes(5)
-   */
-  readonly ttl?: Duration;
-  /**
-   * How long after `ttl` the old answer is still served while a new one is generated.
-   * @default Duration.minutes(5)
-   */
-  readonly staleWindow?: Duration;
-  /**
-   * The context fields that change the answer and so form the cache key, as dotted paths
-   * (`slots.company`, `localeId`, `call.scenario`).
-   * @default - every context field except volatile ones (session and request ids, timestamps)
-   */
-  readonly contextFields?: string[];
-  /**
-   * Bedrock maxTokens for this intent.
-   * @default - the construct's `maxTokens`
-   */
-  readonly maxTokens?: number;
-}
-
-/**
- * An intent that starts a state machine with its slots as input and answers at once.
- */
-export interface WorkflowIntent {
-  /** The intent name, as in the bot. */
-  readonly intentName: string;
-  /**
-   * The state machine to start. Set this or `workflow`.
-   * @default - `workflow.workflowStateMachine`
-   */
-  readonly stateMachine?: sfn.IStateMachine;
-  /**
-   * The workflow to start, when it declares what its input needs (a `DemoCallWorkflow`): `inputSlots` is then checked
-   * against its requirements at synth. Set this or `stateMachine` (a `DemoCallWorkflow`'s state machine is recognised
-   * and checked too).
-   * @default - `stateMachine`
-   */
-  readonly workflow?: IWorkflowInputContract;
-  /** What the user hears at once, e.g. "Thanks! We'll call you in a moment." */
-  readonly answer: string;
-  /**
-   * Where each slot goes in the execution input: input path (dotted) to slot name, e.g.
-   * `{ 'lead.phone': 'phoneNumber' }` for `DemoCallWorkflow`.
-   * @default - `{ intent, slots, localeId, requestedAt }` with every filled slot under `slots`
-   */
-  readonly inputSlots?: { [inputPath: string]: string };
-}
-
-/**
- * A Bedrock guardrail applied to every generation.
- */
-export interface BedrockGuardrail {
-  /** Guardrail id. */
-  readonly guardrailId: string;
-  /** Guardrail version, e.g. '1' or 'DRAFT'. */
-  readonly guardrailVersion: string;
-}
-
-/**
- * Properties of `CachedLexFulfillment`.
- */
-export interface CachedLexFulfillmentProps {
-  /** Intents answered through the response cache. */
-  readonly intents: IntentResponse[];
-  /**
-   * What the fallback intent (and any intent not configured) answers; the conversation stays open.
-   * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
-   */
-  readonly fallbackAnswer?: string;
-  /**
-   * The intents answered like the fallback (ElicitIntent).
-   * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
-   */
-  readonly fallbackIntentNames?: string[];
-  /**
-   * Intents that start a workflow.
-   * @default - none
-   */
-  readonly workflowIntents?: WorkflowIntent[];
-  /**
-   * A response cache table of your own, in the response cache schema (see `ResponseCacheTable`). Conflicts with
-   * `cacheTableProps`.
-   * @default - a new ResponseCacheTable from `cacheTableProps`
-   */
-  readonly existingCacheTable?: dynamodb.ITable;
-  /**
-   * Settings of the response cache table the construct creates. Conflicts with `existingCacheTable`.
-   * @default - on-demand, AWS owned key, point-in-time recovery, retained on removal
-   */
-  readonly cacheTableProps?: ResponseCacheTableOptions;
-  /**
-   * Bedrock model id or inference profile id used by the generator worker.
-   * @default DEFAULT_BEDROCK_MODEL_ID (Claude Haiku 4.5, US inference profile)
-   */
-  readonly modelId?: string;
-  /**
-   * Bedrock maxTokens of a generated answer (fewer tokens answer sooner: 150 is about 500 ms faster than 512 on Haiku).
-   * @default DEFAULT_MAX_TOKENS (150)
-   */
-  readonly maxTokens?: number;
-  /**
-   * A guardrail for every generation.
-   * @default - none
-   */
-  readonly guardrail?: BedrockGuardrail;
-  /**
-   * Generate synchronously on a miss within this deadline before falling back to the static answer.
-   * @default - off: a miss answers at once and generates in the background
-   */
-  readonly syncGenerationDeadline?: Duration;
-  /**
-   * Secrets the fulfillment function may read (names passed as `FAST_LEX_SECRET_<n>`), with the runtime's cache.
-   * @default - none
-   */
-  readonly secrets?: secretsmanager.ISecret[];
-  /**
-   * Where the call context of a phone call is kept (a `DemoCallWorkflow`): during a call the handler reads the call's
-   * scenario by the `interactionKey` session attribute, with the read-only grant the source gives.
-   * @default - none: answers do not depend on a call
-   */
-  readonly callContext?: ICallContextSource;
-  /**
-   * Provisioned instances of the fulfillment function: two, so one instance failing leaves one warm.
-   * @default 2
-   */
-  readonly provisionedConcurrency?: number;
-  /**
-   * Memory of the fulfillment function in MB (256 to 10240).
-   * @default 512
-   */
-  readonly fulfillmentMemorySize?: number;
-  /**
-   * Your own fulfillment code instead of the prebundled handler, e.g. a handler built on `createFulfillmentHandler`
-   * of `cdk-fast-lex/runtime/lex`, bundled (`lambda.Code.fromAsset` of an esbuild output). The construct still
-   * creates the function and wires the cache, queue, grants, alias and environment (`FAST_LEX_ENV`); your code reads
-   * them with `fulfillmentOptionsFromEnvironment(process.env)`.
-   * @default - the prebundled handler
-   */
-  readonly fulfillmentCode?: lambda.Code;
-  /**
-   * The handler of `fulfillmentCode` (`file.export`).
-   * @default 'index.handler'
-   */
-  readonly fulfillmentHandler?: string;
-  /**
-   * Timeout of the fulfillment function. Lex waits at most 30 s for a code hook, or the progress messages' timeout.
-   * @default Duration.seconds(10), or 5 s more than `progressMessages.timeout`
-   */
-  readonly fulfillmentTimeout?: Duration;
-  /**
-   * Progress messages for the intents that can take time (workflow intents; intents that generate on a miss), written
-   * into the bot's intents (`fulfillmentCodeHook.fulfillmentUpdatesSpecification` and the post-fulfillment timeout
-   * response). Lex plays them only on streaming conversations (Amazon Connect voice), never on RecognizeText (web chat).
-   * @default - none
-   */
-  readonly progressMessages?: ProgressMessages;
-  /**
-   * The bot to wire: the construct creates a bot version and a bot alias whose code hook is the fulfillment alias.
-   * @default - no bot is wired; call `attachToBotAlias` or use `botAliasLocaleSettings` for your own alias
-   */
-  readonly bot?: lex.CfnBot;
-  /**
-   * Locales of `bot` to enable on the alias.
-   * @default DEFAULT_BOT_LOCALE_IDS (['en_US'])
-   */
-  readonly botLocaleIds?: string[];
-  /**
-   * Name of the bot alias the construct creates.
-   * @default 'live'
-   */
-  readonly botAliasName?: string;
-}
 
 /**
  * The fast conversation path of a Lex V2 bot.

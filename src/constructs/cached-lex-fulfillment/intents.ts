@@ -4,7 +4,7 @@ import { LEX_RUNTIME_MESSAGE_MAX_CHARS } from '../../shared/lex-limits';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { CachedLexFulfillmentProps, WorkflowIntent } from './index';
+import type { CachedLexFulfillmentProps, WorkflowIntent } from './props';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
 export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {

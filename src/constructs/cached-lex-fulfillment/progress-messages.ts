@@ -4,7 +4,7 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import type * as lex from 'aws-cdk-lib/aws-lex';
 import type { Construct } from 'constructs';
 import { LEX_BOT_MESSAGE_MAX_CHARS, LEX_PROGRESS_LIMITS } from '../../shared/lex-limits';
-import type { CachedLexFulfillmentProps } from './index';
+import type { CachedLexFulfillmentProps } from './props';
 
 /**
  * What a caller hears while a slow intent is being fulfilled (a workflow starting, an answer generated on a miss).

@@ -2,7 +2,7 @@
 // each naming the prop as written in TypeScript (camelCase, also in Python) and the fix.
 import { Duration, Token } from 'aws-cdk-lib';
 import { INFERENCE_PROFILE_PREFIXES } from '../../shared/bedrock-defaults';
-import type { CachedLexFulfillmentProps } from './index';
+import type { CachedLexFulfillmentProps } from './props';
 
 /** Lex waits at most this long for a fulfillment code hook (the default fulfillment timeout). */
 export const LEX_CODE_HOOK_TIMEOUT = Duration.seconds(30);

@@ -3,7 +3,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE } from '../../shared/call-context-schema';
-import type { CallContextTableOptions } from './index';
+import type { CallContextTableOptions } from './props';
 
 /** The call-context table, with the secure defaults of `CallContextTableOptions`. */
 export function createCallContextTable(scope: Construct, options: CallContextTableOptions): dynamodb.Table {

@@ -2,7 +2,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { PHONE_COUNTRIES } from '../../shared/phone-countries';
 import { DEFAULT_ALLOWED_PHONE_TYPES } from '../../shared/fault-tolerance';
-import type { DemoCallWorkflowProps } from './index';
+import type { DemoCallWorkflowProps } from './props';
 
 /** The number types `allowedPhoneTypes` may name (libphonenumber-js's types). */
 const PHONE_TYPES = ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];

@@ -1,4 +1,6 @@
 // The two-tier response cache a Lex fulfillment Lambda calls: answer from memory or DynamoDB, never wait for Bedrock.
+// Longer than 400 lines on purpose: one class whose private methods are the steps of one algorithm (lookup, stale
+// serve, lease, enqueue, synchronous generation, turn budget); the environment, key, store and request live beside it.
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
 import type { Environment } from '../env';
