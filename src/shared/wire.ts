@@ -35,6 +35,12 @@ export interface IntentCacheConfig {
    * @default - the cache-wide `syncDeadlineMs` (off unless set)
    */
   readonly syncDeadlineMs?: number;
+  /**
+   * On a voice turn (Amazon Connect), how long a miss waits for the generated answer, in ms, while Lex plays the
+   * intent's progress messages; past it the caller hears the static answer. RecognizeText turns never wait for it.
+   * @default - voice turns are answered like text turns
+   */
+  readonly voiceSyncDeadlineMs?: number;
 }
 
 /** Intent name (or `'*'` for every other intent) to its configuration. */

@@ -193,6 +193,25 @@ describeConstruct('CachedLexFulfillment', () => {
     ]);
   });
 
+  it('lets the fulfillment function call Bedrock when an intent waits for its answer on calls, and writes the deadline', () => {
+    const stack = testStack();
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [{ ...GREETING, voiceGenerationDeadline: Duration.seconds(4) }] });
+
+    const template = Template.fromStack(stack);
+    expect(actionsOf(template, 'FulfillmentRole')).toContain('bedrock:InvokeModel');
+    const file = join(layerDirectory(fulfillment), 'fast-lex', 'intents.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).GreetingIntent.voiceSyncDeadlineMs).toBe(4000);
+  });
+
+  it.each([
+    ['a voice deadline over 25 s', { ...GREETING, voiceGenerationDeadline: Duration.seconds(26) },
+      "CachedLexFulfillment 'Fulfillment': intent 'GreetingIntent': 'voiceGenerationDeadline' must be above 0 and at most 25 seconds (Lex waits 30 seconds for a code hook), got 26 seconds."],
+    ['a voice deadline without a prompt', { intentName: 'GreetingIntent', staticAnswer: 'Hello!', voiceGenerationDeadline: Duration.seconds(3) },
+      "CachedLexFulfillment 'Fulfillment': intent 'GreetingIntent' has a 'voiceGenerationDeadline' but no 'prompt': nothing is generated to wait for. Add a prompt or remove the deadline."],
+  ])('refuses %s, naming the prop', (_, intent, message) => {
+    expect(() => new CachedLexFulfillment(testStack(), 'Fulfillment', { intents: [intent] })).toThrow(message);
+  });
+
   it('scopes a foundation model id to its region and adds the guardrail permission', () => {
     const stack = testStack();
     new CachedLexFulfillment(stack, 'Fulfillment', {

@@ -21,7 +21,8 @@ describe('the offline Atlas Engine (npm run atlas)', () => {
     expect(stdout).toContain('cdk-nag AwsSolutions: 0 unacknowledged findings; LatencyChecks: 0; cfn-lint: 0 errors');
     const statuses = [...stdout.matchAll(/Atlas {2}\[[\d.]+ ms, ([a-z0-9-]+)\]/g)].map((m) => m[1]);
     const demoRequest = ['elicit-slot', 'elicit-slot', 'elicit-slot', 'elicit-slot', 'confirm-intent', 'started'];
-    expect(statuses).toEqual(['miss', 'miss', 'l2-hit', 'l2-hit', 'l1-hit', 'l1-hit', 'static', ...demoRequest, 'miss', 'l2-hit', ...demoRequest]);
+    // On the call the new question waits for its generated answer (sync-generated), and the next one is in memory.
+    expect(statuses).toEqual(['miss', 'miss', 'l2-hit', 'l2-hit', 'l1-hit', 'l1-hit', 'static', ...demoRequest, 'sync-generated', 'l1-hit', ...demoRequest]);
     expect(stdout).toContain('The conversation goes through the offline Lex runtime');
     expect(stdout).toContain("not by Lex's NLU");
     // The questions are the bot's prompts, in its slot priority order; the spoken number comes back as digits.
@@ -30,7 +31,9 @@ describe('the offline Atlas Engine (npm run atlas)', () => {
       'Great! What is your first name?', 'And your last name?', 'Which company are you with?',
       'Which number should we call? Outside the US, start with the country code.', 'Shall we call 4155552671 for your demo, Ada?',
     ]);
-    expect(stdout).toMatch(/Callee "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l2-hit\] +Scenario:/);
+    // The turn that waits: Lex plays the intent's progress message while the code hook runs, then the scenario-aware answer.
+    expect(stdout).toMatch(/Callee "what happens in the demo"\n {2}Lex {4}\(while it waits\) One moment, let me look at your demo\. \(at \d+ ms\)\n {2}Atlas {2}\[[\d.]+ ms, sync-generated\] +Scenario:/);
+    expect(stdout).toMatch(/Callee "tell me about the demo"\n {2}Atlas {2}\[[\d.]+ ms, l1-hit\] +Scenario:/);
     // The call went through the synthesized Connect flow: its greeting, the bot with the call's interactionKey in the
     // Lex session, the follow-up questions, silence, the goodbye and the hang-up.
     expect(stdout).toContain('the call went through the flow: EnableFlowLogging -> Greeting -> AskBot -> FollowUp1 -> FollowUp2 -> Goodbye -> Disconnect');

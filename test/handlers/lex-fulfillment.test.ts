@@ -138,6 +138,30 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(JSON.parse(queued[0].Body!)).toMatchObject({ intent: 'GreetingIntent' });
   });
 
+  it('on a call waits for the generated answer within the voice deadline, and answers a web turn at once', async () => {
+    const { queueUrl } = await deploy();
+    // The greeting waits up to 3 s on voice turns (CachedLexFulfillment.voiceGenerationDeadline).
+    process.env.FAST_LEX_INTENTS = JSON.stringify({ ...INTENTS, GreetingIntent: { ...INTENTS.GreetingIntent, voiceSyncDeadlineMs: 3000 } });
+    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = bedrock.endpoint;
+    bedrock.reset();
+    bedrock.setLatency(300);
+    bedrock.setResponder(() => 'Welcome to Atlas, on the phone.');
+    const handler = freshInstance();
+
+    const call = await handler({ ...events.textGreeting, sessionId: 'caller', inputMode: 'Speech' });
+    // A web visitor asking the same, in another locale (so another cache key): no waiting on a text turn.
+    const web = await handler({ ...events.textGreeting, sessionId: 'web-visitor', bot: { ...events.textGreeting.bot, localeId: 'en_GB' } });
+
+    // The caller (Lex plays the progress messages meanwhile) hears the generated answer, in a valid Close.
+    expect(call.messages).toEqual([{ contentType: 'PlainText', content: 'Welcome to Atlas, on the phone.' }]);
+    expect(call.sessionState.dialogAction.type).toBe('Close');
+    expect(lexResponseProblems(call)).toEqual([]);
+    // The web visitor hears the static answer at once; its generation goes to the worker, not to Bedrock in the turn.
+    expect(web.messages).toEqual([{ contentType: 'PlainText', content: 'Hello! I am Atlas.' }]);
+    expect(await receive(sqs, queueUrl)).toHaveLength(1);
+    expect(bedrock.calls).toHaveLength(1);
+  });
+
   it('serves the generated answer on the next turn once the worker has run (miss, then L2 hit, then L1 hit)', async () => {
     const { tableName, queueUrl } = await deploy();
     bedrock.setResponder(() => 'Welcome to Atlas, the demo line that answers fast.');

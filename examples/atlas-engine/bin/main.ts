@@ -11,7 +11,7 @@ import { LatencyChecks } from 'cdk-fast-lex';
 import { measuredFromRun, writeMeasuredLatencies } from 'cdk-fast-lex/report';
 import { MATCHING_METHOD } from 'cdk-fast-lex/testing';
 import { buildApp } from './app';
-import { OfflineAtlas, type TurnOptions, type TurnResult } from '../simulation/offline-atlas';
+import { OfflineAtlas, SEED_LATENCIES, type TurnOptions, type TurnResult } from '../simulation/offline-atlas';
 import { playRemote } from '../simulation/remote';
 import { serveWebChat } from '../simulation/web';
 
@@ -122,6 +122,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 function printTurn(who: string, said: string, turn: TurnResult): void {
   const ms = turn.latencyMs < 10 ? turn.latencyMs.toFixed(2) : turn.latencyMs.toFixed(0);
   print(`  ${who.padEnd(6)} "${said}"`);
+  // What Lex played on a voice turn while the code hook ran, before the answer.
+  for (const message of turn.progress ?? []) print(`  Lex    (while it waits) ${message}`);
   print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
 }
 
@@ -189,15 +191,15 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 
   print('\nThe call: Connect runs the synthesized flow for the call, which hands the callee to the same bot with the');
   print('call\'s interactionKey in the Lex session, so the bot knows the scenario');
-  let generatedDuringCall = 0;
+  // On the phone a new question waits for its generated answer while Lex plays the intent's progress message. At the
+  // stand-in's usual Bedrock latency the answer comes before Lex's first message (1 s at the soonest), so for this
+  // call Bedrock takes 1.8 s: the turn that waits is heard as "One moment..." and then the answer.
+  atlas.bedrock.setLatency(1800);
   const answered = await atlas.answerCall(call.contactId, ['what happens in the demo', 'tell me about the demo'], async (said, t) => {
     printTurn('Callee', said, t);
     record(t);
-    if (generatedDuringCall++ === 0) {
-      const gen2 = await atlas.runGenerator();
-      print(`  (background) the generator worker wrote ${gen2.generated} scenario-aware answer in ${Math.round(gen2.ms)} ms`);
-    }
   });
+  atlas.bedrock.setLatency(SEED_LATENCIES.bedrockMs);
   if (answered.status !== 'COMPLETED') throw new Error(`The call failed in its flow: ${answered.reason}`);
   print(`  the call went through the flow: ${answered.steps.map((st) => st.identifier).join(' -> ')}`);
   print(`  Connect said: ${answered.spoken.map((text) => `"${text}"`).join(', ')}`);

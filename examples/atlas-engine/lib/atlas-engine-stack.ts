@@ -48,8 +48,18 @@ export class AtlasEngineStack extends Stack {
         ttl: Duration.minutes(5),
         // The answer depends on the locale and, during a demo call, on the call's scenario; nothing else.
         contextFields: ['localeId', 'call.scenario'],
+        // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
+        voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
       })),
       fallbackAnswer: FALLBACK_ANSWER,
+      // Played on calls only (Connect streams the conversation); a web chat's RecognizeText never plays them.
+      progressMessages: {
+        startDelay: Duration.seconds(1),
+        startMessages: ['One moment, let me look at your demo.'],
+        updateMessages: ['Still with you, almost there.'],
+        timeout: Duration.seconds(8),
+        timeoutResponse: 'Sorry, that is taking longer than it should. Please ask me again.',
+      },
     });
 
     // The call: a Connect flow that greets the callee and hands the call to the bot's live alias, with the call's

@@ -14,7 +14,7 @@ import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, deriveInteractionKey } fr
 import {
   LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
   answerCallOffline, startConnectStandIn, startLexStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
-  type ConnectStandIn, type LexStandIn, type LocalExecution, type OfflineCall, type StartExecutionRequest, type VoiceTurnResult,
+  type BedrockStandIn, type ConnectStandIn, type LexStandIn, type LocalExecution, type OfflineCall, type StartExecutionRequest, type VoiceTurnResult,
 } from 'cdk-fast-lex/testing';
 import { sendText, type RemoteBot } from './remote';
 
@@ -64,6 +64,8 @@ export interface TurnResult {
   readonly intent?: string;
   readonly dialogAction?: string;
   readonly slotToElicit?: string;
+  /** On a voice turn, the progress messages Lex played while the code hook ran. */
+  readonly progress?: readonly string[];
 }
 
 /** A turn's sender: a web visitor (RecognizeText) or a caller on the Connect voice channel. */
@@ -103,7 +105,7 @@ export class OfflineAtlas {
       const secretsProxy = await startAwsJsonProxy(moto.endpoint, latencies.secretsManagerMs);
       stops.push(() => secretsProxy.stop());
 
-      const atlas = new OfflineAtlas(options, connect, options.output);
+      const atlas = new OfflineAtlas(options, connect, bedrock, options.output);
       const sfnStandIn = await startStepFunctionsStandIn({ onStartExecution: (r) => atlas.onStartExecution(r) });
       stops.push(() => sfnStandIn.stop());
 
@@ -191,7 +193,7 @@ export class OfflineAtlas {
   private readonly template: OfflineAtlasOptions['template'];
   private readonly assemblyDirectory: string;
 
-  private constructor(options: OfflineAtlasOptions, readonly connect: ConnectStandIn, private readonly output: HandlerOutput) {
+  private constructor(options: OfflineAtlasOptions, readonly connect: ConnectStandIn, readonly bedrock: BedrockStandIn, private readonly output: HandlerOutput) {
     this.template = options.template;
     this.assemblyDirectory = options.assemblyDirectory;
     const fns = Object.entries(options.template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
@@ -391,5 +393,7 @@ function voiceTurnSent(out: VoiceTurnResult, latencyMs: number): Omit<TurnResult
   return {
     latencyMs, intent: state.intent?.name, dialogAction: state.dialogAction?.type, slotToElicit: state.dialogAction?.slotToElicit,
     answer: out.messages.map((m) => ('content' in m ? m.content : '')).join(' '),
+    // What Lex played while the code hook ran (fulfillment start and update messages), with when it played them.
+    progress: out.progress.map((p) => `${p.messages.map((m) => ('content' in m ? m.content : '')).join(' ')} (at ${Math.round(p.atMs)} ms)`),
   };
 }

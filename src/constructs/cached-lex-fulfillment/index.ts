@@ -204,6 +204,10 @@ export class CachedLexFulfillment extends Construct {
       reportBatchItemFailures: true,
     }));
     this.grantBedrock(this.generatorFunction, modelId, props.guardrail);
+    // A turn that may wait for Bedrock (synchronous generation, or on calls) calls it from the fulfillment function.
+    if (props.syncGenerationDeadline || props.intents.some((i) => i.voiceGenerationDeadline)) {
+      this.grantBedrock(this.fulfillmentFunction, modelId, props.guardrail);
+    }
 
     if (props.bot) {
       const { version, alias } = this.wireBot(props.bot, localeIds, props.botAliasName ?? DEFAULT_BOT_ALIAS_NAME);

@@ -4,7 +4,7 @@ import { LEX_RUNTIME_MESSAGE_MAX_CHARS } from '../../shared/lex-limits';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { CachedLexFulfillmentProps, WorkflowIntent } from './props';
+import type { CachedLexFulfillmentProps, IntentResponse, WorkflowIntent } from './props';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
 export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {
@@ -38,6 +38,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
       staleSeconds: wholeSeconds(intent.staleWindow),
       contextFields: intent.contextFields,
       maxTokens: intent.maxTokens,
+      voiceSyncDeadlineMs: voiceDeadlineMs(where, intent),
     };
   }
   for (const name of props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS) {
@@ -77,6 +78,21 @@ function checkFits(where: string, what: string, text: string): void {
   if (!Token.isUnresolved(text) && text.length > LEX_RUNTIME_MESSAGE_MAX_CHARS) {
     throw new Error(`${where}: ${what} holds ${text.length} characters; a Lex message holds at most ${LEX_RUNTIME_MESSAGE_MAX_CHARS}. Shorten it.`);
   }
+}
+
+/** The intent's voice deadline in ms, checked: above 0 and under Lex's 30 s code hook limit with room to answer. */
+function voiceDeadlineMs(where: string, intent: IntentResponse): number | undefined {
+  const d = intent.voiceGenerationDeadline;
+  if (d === undefined || d.isUnresolved()) return undefined;
+  const ms = d.toMilliseconds();
+  if (ms <= 0 || ms > 25_000) {
+    throw new Error(`${where}: intent '${intent.intentName}': 'voiceGenerationDeadline' must be above 0 and at most 25 seconds `
+      + `(Lex waits 30 seconds for a code hook), got ${d.toHumanString()}.`);
+  }
+  if (!intent.prompt) {
+    throw new Error(`${where}: intent '${intent.intentName}' has a 'voiceGenerationDeadline' but no 'prompt': nothing is generated to wait for. Add a prompt or remove the deadline.`);
+  }
+  return ms;
 }
 
 function wholeSeconds(d?: Duration): number | undefined {

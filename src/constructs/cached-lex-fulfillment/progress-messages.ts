@@ -55,7 +55,7 @@ export const DEFAULT_PROGRESS_TIMEOUT = Duration.seconds(15);
 function slowIntents(props: CachedLexFulfillmentProps): string[] {
   return [
     ...(props.workflowIntents ?? []).map((w) => w.intentName),
-    ...(props.syncGenerationDeadline ? props.intents.filter((i) => i.prompt).map((i) => i.intentName) : []),
+    ...props.intents.filter((i) => i.prompt && (props.syncGenerationDeadline || i.voiceGenerationDeadline)).map((i) => i.intentName),
   ];
 }
 

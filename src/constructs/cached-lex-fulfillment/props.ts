@@ -49,6 +49,13 @@ export interface IntentResponse {
    * @default - the construct's `maxTokens`
    */
   readonly maxTokens?: number;
+  /**
+   * On a phone call (a voice turn from Amazon Connect), how long a cache miss waits for the generated answer while
+   * Lex plays the intent's progress messages (`progressMessages`): the caller hears "One moment..." and then the real
+   * answer instead of the static one. Past it, the static answer. Web chat turns never wait. At most 25 seconds.
+   * @default - voice turns are answered like text turns: the static answer at once on a miss
+   */
+  readonly voiceGenerationDeadline?: Duration;
 }
 
 /**

@@ -58,7 +58,7 @@ export function responseCacheOptionsFromEnvironment(env: Environment, overrides:
   const queueUrl = requiredEnv(env, FAST_LEX_ENV.generationQueueUrl, 'the generation queue');
   const intents = overrides.intents ?? parseIntentConfigs(intentsJson(env));
   const syncDeadlineMs = overrides.syncDeadlineMs ?? numberEnv(env, FAST_LEX_ENV.syncDeadlineMs, { fallback: 0 });
-  const needsGenerator = syncDeadlineMs > 0 || Object.values(intents).some((i) => (i.syncDeadlineMs ?? 0) > 0);
+  const needsGenerator = syncDeadlineMs > 0 || Object.values(intents).some((i) => (i.syncDeadlineMs ?? 0) > 0 || (i.voiceSyncDeadlineMs ?? 0) > 0);
   const generatorSettings = needsGenerator && !overrides.generator ? {
     modelId: optionalEnv(env, FAST_LEX_ENV.modelId) ?? DEFAULT_BEDROCK_MODEL_ID,
     maxTokens: numberEnv(env, FAST_LEX_ENV.maxTokens, { fallback: DEFAULT_MAX_TOKENS, min: 1, integer: true }),

@@ -29,7 +29,7 @@ export function validateIntentConfigs(value: unknown): IntentCacheConfigs {
         throw new IntentConfigError(intent, field, 'must be a non-empty string when set');
       }
     }
-    for (const field of ['ttlSeconds', 'staleSeconds', 'maxTokens', 'syncDeadlineMs'] as const) {
+    for (const field of ['ttlSeconds', 'staleSeconds', 'maxTokens', 'syncDeadlineMs', 'voiceSyncDeadlineMs'] as const) {
       const v = c[field];
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
         throw new IntentConfigError(intent, field, 'must be a finite number >= 0');

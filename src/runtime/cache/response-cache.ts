@@ -55,6 +55,11 @@ export interface RespondOptions {
    * stale or static answer. @default - unbounded (each call runs on its client's own timeouts)
    */
   readonly budget?: TurnBudget;
+  /**
+   * This turn's synchronous generation deadline on a miss, ms, in place of the intent's and the cache's (the
+   * fulfillment handler passes the intent's `voiceSyncDeadlineMs` on a voice turn). @default - the intent's, else the cache's
+   */
+  readonly syncDeadlineMs?: number;
 }
 
 export interface ResponseCacheOptions {
@@ -203,7 +208,7 @@ export class ResponseCache {
     if (best && best.freshUntil > this.clock()) return this.served(lookup, 'l2-hit', best);
     if (best) return this.serveStale(lookup, best, true, budget);
 
-    const deadline = Math.min(config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
+    const deadline = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
     if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal ?? (options.budget ? budget.signal : undefined));
     const enqueued = await this.requestGeneration(lookup, 'miss', budget);
     return this.staticAnswer(lookup, 'miss', enqueued);

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
-import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG, type PhoneRules } from '../../shared/fault-tolerance';
+import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG, TURN_RESERVE_MS, type PhoneRules } from '../../shared/fault-tolerance';
 import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
 import { TurnBudget } from '../cache/turn-budget';
@@ -118,7 +118,14 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
     const budget = TurnBudget.forTurn(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, context?.getRemainingTimeInMillis?.());
     const respond = async (name: string, ctx: Record<string, unknown> = {}): Promise<CacheResponse> => {
       const signal = remainingTimeSignal(context);
-      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget });
+      // On a call the caller hears the intent's progress messages, so a miss may wait for the generated answer: the
+      // turn gets the intent's voice deadline (and the time to answer after it) instead of the usual budget.
+      const voiceDeadlineMs = event.inputMode === 'Speech' || event.inputMode === 'DTMF' ? getCache().configFor(name).voiceSyncDeadlineMs : undefined;
+      const turnBudget = voiceDeadlineMs
+        ? TurnBudget.forTurn(Math.max(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, voiceDeadlineMs + TURN_RESERVE_MS), context?.getRemainingTimeInMillis?.())
+        : budget;
+      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget: turnBudget, syncDeadlineMs: voiceDeadlineMs });
+      if (turnBudget !== budget) turnBudget.dispose();
       getCache().publishMetrics();
       return result;
     };
