@@ -307,6 +307,12 @@ export interface UpdateLeadStepOptions {
   readonly store?: CallContextStore;
   /** Where the failure path keeps the request before it touches Salesforce. @default - none: only the Lead is marked */
   readonly spent?: SpentRequestStore;
+  /**
+   * Told once per failed execution whose request was kept (not again when the failure step is retried): the handler
+   * publishes the `SpentRequestKept` metric FastLexMonitoring alarms on.
+   * @default - nothing is told
+   */
+  readonly onSpentRequestKept?: () => void;
 }
 
 /** Event of UpdateLead (after the call) and MarkLeadFailed (the failure path). */
@@ -329,10 +335,11 @@ export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: Up
   return async (event) => {
     if (event.mode === 'FAILED' && options.spent && event.request) {
       // Kept before Salesforce is tried: when Salesforce is what is down, this record is the one that survives.
-      await dependency('DynamoDB (spent request)', () => options.spent!.keep({
+      const kept = await dependency('DynamoDB (spent request)', () => options.spent!.keep({
         leadExternalId: event.leadExternalId, request: event.request!, error: event.error?.Error ?? 'unknown error',
         executionId: event.executionId, callPlaced: Boolean(event.state?.placed?.contactId),
       }));
+      if (kept) options.onSpentRequestKept?.();
     }
     try {
       if (event.mode === 'OUTCOME') {
