@@ -7,6 +7,7 @@ import { SalesforceUnavailableError } from '../salesforce/errors';
 import { SecretFetchError, SecretStaleError } from '../secrets/errors';
 import { CallContextStore } from './call-context';
 import type { CallPacer } from './call-pacer';
+import type { ContactOutcomeReader } from './contact-state';
 import type { SpentRequestStore } from './spent-requests';
 import {
   DependencyUnavailableError, LeadServiceUnavailableError, LeadWriteError, OutboundCallRejectedError, OutboundCallThrottledError,
@@ -313,6 +314,11 @@ export interface UpdateLeadStepOptions {
    * @default - nothing is told
    */
   readonly onSpentRequestKept?: () => void;
+  /**
+   * Asks Amazon Connect how the call ended when the wait ended without an event and none was stored since.
+   * @default - not asked: the Lead says UNKNOWN until a late event corrects it
+   */
+  readonly describeContact?: ContactOutcomeReader;
 }
 
 /** Event of UpdateLead (after the call) and MarkLeadFailed (the failure path). */
@@ -326,6 +332,8 @@ export interface UpdateLeadEvent {
   readonly request?: DemoRequest;
   /** The call's key, to look its outcome up (OUTCOME mode). */
   readonly interactionKey?: string;
+  /** The placed call's contact id, to ask Connect for its state (OUTCOME mode). */
+  readonly contactId?: string | null;
   /** The state input where the failure was caught (FAILED mode): shows whether the call was placed. */
   readonly state?: { readonly placed?: { readonly contactId?: string } };
   readonly executionId?: string;
@@ -348,6 +356,9 @@ export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: Up
           // The wait ended without the event; it may have landed since (contact events are best-effort, unordered).
           const stored = (await dependency('DynamoDB (call context)', () => options.store!.getItem(event.interactionKey!)))?.outcome;
           if (stored) outcome = stored;
+        }
+        if (outcome.status === 'UNKNOWN' && options.describeContact && event.contactId) {
+          outcome = (await options.describeContact(event.contactId)) ?? outcome;
         }
         await updateLeadWithOutcome(options.leads, event.leadId ?? undefined, outcome);
         return { updated: Boolean(event.leadId) };
