@@ -1,5 +1,6 @@
 // A local Amazon Connect stand-in for outbound calls: the real StartOutboundVoiceContact route (REST-JSON,
-// `PUT /contact/outbound-voice`), ClientToken idempotency, throttling with the real error shape, and call records.
+// `PUT /contact/outbound-voice`), ClientToken idempotency, throttling with the real error shape, call records, and
+// DescribeContact (`GET /contacts/{InstanceId}/{ContactId}`) of the calls it placed.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { delay, listenLocal, parseJsonObject, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
@@ -55,6 +56,17 @@ export interface ConnectStandInOptions {
   readonly port?: number;
   /** Clock (ms). @default Date.now */
   readonly now?: () => number;
+  /** Region and account of the contact ARNs it reports. @default 'us-east-1', '123456789012' */
+  readonly region?: string;
+  readonly account?: string;
+}
+
+/** How a contact ended, ms since epoch. */
+interface ContactEnd {
+  readonly initiatedAt: number;
+  readonly connectedAt?: number;
+  readonly disconnectedAt: number;
+  readonly disconnectReason: string;
 }
 
 /** A running Connect stand-in. */
@@ -76,6 +88,13 @@ export interface ConnectStandIn extends LocalEndpoint {
    * `DISCONNECTED`), or another event type of the contact. `connected: false` describes a call nobody answered.
    */
   contactEvent(contactId: string, options?: { eventType?: string; connected?: boolean; disconnectReason?: string; durationSeconds?: number; region?: string; account?: string }): ConnectContactEventShape;
+  /**
+   * Ends a placed contact without sending anything (as when its DISCONNECTED event is lost): DescribeContact then
+   * reports its DisconnectTimestamp. `contactEvent` of a DISCONNECTED event ends it the same way.
+   */
+  endContact(contactId: string, options?: { connected?: boolean; disconnectReason?: string; durationSeconds?: number }): void;
+  /** DescribeContact requests received, in order (the contact ids asked for). */
+  readonly describeRequests: readonly string[];
   /** Forgets calls, requests, scripted failures and rate-limit state. */
   reset(): void;
 }
@@ -109,8 +128,9 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  * Starts an Amazon Connect stand-in on 127.0.0.1 that answers `StartOutboundVoiceContact` like the service:
  * `PUT /contact/outbound-voice` with a JSON body, `200 {"ContactId": "..."}`; errors as REST-JSON sends them (status,
  * `x-amzn-ErrorType` header, JSON `Message`), so the real `ConnectClient` raises its real `TooManyRequestsException`.
- * A repeated `ClientToken` returns the first call's ContactId and places no second call. Other Connect operations
- * get 404 `UnknownOperationException`.
+ * A repeated `ClientToken` returns the first call's ContactId and places no second call. DescribeContact
+ * (`GET /contacts/{InstanceId}/{ContactId}`) reports a placed call, ended once `endContact` or a DISCONNECTED
+ * `contactEvent` ended it. Other Connect operations get 404 `UnknownOperationException`.
  *
  * @example
  * import { ConnectClient, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
@@ -140,6 +160,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   const byToken = new Map<string, OutboundCallRecord>();
   const instances = options.instanceIds ? new Set(options.instanceIds) : undefined;
   const limit = options.rateLimit;
+  const region = options.region ?? 'us-east-1';
+  const account = options.account ?? '123456789012';
   let tokens = limit?.burst ?? 0;
   let refilledAt = now();
 
@@ -156,6 +178,12 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readRequestText(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const describe = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && describe) {
+      if (latencyMs > 0) await delay(latencyMs);
+      describeContact(res, decodeURIComponent(describe[1]), decodeURIComponent(describe[2]));
+      return;
+    }
     if (req.method !== 'PUT' || url.pathname.replace(/\/$/, '') !== '/contact/outbound-voice') {
       sendError(res, 404, 'UnknownOperationException', `The stand-in serves only StartOutboundVoiceContact, not ${req.method} ${url.pathname}.`);
       return;
@@ -208,6 +236,54 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     sendJson(res, 200, { ContactId: record.contactId });
   }
 
+  const endings = new Map<string, ContactEnd>();
+  const describeRequests: string[] = [];
+  const endContact = (contactId: string, o: { connected?: boolean; disconnectReason?: string; durationSeconds?: number } = {}): ContactEnd => {
+    const call = calls.find((c) => c.contactId === contactId);
+    const started = call?.placedAt ?? now();
+    const connected = o.connected ?? true;
+    const end: ContactEnd = {
+      initiatedAt: started,
+      ...(connected ? { connectedAt: started + 5000 } : {}),
+      disconnectedAt: started + (o.durationSeconds ?? 90) * 1000,
+      disconnectReason: o.disconnectReason ?? (connected ? 'CUSTOMER_DISCONNECT' : 'CUSTOMER_NEVER_ARRIVED'),
+    };
+    endings.set(contactId, end);
+    return end;
+  };
+
+  /**
+   * DescribeContact (Amazon Connect API Reference): `GET /contacts/{InstanceId}/{ContactId}`, `200 {"Contact": {...}}`
+   * with timestamps as epoch seconds (REST-JSON); an unknown instance or contact is `ResourceNotFoundException` (404).
+   * A contact in progress has no DisconnectTimestamp.
+   */
+  function describeContact(res: ServerResponse, instanceId: string, contactId: string): void {
+    describeRequests.push(contactId);
+    if (instanceId.length > 100 || contactId.length > 256) {
+      sendError(res, 400, 'InvalidParameterException', 'InstanceId is at most 100 characters and ContactId at most 256.');
+      return;
+    }
+    const call = calls.find((c) => c.contactId === contactId && c.instanceId === instanceId);
+    if ((instances && !instances.has(instanceId)) || !call) {
+      sendError(res, 404, 'ResourceNotFoundException', 'Contact not found.');
+      return;
+    }
+    const end = endings.get(contactId);
+    const seconds = (ms: number) => ms / 1000;
+    sendJson(res, 200, {
+      Contact: {
+        Arn: `arn:aws:connect:${region}:${account}:instance/${instanceId}/contact/${contactId}`,
+        Id: contactId,
+        InitiationMethod: 'API',
+        Channel: 'VOICE',
+        InitiationTimestamp: seconds(call.placedAt),
+        LastUpdateTimestamp: seconds(end?.disconnectedAt ?? call.placedAt),
+        ...(end?.connectedAt !== undefined ? { ConnectedToSystemTimestamp: seconds(end.connectedAt) } : {}),
+        ...(end ? { DisconnectTimestamp: seconds(end.disconnectedAt), DisconnectReason: end.disconnectReason } : {}),
+      },
+    });
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => sendError(res, 500, 'InternalServiceException', String(err)));
   });
@@ -219,14 +295,18 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     failNext: (...errors) => { failures.push(...errors); },
     loseNextResponses: (count) => { lostResponses += count; },
     setLatency: (ms) => { latencyMs = ms; },
+    describeRequests,
+    endContact: (contactId, o) => { endContact(contactId, o); },
     contactEvent: (contactId, o = {}) => {
       const call = calls.find((c) => c.contactId === contactId);
-      const region = o.region ?? 'us-east-1';
-      const account = o.account ?? '123456789012';
+      const region = o.region ?? options.region ?? 'us-east-1';
+      const account = o.account ?? options.account ?? '123456789012';
       const started = new Date(call?.placedAt ?? now());
       const connected = o.connected ?? true;
       const ended = new Date(started.getTime() + (o.durationSeconds ?? 90) * 1000);
       const eventType = o.eventType ?? 'DISCONNECTED';
+      // The contact has ended when Connect sends its DISCONNECTED event: DescribeContact says so from now on.
+      if (eventType === 'DISCONNECTED' && call) endContact(contactId, o);
       const instanceArn = `arn:aws:connect:${region}:${account}:instance/${call?.instanceId ?? 'unknown'}`;
       return {
         'version': '0',
@@ -254,6 +334,8 @@ export async function startConnectStandIn(options: ConnectStandInOptions = {}): 
     },
     reset: () => {
       calls.length = 0;
+      endings.clear();
+      describeRequests.length = 0;
       requests.length = 0;
       byToken.clear();
       failures = [];

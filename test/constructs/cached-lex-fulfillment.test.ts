@@ -10,6 +10,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { expect, it } from 'vitest';
 import { CachedLexFulfillment, ResponseCacheTable } from '../../src';
 import { handlerAssetPath } from '../../src/constructs/handler-code';
+import { fulfillmentOptionsFromEnvironment } from '../../src/runtime/lex/fulfillment';
+import { FAST_LEX_ENV } from '../../src/shared/env';
+import { DEFAULT_TURN_BUDGET_MS } from '../../src/shared/fault-tolerance';
 import { minimalBot } from '../helpers/bot';
 import { describeConstruct, expectSnapshot, testStack } from '../helpers/construct-test';
 
@@ -210,6 +213,50 @@ describeConstruct('CachedLexFulfillment', () => {
       "CachedLexFulfillment 'Fulfillment': intent 'GreetingIntent' has a 'voiceGenerationDeadline' but no 'prompt': nothing is generated to wait for. Add a prompt or remove the deadline."],
   ])('refuses %s, naming the prop', (_, intent, message) => {
     expect(() => new CachedLexFulfillment(testStack(), 'Fulfillment', { intents: [intent] })).toThrow(message);
+  });
+
+  it('writes the turn budget into the fulfillment function\'s environment, where the handler reads it, and not the worker\'s', () => {
+    const stack = testStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], turnBudget: Duration.millis(1500) });
+
+    const template = Template.fromStack(stack);
+    const variables = (prefix: string) => Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.startsWith(prefix)).map(([, r]: [string, any]) => r.Properties.Environment.Variables as Record<string, unknown>)[0];
+    expect(variables('FulfillmentFunction')[FAST_LEX_ENV.turnBudgetMs]).toBe('1500');
+    expect(variables('FulfillmentGeneratorFunction')).not.toHaveProperty(FAST_LEX_ENV.turnBudgetMs);
+    expect(fulfillmentOptionsFromEnvironment({ [FAST_LEX_ENV.turnBudgetMs]: '1500' }).turnBudgetMs).toBe(1500);
+  });
+
+  it('leaves the turn budget to the handler\'s default when the prop is left out', () => {
+    const stack = testStack();
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING] });
+
+    const [fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('FulfillmentFunction'));
+    expect((fn[1] as any).Properties.Environment.Variables).not.toHaveProperty(FAST_LEX_ENV.turnBudgetMs);
+    expect(fulfillmentOptionsFromEnvironment({}).turnBudgetMs).toBe(DEFAULT_TURN_BUDGET_MS);
+  });
+
+  it.each([
+    ['a zero budget', { turnBudget: Duration.millis(0) },
+      "CachedLexFulfillment 'Fulfillment': 'turnBudget' must be a whole number of milliseconds above 0, got 0 millis. Leave it out for the default of 2000 ms."],
+    ['a fraction of a millisecond', { turnBudget: Duration.millis(0.5) }, "'turnBudget' must be a whole number of milliseconds above 0, got 0.5 millis."],
+    ['a budget as long as the function\'s timeout', { turnBudget: Duration.seconds(10) },
+      "CachedLexFulfillment 'Fulfillment': 'turnBudget' (10 seconds) must be shorter than the fulfillment function's timeout (10 seconds): lower 'turnBudget' or raise 'fulfillmentTimeout', or Lambda ends the turn before the handler can give the stale or static answer."],
+    ['a budget past a shorter timeout', { turnBudget: Duration.seconds(3), fulfillmentTimeout: Duration.seconds(2) }, "'turnBudget' (3 seconds) must be shorter than the fulfillment function's timeout (2 seconds)"],
+    ['a budget past Lex\'s 30 s', { turnBudget: Duration.seconds(30), fulfillmentTimeout: Duration.seconds(60) },
+      "CachedLexFulfillment 'Fulfillment': 'turnBudget' (30 seconds) must be shorter than the 30 seconds Lex waits for a code hook; a caller should hear an answer within a few seconds (the default is 2000 ms)."],
+  ])('refuses %s, naming the prop and the fix', (_, props, message) => {
+    expect(() => new CachedLexFulfillment(testStack(), 'Fulfillment', { intents: [GREETING], ...props })).toThrow(message);
+  });
+
+  it('accepts a turn budget from a stack parameter, left to the deployment', () => {
+    const stack = testStack();
+    const budget = new CfnParameter(stack, 'TurnBudgetMs', { type: 'Number' });
+
+    new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GREETING], turnBudget: Duration.millis(budget.valueAsNumber) });
+
+    const [fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('FulfillmentFunction'));
+    expect((fn[1] as any).Properties.Environment.Variables[FAST_LEX_ENV.turnBudgetMs]).toEqual({ Ref: 'TurnBudgetMs' });
   });
 
   it('scopes a foundation model id to its region and adds the guardrail permission', () => {

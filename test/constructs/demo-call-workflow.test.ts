@@ -131,6 +131,12 @@ describeConstruct('DemoCallWorkflow', () => {
     const call = statementsOf(template, 'WorkflowInvokeOutboundCallRole');
     expect(call).toContainEqual({ Action: 'connect:StartOutboundVoiceContact', Effect: 'Allow', Resource: `${INSTANCE_ARN}/contact/*` });
     expect(call).toContainEqual(expect.objectContaining({ Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem'] }));
+    // UpdateLead asks Connect how a call ended (DescribeContact) on this instance's contacts only, and nothing else of Connect.
+    const update = statementsOf(template, 'WorkflowUpdateLeadRole');
+    expect(update.filter((st) => JSON.stringify(st.Action).includes('connect:'))).toEqual([
+      { Action: 'connect:DescribeContact', Effect: 'Allow', Resource: `${INSTANCE_ARN}/contact/*` },
+    ]);
+    expect(definitionOf(template).States.UpdateLead.Parameters).toMatchObject({ 'contactId.$': '$.placed.contactId' });
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
     const name = machine.Properties.StateMachineName as string;
     expect(name).toMatch(/^Test-Workflow-[0-9A-F]{8}$/);

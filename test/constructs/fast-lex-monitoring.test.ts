@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { CachedLexFulfillment, DemoCallWorkflow, FastLexMetrics, FastLexMonitoring, type FastLexMonitoringProps } from '../../src';
+import { ALARM_DOCS } from '../../src/constructs/fast-lex-monitoring/alarms';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../src/shared/bedrock-defaults';
 import { minimalBot } from '../helpers/bot';
 import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
@@ -115,6 +118,30 @@ describe('FastLexMonitoring', () => {
     }
   });
 
+  it('alarms on one kept (spent) demo request, read from the UpdateLead function\'s EMF metric, saying how to list and re-drive it', () => {
+    const b = build();
+
+    const props = alarmProps(b, 'SpentRequestKept');
+    expect(props).toMatchObject({ Namespace: 'CdkFastLex', MetricName: 'SpentRequestKept', Statistic: 'Sum', Period: 300, Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(dims(props)).toEqual({ service: 'demo-call-workflow-update-lead' });
+    expect(props.AlarmDescription).toMatch(/SpentRequestStore\.list\(\).*SpentRequestStore\.redrive\(\)/);
+    // The service the alarm reads is the one the synthesized UpdateLead function publishes under.
+    const fn = b.template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('UpdateLead') } });
+    expect(Object.values(fn).map((f: any) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)).toEqual(['demo-call-workflow-update-lead']);
+  });
+
+  it('lists every alarm in the README\'s "Operate it" table with the same meaning and action', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+    for (const [id, doc] of Object.entries(ALARM_DOCS)) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${id}\` |`));
+      expect(row, id).toBeDefined();
+      expect(row, id).toContain(`| ${doc.part} |`);
+      expect(row, id).toContain(`| ${doc.means} | ${doc.action} |`);
+    }
+  });
+
   it('alarms on Bedrock throttles and latency of the configured model id', () => {
     const b = build({ bedrockModelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', thresholds: { bedrockAverageLatency: Duration.seconds(8) } });
 
@@ -156,7 +183,7 @@ describe('FastLexMonitoring', () => {
     const b = build();
 
     const alarms = Object.values(b.template.findResources('AWS::CloudWatch::Alarm')) as any[];
-    expect(alarms).toHaveLength(17);
+    expect(alarms).toHaveLength(18);
     const topic = { Ref: expect.stringMatching(/^MonitoringAlarmTopic/) };
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([topic]);

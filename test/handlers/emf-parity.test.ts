@@ -1,6 +1,7 @@
 // Every metric FastLexMonitoring reads from the runtime's namespace is one the shipped handlers emit: the bundled
 // fulfillment and generator handlers run against dynalite, moto (SQS) and the Bedrock stand-in with the environment
-// the synthesized template gives them, and the EMF documents they print are compared with the alarms and dashboard.
+// the synthesized template gives them, and the EMF documents they print are compared with the alarms and dashboard;
+// the bundled UpdateLead handler runs on the workflow's failure path (Salesforce down) for the kept-request alarm.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,12 +11,14 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CachedLexFulfillment, FastLexMonitoring } from '../../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CachedLexFulfillment, DemoCallWorkflow, FastLexMonitoring } from '../../src';
 import { DynamoResponseStore } from '../../src/runtime/cache';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startBedrockStandIn, startLocalDynamoDb, startMotoServer, type BedrockStandIn, type LocalEndpoint } from '../../src/testing';
 import { minimalBot } from '../helpers/bot';
 import { deliverOnce, freshQueues, freshTable, localSqsClient, REGION } from '../runtime/cache/fixtures';
 import * as events from './fixtures/lex-v2-events';
+import { ACCOUNT, INSTANCE_ID, demoRequest, runCall, startWorld } from '../support/demo-call-world';
 
 const BUNDLES = join(__dirname, '..', '..', 'assets', 'handlers');
 const GREETING = { intentName: 'GreetingIntent', staticAnswer: 'Hello! I am Atlas.', prompt: 'Greet a visitor in one sentence.', contextFields: ['localeId'] };
@@ -191,6 +194,42 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
       const found = emittedDocs.some((e) => e.ns === q.ns && e.name === q.name && e.set.join() === [...q.dimNames].sort().join()
         && Object.entries(q.fixed).every(([k, v]) => e.values[k] === v));
       expect(found, `SEARCH ${q.ns} ${q.name} {${q.dimNames}} ${JSON.stringify(q.fixed)}`).toBe(true);
+    }
+  });
+
+  it('emits the kept-request series the workflow alarm reads when the bundled UpdateLead keeps a request on the failure path', async () => {
+    process.env = { ...saved };
+    // What the alarm reads, from a stack with the workflow watched.
+    const stack = new Stack(new App(), 'WorkflowParity', { env: { account: ACCOUNT, region: REGION } });
+    const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { bot: minimalBot(stack), intents: [GREETING] });
+    const workflow = new DemoCallWorkflow(stack, 'Workflow', {
+      connectInstanceArn: `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`, contactFlowId: '66666666-7777-8888-9999-000000000000',
+      sourcePhoneNumber: '+14155550100', salesforceCredentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Sf', 'salesforce/jwt'),
+      salesforceExternalIdField: 'Demo_Request_Id__c',
+    });
+    new FastLexMonitoring(stack, 'Monitoring', { fulfillment, workflow });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    const read = alarms.map((a) => a.Properties).filter((p) => p.MetricName === 'SpentRequestKept')
+      .map((p) => seriesKey(p.Namespace, p.MetricName, Object.fromEntries(p.Dimensions.map((d: any) => [d.Name, d.Value]))));
+    const world = await startWorld({}, { connectMs: 5 });
+    try {
+      world.salesforce.failNext({ status: 503, errorCode: 'SERVER_UNAVAILABLE', count: 10_000 });
+
+      let status: string | undefined;
+      const docs = await capturingEmf(async () => {
+        status = (await runCall(world, world.newWorkflow(), demoRequest({ requestId: 'parity-spent-1' }), { hangUp: false })).status;
+      });
+
+      expect(status).toBe('FAILED');
+      expect(read).toHaveLength(1);
+      const kept = docs.filter((d) => 'SpentRequestKept' in d);
+      expect(kept).toHaveLength(1); // once, though MarkLeadFailed ran through its retries
+      expect(kept.flatMap(seriesOf)).toEqual(read);
+      // Nothing of the request goes into the document: no phone number, no name, no request id.
+      expect(JSON.stringify(kept)).not.toMatch(/4155552671|Lovelace|parity-spent-1/);
+    } finally {
+      world.salesforce.clearFailures();
+      await world.stop();
     }
   });
 });

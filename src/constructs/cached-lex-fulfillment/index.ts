@@ -164,6 +164,7 @@ export class CachedLexFulfillment extends Construct {
     fulfillmentOnly[FAST_LEX_ENV.workflows] = Lazy.string({ produce: () => stack.toJsonString(workflowIntentConfigs(this.workflowIntents) ?? {}) });
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
     if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
+    if (props.turnBudget) fulfillmentOnly[FAST_LEX_ENV.turnBudgetMs] = props.turnBudget.toMilliseconds().toString();
     if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
     // The workflow's phone rules, so a demo request is refused here, before the caller is promised a call.
     if (props.callContext?.phoneRulesJson) fulfillmentOnly[FAST_LEX_ENV.phoneRules] = props.callContext.phoneRulesJson;

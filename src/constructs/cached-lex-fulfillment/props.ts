@@ -149,6 +149,15 @@ export interface CachedLexFulfillmentProps {
    */
   readonly syncGenerationDeadline?: Duration;
   /**
+   * Longest a turn spends on DynamoDB, SQS and Step Functions (cache read, refresh lease, generation request, call
+   * context, starting a workflow). When it runs out the caller hears the stale or static answer (or, for a workflow
+   * intent, that nothing was booked) instead of waiting on a hung or throttled service. The handler never uses more
+   * than the function's remaining time less 500 ms; a `syncGenerationDeadline` or an intent's voice deadline is also
+   * bounded by it. Must be above 0, shorter than `fulfillmentTimeout` and shorter than the 30 s Lex waits.
+   * @default - 2 seconds (`DEFAULT_TURN_BUDGET_MS`)
+   */
+  readonly turnBudget?: Duration;
+  /**
    * Secrets the fulfillment function may read (names passed as `FAST_LEX_SECRET_<n>`), with the runtime's cache.
    * @default - none
    */

@@ -1,7 +1,8 @@
-// The checks of CachedLexFulfillment's plain values at synth (model id, token limits, deadlines, guardrail, memory),
-// each naming the prop as written in TypeScript (camelCase, also in Python) and the fix.
+// The checks of CachedLexFulfillment's plain values at synth (model id, token limits, deadlines, turn budget,
+// guardrail, memory), each naming the prop as written in TypeScript (camelCase, also in Python) and the fix.
 import { Duration, Token } from 'aws-cdk-lib';
 import { INFERENCE_PROFILE_PREFIXES } from '../../shared/bedrock-defaults';
+import { DEFAULT_TURN_BUDGET_MS } from '../../shared/fault-tolerance';
 import type { CachedLexFulfillmentProps } from './props';
 
 /** Lex waits at most this long for a fulfillment code hook (the default fulfillment timeout). */
@@ -43,12 +44,30 @@ export function checkValues(where: string, props: CachedLexFulfillmentProps, fun
       throw new Error(`${where}: 'syncGenerationDeadline' (${deadline.toHumanString()}) must be shorter than the 30 seconds Lex waits for a code hook.`);
     }
   }
+  checkTurnBudget(where, props.turnBudget, functionTimeout);
   const g = props.guardrail;
   if (g && !Token.isUnresolved(g.guardrailId) && !/^[A-Za-z0-9_-]{1,64}$/.test(g.guardrailId)) {
     throw new Error(`${where}: 'guardrail.guardrailId' must be the guardrail's id (the last part of its ARN, not the ARN), got '${g.guardrailId}'.`);
   }
   if (g && !Token.isUnresolved(g.guardrailVersion) && !/^(DRAFT|[1-9][0-9]{0,7})$/.test(g.guardrailVersion)) {
     throw new Error(`${where}: 'guardrail.guardrailVersion' must be a version number such as '1', or 'DRAFT', got '${g.guardrailVersion}'.`);
+  }
+}
+
+function checkTurnBudget(where: string, budget: Duration | undefined, functionTimeout: Duration): void {
+  if (!budget || budget.isUnresolved()) return;
+  const ms = budget.toMilliseconds({ integral: false });
+  if (!(ms > 0) || !Number.isInteger(ms)) {
+    throw new Error(`${where}: 'turnBudget' must be a whole number of milliseconds above 0, got ${budget.toHumanString()}. `
+      + `Leave it out for the default of ${DEFAULT_TURN_BUDGET_MS} ms.`);
+  }
+  if (!functionTimeout.isUnresolved() && ms >= functionTimeout.toMilliseconds({ integral: false })) {
+    throw new Error(`${where}: 'turnBudget' (${budget.toHumanString()}) must be shorter than the fulfillment function's timeout `
+      + `(${functionTimeout.toHumanString()}): lower 'turnBudget' or raise 'fulfillmentTimeout', or Lambda ends the turn before the handler can give the stale or static answer.`);
+  }
+  if (ms >= LEX_CODE_HOOK_TIMEOUT.toMilliseconds()) {
+    throw new Error(`${where}: 'turnBudget' (${budget.toHumanString()}) must be shorter than the 30 seconds Lex waits for a code hook; `
+      + `a caller should hear an answer within a few seconds (the default is ${DEFAULT_TURN_BUDGET_MS} ms).`);
   }
 }
 

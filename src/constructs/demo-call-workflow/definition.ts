@@ -153,6 +153,8 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
     outcome: sfn.JsonPath.objectAt('$.outcome'),
     interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
+    // Without an event, UpdateLead asks Connect (DescribeContact) how this contact ended.
+    contactId: sfn.JsonPath.stringAt('$.placed.contactId'),
   }), '$.leadUpdate', [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
   onFailure(updateLead);
   const done = new sfn.Pass(scope, 'CallDone', {

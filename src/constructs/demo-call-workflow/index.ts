@@ -179,9 +179,12 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     this.grantTable(this.invokeOutboundCallFunction, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     this.grantOutboundCall(this.invokeOutboundCallFunction, call.instanceArn);
     // The table: the outcome a late event stored, and the spent requests the failure path keeps.
-    this.updateLeadFunction = this.handler('UpdateLead', 'demo-update-lead', WorkloadProfile.IO_BOUND, { ...salesforceEnv, ...tableEnv });
+    this.updateLeadFunction = this.handler('UpdateLead', 'demo-update-lead', WorkloadProfile.IO_BOUND, {
+      ...salesforceEnv, ...tableEnv, [FAST_LEX_ENV.connectInstanceId]: instanceId,
+    });
     props.salesforceCredentials.grantRead(this.updateLeadFunction);
     this.grantTable(this.updateLeadFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.grantOnContacts(this.updateLeadFunction, call.instanceArn, 'connect:DescribeContact');
 
     const taskResponse = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     if (this.waitsForCallCompletion) {
@@ -289,10 +292,12 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
    * this instance; the flow and number cannot be narrowed in IAM and are fixed in the function's configuration.
    */
   private grantOutboundCall(fn: RightSizedFunction, instanceArn: string): void {
-    fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['connect:StartOutboundVoiceContact'],
-      resources: [`${instanceArn}/contact/*`],
-    }));
+    this.grantOnContacts(fn, instanceArn, 'connect:StartOutboundVoiceContact');
+  }
+
+  /** An action on the contacts of this instance only (DescribeContact authorizes on the `contact` resource type too). */
+  private grantOnContacts(fn: RightSizedFunction, instanceArn: string, action: string): void {
+    fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [action], resources: [`${instanceArn}/contact/*`] }));
   }
 
   private acknowledgeNagFindings(instanceArn: string): void {
@@ -300,6 +305,10 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     Validations.of(this.invokeOutboundCallFunction.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `${instanceArn}/contact/*`) + ']',
       reason: 'StartOutboundVoiceContact authorizes on the contact it creates, whose id is not known before the call; the grant is limited to contacts of this instance.',
+    });
+    Validations.of(this.updateLeadFunction.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::' + resolveForNag(stack, `${instanceArn}/contact/*`) + ']',
+      reason: 'DescribeContact reads the contact this execution placed, whose id is known only at run time; the grant is limited to contacts of this instance.',
     });
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

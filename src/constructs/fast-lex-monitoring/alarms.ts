@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { FastLexMetrics, LexBotMetricsScope, LexRuntimeMetric, MAX_METRICS_PER_ALARM, DEFAULT_LEX_OPERATIONS } from './metrics';
 import type { FastLexAlarmThresholds } from './props';
+import { UPDATE_LEAD_METRICS_SERVICE, WORKFLOW_METRICS_NAMESPACE, WorkflowMetric, WorkflowMetricDimension } from '../../shared/workflow-metrics';
 import type { CachedLexFulfillment } from '../cached-lex-fulfillment';
 import type { DemoCallWorkflow } from '../demo-call-workflow';
 
@@ -80,6 +81,11 @@ export const ALARM_DOCS: Record<string, AlarmDoc> = {
     part: 'Demo call workflow',
     means: 'An execution was stopped by hand or by a redeploy.',
     action: 'Confirm it was intended; otherwise look in CloudTrail for StopExecution.',
+  },
+  SpentRequestKept: {
+    part: 'Demo call workflow',
+    means: 'A demo request ran out of retries and was kept in the call-context table (SPENT#): that prospect has no call yet, or was called and the Lead not updated.',
+    action: 'List the kept requests with SpentRequestStore.list() (callPlaced says whether the prospect was called), fix the dependency the error names, then re-drive each with SpentRequestStore.redrive().',
   },
   BedrockThrottles: {
     part: 'Bedrock',
@@ -164,6 +170,11 @@ export function createAlarms(scope: Construct, ctx: AlarmContext): Record<string
     add('WorkflowFailed', sm.metricFailed(options), t.workflowFailures ?? 1);
     add('WorkflowTimedOut', sm.metricTimedOut(options), t.workflowFailures ?? 1);
     add('WorkflowAborted', sm.metricAborted(options), t.workflowFailures ?? 1);
+    // One kept request is one prospect waiting on an operator: no threshold prop.
+    add('SpentRequestKept', new cloudwatch.Metric({
+      namespace: WORKFLOW_METRICS_NAMESPACE, metricName: WorkflowMetric.SPENT_REQUEST_KEPT,
+      dimensionsMap: { [WorkflowMetricDimension.SERVICE]: UPDATE_LEAD_METRICS_SERVICE }, ...options,
+    }), 1);
   }
 
   add('BedrockThrottles', FastLexMetrics.bedrock('InvocationThrottles', ctx.bedrockModelId), t.bedrockThrottles ?? 5);

@@ -56,5 +56,8 @@ export type {
   PlacedCall,
   ValidatedDemoRequest,
 } from './types';
+export { contactOutcomeReader, type ContactOutcomeReader, type ContactOutcomeReaderOptions } from './contact-state';
+export { publishSpentRequestKept, type WorkflowMetricsOptions } from './metrics';
+export { UPDATE_LEAD_METRICS_SERVICE, WORKFLOW_METRICS_NAMESPACE, WorkflowMetric, type WorkflowMetricName } from '../../shared/workflow-metrics';
 export { SPENT_REQUEST_TTL_SECONDS, SpentRequestStore, spentKey, type SpentRequest, type SpentRequestStoreOptions } from './spent-requests';
 export { deriveClientToken, deriveInteractionKey, e164, validateDemoInput, validateDemoRequest, type PhoneNumberType, type PhoneRules, type ValidatedDemoInput } from './validate';

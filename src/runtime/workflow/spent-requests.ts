@@ -47,9 +47,14 @@ export class SpentRequestStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Keeps a request (again, if the failure path is retried: the same key, the latest error). */
-  async keep(entry: Omit<SpentRequest, 'failedAt' | 'leadMarked' | 'redrives'>): Promise<void> {
-    await this.doc.send(new PutCommand({
+  /**
+   * Keeps a request (again, if the failure path is retried: the same key, the latest error). Returns true when this
+   * failure is new: no entry was kept for the request, or the one kept came from another execution (a re-drive that
+   * failed again); false when the same execution's failure step is retried.
+   */
+  async keep(entry: Omit<SpentRequest, 'failedAt' | 'leadMarked' | 'redrives'>): Promise<boolean> {
+    const out = await this.doc.send(new PutCommand({
+      ReturnValues: 'ALL_OLD',
       TableName: this.options.tableName,
       Item: {
         [CALL_CONTEXT_PARTITION_KEY]: spentKey(entry.leadExternalId),
@@ -57,6 +62,8 @@ export class SpentRequestStore {
         [CALL_CONTEXT_TTL_ATTRIBUTE]: Math.floor(this.now() / 1000) + SPENT_REQUEST_TTL_SECONDS,
       },
     }));
+    const old = out.Attributes;
+    return !old || entry.executionId === undefined || old.executionId !== entry.executionId;
   }
 
   /** Notes that the Lead was marked failed too. */

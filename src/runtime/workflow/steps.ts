@@ -7,6 +7,7 @@ import { SalesforceUnavailableError } from '../salesforce/errors';
 import { SecretFetchError, SecretStaleError } from '../secrets/errors';
 import { CallContextStore } from './call-context';
 import type { CallPacer } from './call-pacer';
+import type { ContactOutcomeReader } from './contact-state';
 import type { SpentRequestStore } from './spent-requests';
 import {
   DependencyUnavailableError, LeadServiceUnavailableError, LeadWriteError, OutboundCallRejectedError, OutboundCallThrottledError,
@@ -307,6 +308,17 @@ export interface UpdateLeadStepOptions {
   readonly store?: CallContextStore;
   /** Where the failure path keeps the request before it touches Salesforce. @default - none: only the Lead is marked */
   readonly spent?: SpentRequestStore;
+  /**
+   * Told once per failed execution whose request was kept (not again when the failure step is retried): the handler
+   * publishes the `SpentRequestKept` metric FastLexMonitoring alarms on.
+   * @default - nothing is told
+   */
+  readonly onSpentRequestKept?: () => void;
+  /**
+   * Asks Amazon Connect how the call ended when the wait ended without an event and none was stored since.
+   * @default - not asked: the Lead says UNKNOWN until a late event corrects it
+   */
+  readonly describeContact?: ContactOutcomeReader;
 }
 
 /** Event of UpdateLead (after the call) and MarkLeadFailed (the failure path). */
@@ -320,6 +332,8 @@ export interface UpdateLeadEvent {
   readonly request?: DemoRequest;
   /** The call's key, to look its outcome up (OUTCOME mode). */
   readonly interactionKey?: string;
+  /** The placed call's contact id, to ask Connect for its state (OUTCOME mode). */
+  readonly contactId?: string | null;
   /** The state input where the failure was caught (FAILED mode): shows whether the call was placed. */
   readonly state?: { readonly placed?: { readonly contactId?: string } };
   readonly executionId?: string;
@@ -329,10 +343,11 @@ export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: Up
   return async (event) => {
     if (event.mode === 'FAILED' && options.spent && event.request) {
       // Kept before Salesforce is tried: when Salesforce is what is down, this record is the one that survives.
-      await dependency('DynamoDB (spent request)', () => options.spent!.keep({
+      const kept = await dependency('DynamoDB (spent request)', () => options.spent!.keep({
         leadExternalId: event.leadExternalId, request: event.request!, error: event.error?.Error ?? 'unknown error',
         executionId: event.executionId, callPlaced: Boolean(event.state?.placed?.contactId),
       }));
+      if (kept) options.onSpentRequestKept?.();
     }
     try {
       if (event.mode === 'OUTCOME') {
@@ -341,6 +356,9 @@ export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: Up
           // The wait ended without the event; it may have landed since (contact events are best-effort, unordered).
           const stored = (await dependency('DynamoDB (call context)', () => options.store!.getItem(event.interactionKey!)))?.outcome;
           if (stored) outcome = stored;
+        }
+        if (outcome.status === 'UNKNOWN' && options.describeContact && event.contactId) {
+          outcome = (await options.describeContact(event.contactId)) ?? outcome;
         }
         await updateLeadWithOutcome(options.leads, event.leadId ?? undefined, outcome);
         return { updated: Boolean(event.leadId) };

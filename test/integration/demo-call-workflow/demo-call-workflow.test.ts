@@ -144,6 +144,26 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect((execution.output as { outcome: unknown }).outcome).toEqual({ status: 'UNKNOWN', reason: 'NO_CALL_EVENT' });
     const lead = world.salesforce.leads().find((l) => l.Demo_Request_Id__c === 'lost-event-1')!;
     expect(String(lead.Description)).toContain('Demo call UNKNOWN');
+    // Connect was asked, and said the call is still going (no DisconnectTimestamp): UNKNOWN is what is true.
+    expect(world.connect.describeRequests).toContain((execution.output as { contactId: string }).contactId);
+  });
+
+  it('asks Connect (DescribeContact) when the event is lost after the call ended, and writes how it ended instead of UNKNOWN', async () => {
+    const workflow = world.newWorkflow();
+    const executionName = `lost-event-ended-${Date.now()}`;
+    const interactionKey = deriveInteractionKey(`${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`);
+    const running = runCall(world, workflow, demoRequest({ requestId: 'lost-event-ended-1' }), { hangUp: false, executionName });
+    // The prospect answers (5 s after the dial), talks for 42 s and hangs up; the DISCONNECTED event is lost on the way.
+    const call = await waitFor(() => world.connect.calls.find((c) => c.attributes.interactionKey === interactionKey), running);
+    world.connect.endContact(call!.contactId, { connected: true, disconnectReason: 'CUSTOMER_DISCONNECT', durationSeconds: 47 });
+
+    const execution = await running;
+
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    expect(state(execution, 'CallOutcomeUnknown')?.status).toBe('SUCCEEDED');
+    expect(world.connect.describeRequests).toContain(call!.contactId);
+    const lead = world.salesforce.leads().find((l) => l.Demo_Request_Id__c === 'lost-event-ended-1')!;
+    expect(lead.Description).toBe('Demo call COMPLETED (CUSTOMER_DISCONNECT, 42 s, DESCRIBE_CONTACT)');
   });
 
   it('fails an invalid phone number in ValidateRequest, before any side effect', async () => {
