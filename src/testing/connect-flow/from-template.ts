@@ -10,6 +10,11 @@ export interface ConnectFlowFromTemplateOptions {
    * @default - each `AWS::Lex::BotAlias` is `arn:aws:lex:<region>:<account>:bot-alias/<bot logical id>/<alias logical id>`
    */
   readonly physicalNames?: Readonly<Record<string, string>>;
+  /**
+   * The ARN a bot alias resolves to, from its bot's and its own logical ids (a `physicalNames` entry wins).
+   * @default - `arn:aws:lex:<region>:<account>:bot-alias/<bot logical id>/<alias logical id>`
+   */
+  readonly botAliasArn?: (botLogicalId: string, aliasLogicalId: string) => string;
   /** @default 'us-east-1' */
   readonly region?: string;
   /** @default '123456789012' */
@@ -46,7 +51,7 @@ export function connectFlowFromTemplate(template: { Resources?: Record<string, u
     if (r.Type !== 'AWS::Lex::BotAlias') continue;
     const botId = r.Properties?.BotId;
     const botName = typeof botId === 'string' ? botId : (botId?.Ref ?? botId?.['Fn::GetAtt']?.[0] ?? 'BOT');
-    physicalNames[id] = `arn:aws:lex:${region}:${account}:bot-alias/${botName}/${id}`;
+    physicalNames[id] = options.botAliasArn?.(botName, id) ?? `arn:aws:lex:${region}:${account}:bot-alias/${botName}/${id}`;
   }
   Object.assign(physicalNames, options.physicalNames);
   const resolver = new CfnResolver(resources as Record<string, CfnResource>, { physicalNames, region, account });

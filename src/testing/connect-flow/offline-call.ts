@@ -49,16 +49,12 @@ export interface OfflineCall extends ConnectFlowCall {
 export async function answerCallOffline(options: OfflineCallOptions): Promise<OfflineCall> {
   const region = options.region ?? 'us-east-1';
   const account = options.account ?? '123456789012';
-  const resources = (options.template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, any> }>;
   // Name each bot alias as the offline Lex runtime does, so the ARN in the flow says which alias it is.
-  const physicalNames: Record<string, string> = {};
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::Lex::BotAlias') continue;
-    const botRef = r.Properties?.BotId;
-    const botLogicalId = typeof botRef === 'string' ? botRef : (botRef?.Ref ?? botRef?.['Fn::GetAtt']?.[0]);
-    physicalNames[id] = `arn:aws:lex:${region}:${account}:bot-alias/${lexId(`bot:${botLogicalId}`)}/${lexId(`alias:${id}`)}`;
-  }
-  const { flow } = connectFlowFromTemplate(options.template, { physicalNames, region, account });
+  const { flow } = connectFlowFromTemplate(options.template, {
+    region,
+    account,
+    botAliasArn: (botLogicalId, aliasLogicalId) => `arn:aws:lex:${region}:${account}:bot-alias/${lexId(`bot:${botLogicalId}`)}/${lexId(`alias:${aliasLogicalId}`)}`,
+  });
   const served = `arn:aws:lex:${region}:${account}:bot-alias/${options.lex.botId}/${options.lex.botAliasId}`;
 
   const turns: OfflineCallTurn[] = [];
