@@ -47,5 +47,13 @@ export const CacheMetric = {
   /** Bedrock's guardrail intervened: its refusal is not cached. */
   GUARDRAIL_INTERVENED: 'GuardrailIntervened',
   GENERATION_LATENCY: 'GenerationLatency',
+  /** A per-question intent reused the answer of a paraphrase (lexical or embedding match): no model call. */
+  NEAR_HIT: 'CacheNearHit',
+  /** A question was answered without being shared: it held personal data or instructions (see `questionShareability`). */
+  UNSHARED_QUESTION: 'UnsharedQuestion',
+  /** A new question's generation was refused by the per-session or per-minute bound: the static answer was served. */
+  GENERATION_BUDGET_EXCEEDED: 'GenerationBudgetExceeded',
+  /** One embedding call made after a lexical miss (the embedding stage of a per-question intent). */
+  EMBEDDING_LOOKUP: 'EmbeddingLookup',
 } as const;
 export type CacheMetricName = (typeof CacheMetric)[keyof typeof CacheMetric];

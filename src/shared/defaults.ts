@@ -45,3 +45,25 @@ export const RETRYABLE_WORKFLOW_ERRORS = {
   /** Amazon Connect refused the call for rate or had a 5xx. */
   outboundCallThrottled: 'OutboundCallThrottledError',
 } as const;
+
+/**
+ * Most answered questions a per-question intent keeps matchable per context: a near-hit lookup over this many stays
+ * within about 2 ms in the handler (`npm run bench:questions`).
+ */
+export const DEFAULT_MAX_ANSWERED_QUESTIONS = 10_000;
+
+/**
+ * New-question generations one conversation may cause: past it the visitor hears the intent's static answer. A person
+ * asks a handful of new questions; a script asking thousands does not run up the Bedrock bill.
+ */
+export const DEFAULT_GENERATIONS_PER_SESSION = 20;
+
+/**
+ * New-question generations the whole bot may cause per minute, across every conversation (about 86,000 a day at
+ * most: with Claude Haiku 4.5 at 150 output tokens, in the order of $1 an hour). Past it, static answers, and the
+ * `GenerationBudgetExceeded` alarm.
+ */
+export const DEFAULT_GENERATIONS_PER_MINUTE = 60;
+
+/** How long the per-session generation count is kept, seconds: a day, longer than any Lex session. */
+export const GENERATION_SESSION_WINDOW_SECONDS = 24 * 60 * 60;

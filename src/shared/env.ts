@@ -24,6 +24,10 @@ export const FAST_LEX_ENV = {
   l1MaxBytes: 'FAST_LEX_L1_MAX_BYTES',
   /** How long a refresh lease holds before another request may enqueue again, ms. Default 60000. */
   refreshLeaseMs: 'FAST_LEX_REFRESH_LEASE_MS',
+  /** New-question generations one conversation may cause (per-question intents). Default `DEFAULT_GENERATIONS_PER_SESSION`. */
+  generationsPerSession: 'FAST_LEX_GENERATIONS_PER_SESSION',
+  /** New-question generations the whole bot may cause per minute. Default `DEFAULT_GENERATIONS_PER_MINUTE`. */
+  generationsPerMinute: 'FAST_LEX_GENERATIONS_PER_MINUTE',
   /** Bedrock guardrail id applied to every generation; set together with `guardrailVersion`. */
   guardrailId: 'FAST_LEX_GUARDRAIL_ID',
   /** Bedrock guardrail version; set together with `guardrailId`. */

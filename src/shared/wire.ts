@@ -41,6 +41,38 @@ export interface IntentCacheConfig {
    * @default - voice turns are answered like text turns
    */
   readonly voiceSyncDeadlineMs?: number;
+  /**
+   * Answer each question, not the intent: the visitor's words (`inputTranscript`) enter the prompt, quoted as data,
+   * and the cache key, as a normalised question signature; a paraphrase of an answered question reuses its answer.
+   * @default - one answer per intent and context (greetings and the like)
+   */
+  readonly questions?: QuestionAnswersConfig;
+}
+
+/** How a per-question intent matches, keeps and shares its answers (`IntentCacheConfig.questions`). */
+export interface QuestionAnswersConfig {
+  /** Lexical score (0..1) at or above which an answered question's answer is reused. @default DEFAULT_NEAR_MATCH_THRESHOLD */
+  readonly nearMatchThreshold?: number;
+  /** Most answered questions kept per intent and context, newest first. @default DEFAULT_MAX_ANSWERED_QUESTIONS */
+  readonly maxQuestions?: number;
+  /** How long an answered question stays matchable, seconds. @default DEFAULT_QUESTION_INDEX_MAX_AGE_SECONDS */
+  readonly maxAgeSeconds?: number;
+  /**
+   * After a lexical miss, ask this Bedrock embedding model for the nearest answered question before paying for a
+   * generation (never on the hit path).
+   * @default - no embedding stage
+   */
+  readonly embedding?: QuestionEmbeddingConfig;
+}
+
+/** The embedding stage of a per-question intent. */
+export interface QuestionEmbeddingConfig {
+  /** Bedrock embedding model id. */
+  readonly modelId: string;
+  /** Cosine similarity at or above which the nearest answered question's answer is reused. */
+  readonly threshold: number;
+  /** Embedding dimensions. @default 256 */
+  readonly dimensions?: number;
 }
 
 /** Intent name (or `'*'` for every other intent) to its configuration. */

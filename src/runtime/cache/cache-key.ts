@@ -44,14 +44,38 @@ export function canonicalContext(context: Record<string, unknown>, options: Cach
 
 /** `RESPONSE#{intent}#{hash}`: the partition key of the response cache table. */
 export function buildCacheKey(intent: string, context: Record<string, unknown> = {}, options: CacheKeyOptions = {}): string {
+  checkIntent(intent);
+  const hash = createHash('sha256').update(canonicalContext(context, options)).digest('hex').slice(0, 32);
+  return `RESPONSE#${intent.trim()}#${hash}`;
+}
+
+/**
+ * The key of one question's answer in a per-question intent: `RESPONSE#{intent}#{hash}` over the canonical context and
+ * the question's signature (`questionSignature`), so equal signatures in the same context share one answer.
+ */
+export function buildQuestionKey(intent: string, context: Record<string, unknown>, signature: string, options: CacheKeyOptions = {}): string {
+  checkIntent(intent);
+  const hash = createHash('sha256').update(canonicalContext(context, options)).update('\n').update(signature).digest('hex').slice(0, 32);
+  return `RESPONSE#${intent.trim()}#${hash}`;
+}
+
+/**
+ * The partition of a per-question intent's answered questions: `QUESTIONS#{intent}#{hash of the canonical context}`.
+ * Answers are matched only within one context (a paraphrase asked in another locale or call is a new question).
+ */
+export function buildQuestionIndexKey(intent: string, context: Record<string, unknown>, options: CacheKeyOptions = {}): string {
+  checkIntent(intent);
+  const hash = createHash('sha256').update(canonicalContext(context, options)).digest('hex').slice(0, 32);
+  return `QUESTIONS#${intent.trim()}#${hash}`;
+}
+
+function checkIntent(intent: string): void {
   if (typeof intent !== 'string' || intent.trim() === '') {
     throw new CacheKeyError('intent', 'must be a non-empty string');
   }
   if (intent.includes('#')) {
     throw new CacheKeyError('intent', "must not contain '#', the key separator");
   }
-  const hash = createHash('sha256').update(canonicalContext(context, options)).digest('hex').slice(0, 32);
-  return `RESPONSE#${intent.trim()}#${hash}`;
 }
 
 function pick(context: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {

@@ -70,7 +70,8 @@ export interface StoreCallOptions {
 /** Reads and writes cached answers; checks expiry on read because TTL deletion lags up to 48 hours. */
 export class DynamoResponseStore {
   readonly tableName: string;
-  private readonly client: DynamoDBClient;
+  /** The client, shared with the answered-question store and the generation budget of the same table. */
+  readonly client: DynamoDBClient;
   private readonly clock: () => number;
   private readonly maxItemBytes: number;
 

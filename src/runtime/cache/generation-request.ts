@@ -34,6 +34,24 @@ export interface GenerationRequest {
   readonly reason: 'miss' | 'stale' | 'sync-failed';
   /** Epoch ms when it was asked for; the worker skips the call when a newer answer is already stored. */
   readonly requestedAt: number;
+  /**
+   * A per-question intent's question: once the answer is stored, the worker keeps it among the intent's answered
+   * questions, so its paraphrases find the answer. Only questions that may be shared are ever sent.
+   * @default - an intent-level answer
+   */
+  readonly question?: GenerationRequestQuestion;
+}
+
+/** The question a generation answers (`GenerationRequest.question`). */
+export interface GenerationRequestQuestion {
+  /** The visitor's words. */
+  readonly text: string;
+  /** `QUESTIONS#{intent}#{context hash}`. */
+  readonly partition: string;
+  /** Epoch ms after which the question is no longer matchable. */
+  readonly expiresAt: number;
+  /** The question's embedding (float32, base64), when the intent has an embedding stage. */
+  readonly embedding?: string;
 }
 
 /** Serialises a request (the SQS message body). */
@@ -65,6 +83,13 @@ export function parseGenerationRequest(body: string): GenerationRequest {
   if (r.system !== undefined && typeof r.system !== 'string') throw new GenerationRequestError("'system' must be a string");
   if (r.context === null || typeof r.context !== 'object' || Array.isArray(r.context)) throw new GenerationRequestError("'context' must be an object");
   if (!['miss', 'stale', 'sync-failed'].includes(r.reason as string)) throw new GenerationRequestError("'reason' must be miss, stale or sync-failed");
+  if (r.question !== undefined) {
+    const q = r.question as Record<string, unknown> | null;
+    if (q === null || typeof q !== 'object' || typeof q.text !== 'string' || q.text === '' || typeof q.partition !== 'string'
+      || !q.partition.startsWith(`QUESTIONS#${r.intent as string}#`) || typeof q.expiresAt !== 'number' || (q.embedding !== undefined && typeof q.embedding !== 'string')) {
+      throw new GenerationRequestError("'question' must hold 'text', the intent's 'partition' and 'expiresAt'");
+    }
+  }
   return r as unknown as GenerationRequest;
 }
 

@@ -9,6 +9,7 @@ import { generatorWorkerOptionsFromEnvironment, type GeneratorWorkerEnvironmentO
 import { completeAnswer } from './complete-answer';
 import { parseGenerationRequest, type GenerationRequest } from './generation-request';
 import { CacheMetric, CacheMetrics } from './metrics';
+import { QuestionStore } from './question-store';
 
 /** Structured log lines of the worker: ids, intents and error names only, never prompts, answers or context. */
 export interface WorkerLogger {
@@ -39,6 +40,8 @@ export interface GeneratorWorkerOptions {
   readonly clock?: () => number;
   /** @default - JSON lines on stdout/stderr */
   readonly logger?: WorkerLogger;
+  /** Where a per-question answer's question is kept once answered. @default - a QuestionStore on `store`'s table */
+  readonly questionStore?: QuestionStore;
 }
 
 /** The Lambda handler type: report failed records so SQS retries only them (`ReportBatchItemFailures`). */
@@ -60,6 +63,7 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const base = options.backoffBaseSeconds ?? 10;
   const max = options.backoffMaxSeconds ?? 900;
+  const questions = options.questionStore ?? new QuestionStore(options.store.client, options.store.tableName);
 
   async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
     let request: GenerationRequest;
@@ -73,6 +77,7 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
     // A newer answer may already be there (a duplicate message, or a synchronous generation won the race).
     const current = await options.store.newest(key);
     if (current && current.generatedAt >= request.requestedAt && current.freshUntil > clock()) {
+      if (request.question) await rememberQuestion(request, current.generatedAt);
       await options.store.releaseRefresh(key);
       return 'already-fresh';
     }
@@ -102,7 +107,11 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
       }
       return 'rejected';
     }
-    const result = await options.store.put(key, answerEntry(intent, text, clock(), request.ttlSeconds, request.staleSeconds));
+    const entry = answerEntry(intent, text, clock(), request.ttlSeconds, request.staleSeconds);
+    const result = await options.store.put(key, entry);
+    // The answer is stored: its question joins the intent's answered questions, so paraphrases find it. A failure here
+    // throws, and SQS retries the record (the next attempt finds the answer fresh and writes the question then).
+    if (result.stored && request.question) await rememberQuestion(request, entry.generatedAt);
     await options.store.releaseRefresh(key);
     if (!result.stored) {
       // Not cacheable, and retrying cannot shrink it: count it, keep serving the static answer.
@@ -111,6 +120,13 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
       return 'oversize';
     }
     return 'generated';
+  }
+
+  /** Keeps a per-question answer's question (the same item for the same answer: a retried record writes it again). */
+  async function rememberQuestion(request: GenerationRequest, answeredAt: number): Promise<void> {
+    const q = request.question!;
+    const embedding = q.embedding ? new Float32Array(new Uint8Array(Buffer.from(q.embedding, 'base64')).buffer) : undefined;
+    await questions.add(q.partition, { question: q.text, key: request.key, answeredAt, embedding }, q.expiresAt);
   }
 
   async function backOff(record: SQSRecord): Promise<void> {

@@ -2,6 +2,7 @@
 import type { IntentCacheConfig, IntentCacheConfigs } from '../../shared/wire';
 import { canonicalContext, type CacheKeyOptions } from './cache-key';
 import { IntentConfigError } from './errors';
+import { quoteQuestion } from './question-safety';
 
 export type { IntentCacheConfig, IntentCacheConfigs };
 
@@ -48,8 +49,36 @@ export function validateIntentConfigs(value: unknown): IntentCacheConfigs {
     if (c.caseSensitive !== undefined && typeof c.caseSensitive !== 'boolean') {
       throw new IntentConfigError(intent, 'caseSensitive', 'must be a boolean');
     }
+    if (c.questions !== undefined) validateQuestions(intent, c);
   }
   return value as IntentCacheConfigs;
+}
+
+function validateQuestions(intent: string, c: Record<string, unknown>): void {
+  const q = c.questions as Record<string, unknown> | null;
+  if (q === null || typeof q !== 'object' || Array.isArray(q)) throw new IntentConfigError(intent, 'questions', 'must be an object');
+  if (c.prompt === undefined) throw new IntentConfigError(intent, 'questions', 'needs a prompt: a per-question intent generates each answer');
+  const t = q.nearMatchThreshold;
+  if (t !== undefined && (typeof t !== 'number' || !(t > 0 && t <= 1))) {
+    throw new IntentConfigError(intent, 'questions.nearMatchThreshold', 'must be a number above 0 and at most 1');
+  }
+  for (const field of ['maxQuestions', 'maxAgeSeconds'] as const) {
+    const v = q[field];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      throw new IntentConfigError(intent, `questions.${field}`, 'must be a positive integer');
+    }
+  }
+  const e = q.embedding as Record<string, unknown> | undefined;
+  if (e === undefined) return;
+  if (e === null || typeof e !== 'object' || typeof e.modelId !== 'string' || e.modelId.trim() === '') {
+    throw new IntentConfigError(intent, 'questions.embedding', "must be an object with a non-empty 'modelId'");
+  }
+  if (typeof e.threshold !== 'number' || !(e.threshold > 0 && e.threshold <= 1)) {
+    throw new IntentConfigError(intent, 'questions.embedding.threshold', 'must be a number above 0 and at most 1');
+  }
+  if (e.dimensions !== undefined && ![256, 512, 1024].includes(e.dimensions as number)) {
+    throw new IntentConfigError(intent, 'questions.embedding.dimensions', 'must be 256, 512 or 1024');
+  }
 }
 
 /** Parses and validates the JSON form (`FAST_LEX_ENV.intents`). */
@@ -85,21 +114,31 @@ export function promptContextObject(config: IntentCacheConfig, context: Record<s
   return JSON.parse(canonicalContext(context, { ...keyOptionsFor(config), caseInsensitive: false })) as Record<string, unknown>;
 }
 
-/** Fills the intent's prompt from the canonical context (see `IntentCacheConfig.prompt`). */
-export function renderPrompt(config: IntentCacheConfig, canonical: Record<string, unknown>): string | undefined {
+/**
+ * Fills the intent's prompt from the canonical context (see `IntentCacheConfig.prompt`). With a `question` (a
+ * per-question intent), the question is quoted as data (`quoteQuestion`): in place of a `{{question}}` placeholder,
+ * else after the prompt.
+ */
+export function renderPrompt(config: IntentCacheConfig, canonical: Record<string, unknown>, question?: string): string | undefined {
   if (config.prompt === undefined) return undefined;
   let placeholders = 0;
+  let quoted = false;
   const text = config.prompt.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_m, path: string) => {
+    if (path === QUESTION_PLACEHOLDER && question !== undefined) {
+      quoted = true;
+      return quoteQuestion(question);
+    }
     placeholders++;
     const value = lookup(canonical, path);
     if (value === undefined) return '';
     return typeof value === 'string' ? value : JSON.stringify(value);
   });
-  if (placeholders === 0 && Object.keys(canonical).length > 0) {
-    return `${text}\n\nContext (JSON): ${JSON.stringify(canonical)}`;
-  }
-  return text;
+  const withContext = placeholders === 0 && Object.keys(canonical).length > 0 ? `${text}\n\nContext (JSON): ${JSON.stringify(canonical)}` : text;
+  return question !== undefined && !quoted ? `${withContext}\n\n${quoteQuestion(question)}` : withContext;
 }
+
+/** The prompt placeholder a per-question intent's question fills (quoted as data). */
+export const QUESTION_PLACEHOLDER = 'question';
 
 function lookup(canonical: Record<string, unknown>, path: string): unknown {
   // With `contextFields`, canonical keys are the dotted paths themselves; without, the object is nested.

@@ -4,7 +4,7 @@
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
 import type { Environment } from '../env';
-import { buildCacheKey } from './cache-key';
+import { buildCacheKey, buildQuestionIndexKey, buildQuestionKey } from './cache-key';
 import { answerEntry, type CachedAnswer, type DynamoResponseStore } from './dynamo-store';
 import { responseCacheOptionsFromEnvironment, type ResponseCacheEnvironmentOverrides } from './environment';
 import { UnknownIntentError } from './errors';
@@ -23,6 +23,11 @@ import { MemoryTier, type MemoryTierOptions } from './memory-tier';
 import { completeAnswer } from './complete-answer';
 import { CacheMetric, CacheMetrics, type CacheMetricName } from './metrics';
 import { TurnBudget, TurnBudgetExceededError } from './turn-budget';
+import { GenerationBudget, type GenerationLimits } from './generation-budget';
+import { maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedder, type QuestionLookup } from './question-answers';
+import { questionSignature } from './question-match';
+import { questionShareability } from './question-safety';
+import { QuestionStore } from './question-store';
 
 /** How an answer was found. */
 export type CacheStatus =
@@ -32,7 +37,10 @@ export type CacheStatus =
   | 'miss' // no answer: the static answer, and a generation was requested (unless one already runs)
   | 'sync-generated' // no answer: generated within the synchronous deadline
   | 'fallback' // the static answer because something failed (DynamoDB unreachable, synchronous generation failed)
-  | 'static'; // the intent has no prompt: always the static answer
+  | 'static' // the intent has no prompt: always the static answer
+  | 'near-hit' // per-question: the fresh answer of a paraphrase (see `score` and `matchedBy`), no model call
+  | 'unshared' // per-question: the question holds personal data or instructions; answered for its asker only, never stored
+  | 'limited'; // per-question: a new question past the generation bounds; the static answer, nothing generated
 
 export interface CacheResponse {
   readonly answer: string;
@@ -43,6 +51,12 @@ export interface CacheResponse {
   readonly generatedAt?: number;
   /** This call enqueued a generation request. */
   readonly enqueued: boolean;
+  /** A near hit's match score (lexical 0..1, or the embedding's cosine similarity). */
+  readonly score?: number;
+  /** How a near hit was found. */
+  readonly matchedBy?: 'lexical' | 'embedding';
+  /** Why an `unshared` question was not shared. */
+  readonly unsharedReason?: 'personal-data' | 'instructions';
 }
 
 export interface RespondOptions {
@@ -60,6 +74,11 @@ export interface RespondOptions {
    * fulfillment handler passes the intent's `voiceSyncDeadlineMs` on a voice turn). @default - the intent's, else the cache's
    */
   readonly syncDeadlineMs?: number;
+  /**
+   * The visitor's words (`inputTranscript`). A per-question intent (`IntentCacheConfig.questions`) answers them rather
+   * than the intent; other intents ignore them. Never logged. @default - the intent's answer for the context
+   */
+  readonly question?: string;
 }
 
 export interface ResponseCacheOptions {
@@ -82,6 +101,12 @@ export interface ResponseCacheOptions {
   readonly metrics?: CacheMetrics;
   /** Epoch-ms clock for freshness. @default Date.now */
   readonly clock?: () => number;
+  /** Where per-question intents keep their answered questions. @default - a QuestionStore on `store`'s table */
+  readonly questionStore?: QuestionStore;
+  /** Bounds on new-question generations. @default - DEFAULT_GENERATIONS_PER_SESSION and DEFAULT_GENERATIONS_PER_MINUTE */
+  readonly generationLimits?: GenerationLimits;
+  /** The embedding stage's model client (intents with `questions.embedding`). @default - none: the stage is skipped */
+  readonly embedder?: QuestionEmbedder;
   /** Receives degraded-path errors (never context values). @default console.warn as one JSON line */
   readonly onError?: (event: string, err: unknown, fields: Record<string, unknown>) => void;
 }
@@ -125,6 +150,8 @@ export class ResponseCache {
   // Keys this process already holds the refresh lease for: no DynamoDB write per stale serve while it lasts.
   private readonly localLeases = new Map<string, number>();
   private readonly maxLocalLeases: number;
+  private readonly questions: QuestionAnswers;
+  private readonly generationBudget: GenerationBudget;
 
   constructor(options: ResponseCacheOptions) {
     this.intents = validateIntentConfigs(options.intents);
@@ -140,6 +167,9 @@ export class ResponseCache {
     this.onError = options.onError ?? ((event, err, fields) => {
       console.warn(JSON.stringify({ level: 'WARN', event, error: (err as Error)?.name, message: (err as Error)?.message, ...fields }));
     });
+    const questionStore = options.questionStore ?? new QuestionStore(this.store.client, this.store.tableName);
+    this.questions = new QuestionAnswers({ store: questionStore, embedder: options.embedder, clock: this.clock });
+    this.generationBudget = new GenerationBudget(this.store.client, this.store.tableName, options.generationLimits, this.clock);
   }
 
   /** The configuration `respond` uses for an intent (its own entry, else `'*'`); throws `UnknownIntentError`. */
@@ -149,15 +179,17 @@ export class ResponseCache {
     return config;
   }
 
-  /** The cache key of an intent and context (throws `CacheKeyError` naming a field that has no canonical form). */
-  keyFor(intent: string, context: Record<string, unknown> = {}): string {
-    return buildCacheKey(intent, context, keyOptionsFor(this.configFor(intent)));
+  /**
+   * The cache key of an intent and context, and of a question for a per-question intent (throws `CacheKeyError` naming
+   * a field that has no canonical form).
+   */
+  keyFor(intent: string, context: Record<string, unknown> = {}, question?: string): string {
+    return this.lookupFor(intent, context, question).key;
   }
 
   /** Answers an intent. Throws only for caller mistakes (unknown intent, uncanonicalisable context); never for AWS. */
   async respond(intent: string, context: Record<string, unknown> = {}, options: RespondOptions = {}): Promise<CacheResponse> {
-    const config = this.configFor(intent);
-    const lookup: Lookup = { intent, config, context, key: buildCacheKey(intent, context, keyOptionsFor(config)) };
+    const lookup = this.lookupFor(intent, context, options.question);
     const response = await this.answer(lookup, options);
     // One outcome per answer, counted here: the per-intent counts add up to the number of turns answered.
     this.metrics.count(intent, OUTCOME_METRIC[response.status]);
@@ -168,11 +200,22 @@ export class ResponseCache {
    * Stores an answer in both tiers (what the worker does, usable to warm the cache). Oversize answers are counted
    * as `OversizeAnswer` and not stored; the result says so.
    */
-  async put(intent: string, context: Record<string, unknown>, answer: string, generatedAt = this.clock()): Promise<{ key: string; stored: boolean }> {
+  async put(intent: string, context: Record<string, unknown>, answer: string, generatedAt = this.clock(), question?: string): Promise<{ key: string; stored: boolean }> {
+    const lookup = this.lookupFor(intent, context, question);
+    const stored = await this.storeAnswer(lookup.key, this.entryFor(lookup, answer, generatedAt));
+    if (stored && lookup.question) await this.questions.remember(lookup.config, lookup.question, lookup.key, generatedAt);
+    return { key: lookup.key, stored };
+  }
+
+  /** What every step needs to answer this intent (and, for a per-question intent, this question). */
+  private lookupFor(intent: string, context: Record<string, unknown>, text?: string): Lookup {
     const config = this.configFor(intent);
-    const key = buildCacheKey(intent, context, keyOptionsFor(config));
-    const stored = await this.storeAnswer(key, this.entryFor({ intent, config, context, key }, answer, generatedAt));
-    return { key, stored };
+    const keyOptions = keyOptionsFor(config);
+    const asked = text?.trim();
+    if (!config.questions || !asked) return { intent, config, context, key: buildCacheKey(intent, context, keyOptions) };
+    const signature = questionSignature(asked);
+    const question: QuestionLookup = { text: asked, signature, partition: buildQuestionIndexKey(intent, context, keyOptions) };
+    return { intent, config, context, key: buildQuestionKey(intent, context, signature, keyOptions), question };
   }
 
   /** Publishes the metrics counted since the last call (one EMF document per intent). */
@@ -193,11 +236,24 @@ export class ResponseCache {
 
     const local = this.memory.get(key);
     if (local && local.freshUntil > now) return this.served(lookup, 'l1-hit', local);
+    const question = lookup.question;
+    if (question) {
+      // A paraphrase this process has answered, with its answer still in memory: no I/O at all.
+      const near = this.questions.nearInMemory(config, question);
+      const entry = near && this.memory.get(near.key);
+      if (near && entry && entry.freshUntil > now) return this.nearHit(lookup, entry, near);
+    }
 
-    // A stale L1 entry may have been refreshed by another Lambda: look in L2 before serving it.
+    // A stale L1 entry may have been refreshed by another Lambda: look in L2 before serving it. A per-question intent
+    // brings its answered questions up to date at the same time (one Query of what was added since the last read).
     let stored: CachedAnswer | undefined;
     try {
-      stored = await budget.run('DynamoDB Query (L2 read)', (abortSignal) => this.readStore(key, abortSignal));
+      const read = budget.run('DynamoDB Query (L2 read)', (abortSignal) => this.readStore(key, abortSignal));
+      const synced = question ? this.questions.sync(config, question, budget).catch((err) => {
+        this.countFault(intent, err);
+        this.onError('cache.questions-read-failed', err, { intent });
+      }) : undefined;
+      [stored] = await Promise.all([read, synced]);
     } catch (err) {
       this.countFault(intent, err);
       this.onError('cache.l2-read-failed', err, { intent, key });
@@ -207,6 +263,15 @@ export class ResponseCache {
     if (best) this.memory.set(key, best);
     if (best && best.freshUntil > this.clock()) return this.served(lookup, 'l2-hit', best);
     if (best) return this.serveStale(lookup, best, true, budget);
+
+    if (question) {
+      const reused = await this.reuseNear(lookup, question, budget);
+      if (reused) return reused;
+      const shareable = questionShareability(question.text);
+      const deadlineMs = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
+      if (!shareable.share) return this.answerUnshared(lookup, shareable.reason, deadlineMs, options, budget);
+      if (!(await this.withinGenerationBounds(lookup, options, budget))) return this.staticAnswer(lookup, 'limited');
+    }
 
     const deadline = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
     if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal ?? (options.budget ? budget.signal : undefined));
@@ -220,6 +285,97 @@ export class ResponseCache {
 
   private staticAnswer(lookup: Lookup, status: CacheStatus, enqueued = false): CacheResponse {
     return { answer: lookup.config.staticAnswer, status, key: lookup.key, intent: lookup.intent, enqueued };
+  }
+
+  private nearHit(lookup: Lookup, entry: CachedAnswer, near: NearQuestion): CacheResponse {
+    return { ...this.served(lookup, 'near-hit', entry), key: near.key, score: near.score, matchedBy: near.via };
+  }
+
+  /**
+   * A paraphrase's fresh answer, found lexically among the answered questions just read, else by the embedding stage
+   * (one embedding call, only here, where a generation would otherwise follow). A question whose answer is gone is
+   * forgotten.
+   */
+  private async reuseNear(lookup: Lookup, question: QuestionLookup, budget: TurnBudget): Promise<CacheResponse | undefined> {
+    const { intent, config } = lookup;
+    const candidates: Array<() => Promise<NearQuestion | undefined>> = [
+      async () => this.questions.nearInMemory(config, question),
+      async () => {
+        if (!config.questions?.embedding) return undefined;
+        try {
+          const near = await this.questions.nearByEmbedding(config, question, budget);
+          this.metrics.count(intent, CacheMetric.EMBEDDING_LOOKUP);
+          return near;
+        } catch (err) {
+          this.countFault(intent, err);
+          this.onError('cache.embedding-failed', err, { intent });
+          return undefined;
+        }
+      },
+    ];
+    for (const find of candidates) {
+      const near = await find();
+      if (!near) continue;
+      let entry = this.memory.get(near.key);
+      if (!entry || entry.freshUntil <= this.clock()) {
+        try {
+          entry = await budget.run('DynamoDB Query (near answer)', (abortSignal) => this.readStore(near.key, abortSignal));
+        } catch (err) {
+          this.countFault(intent, err);
+          this.onError('cache.l2-read-failed', err, { intent, key: near.key });
+          continue;
+        }
+      }
+      if (entry && entry.freshUntil > this.clock()) {
+        this.memory.set(near.key, entry);
+        return this.nearHit(lookup, entry, near);
+      }
+      this.questions.forget(question, near.key);
+    }
+    return undefined;
+  }
+
+  /**
+   * A question that must not be shared. Instructions are never sent to the model: the static answer. Personal data is
+   * answered by the model for its asker only when the turn may wait for it (a call's voice deadline), and never stored,
+   * indexed or enqueued; otherwise the static answer.
+   */
+  private async answerUnshared(lookup: Lookup, reason: 'personal-data' | 'instructions', deadlineMs: number, options: RespondOptions, budget: TurnBudget): Promise<CacheResponse> {
+    const { intent, config } = lookup;
+    this.metrics.count(intent, CacheMetric.UNSHARED_QUESTION);
+    const unshared = { ...this.staticAnswer(lookup, 'unshared'), unsharedReason: reason };
+    if (reason === 'instructions' || deadlineMs <= 0 || !this.generator) return unshared;
+    if (!(await this.withinGenerationBounds(lookup, options, budget))) return { ...unshared, status: 'limited' };
+    try {
+      const generation = await this.generator.generate(renderPrompt(config, promptContextObject(config, lookup.context), lookup.question!.text)!, {
+        system: config.system, maxTokens: config.maxTokens, timeoutMs: deadlineMs, signal: options.signal ?? budget.signal,
+      });
+      this.metrics.timing(intent, CacheMetric.GENERATION_LATENCY, generation.latencyMs);
+      this.metrics.count(intent, CacheMetric.GENERATION_SUCCESS);
+      const complete = completeAnswer(generation.text, generation.stopReason);
+      if (complete.kind === 'unusable') return unshared;
+      return { ...unshared, answer: complete.text, generatedAt: this.clock() };
+    } catch (err) {
+      this.metrics.count(intent, CacheMetric.GENERATION_FAILURE);
+      this.onError('cache.private-generation-failed', err, { intent });
+      return unshared;
+    }
+  }
+
+  /** Takes one new-question generation from the bounds; a refusal is counted (the alarm reads it). */
+  private async withinGenerationBounds(lookup: Lookup, options: RespondOptions, budget: TurnBudget): Promise<boolean> {
+    try {
+      const verdict = await budget.run('DynamoDB UpdateItem (generation budget)', (abortSignal) => this.generationBudget.take(options.sessionId, { abortSignal }));
+      if (verdict.allowed) return true;
+      this.metrics.count(lookup.intent, CacheMetric.GENERATION_BUDGET_EXCEEDED);
+      this.onError('cache.generation-budget-exceeded', new Error(`the ${verdict.bound} bound is reached`), { intent: lookup.intent, bound: verdict.bound });
+      return false;
+    } catch (err) {
+      // The count cannot be kept: generating anyway would leave the bill unbounded while the table is down.
+      this.countFault(lookup.intent, err);
+      this.onError('cache.generation-budget-failed', err, { intent: lookup.intent });
+      return false;
+    }
   }
 
   private readStore(key: string, abortSignal?: AbortSignal): Promise<CachedAnswer | undefined> {
@@ -321,13 +477,19 @@ export class ResponseCache {
       key,
       intent,
       context: canonical,
-      prompt: renderPrompt(config, promptContextObject(config, context))!,
+      prompt: renderPrompt(config, promptContextObject(config, context), lookup.question?.text)!,
       system: config.system,
       maxTokens: config.maxTokens,
       ttlSeconds: config.ttlSeconds ?? DEFAULT_TTL_SECONDS,
       staleSeconds: config.staleSeconds ?? DEFAULT_STALE_SECONDS,
       reason,
       requestedAt: this.clock(),
+      question: lookup.question ? {
+        text: lookup.question.text,
+        partition: lookup.question.partition,
+        expiresAt: this.clock() + maxAgeMs(config),
+        embedding: lookup.question.embedding ? Buffer.from(lookup.question.embedding.buffer, lookup.question.embedding.byteOffset, lookup.question.embedding.byteLength).toString('base64') : undefined,
+      } : undefined,
     };
   }
 
@@ -362,7 +524,7 @@ export class ResponseCache {
       return { kind: 'failed', enqueued: false };
     }
     try {
-      const generation = await this.generator!.generate(renderPrompt(config, promptContextObject(config, context))!, {
+      const generation = await this.generator!.generate(renderPrompt(config, promptContextObject(config, context), lookup.question?.text)!, {
         system: config.system,
         maxTokens: config.maxTokens,
         timeoutMs: deadlineMs,
@@ -378,10 +540,17 @@ export class ResponseCache {
       }
       if (complete.kind === 'trimmed') this.metrics.count(intent, CacheMetric.TRUNCATED_ANSWER);
       const entry = this.entryFor(lookup, complete.text, this.clock());
-      await this.storeAnswer(key, entry).catch((err) => {
+      const stored = await this.storeAnswer(key, entry).catch((err) => {
         this.metrics.count(intent, CacheMetric.STORE_ERROR);
         this.onError('cache.l2-write-failed', err, { intent, key });
+        return false;
       });
+      if (stored && lookup.question) {
+        await this.questions.remember(config, lookup.question, key, entry.generatedAt).catch((err) => {
+          this.metrics.count(intent, CacheMetric.STORE_ERROR);
+          this.onError('cache.question-write-failed', err, { intent, key });
+        });
+      }
       await this.store.releaseRefresh(key).catch((err) => this.onError('cache.lease-release-failed', err, { intent, key }));
       return { kind: 'generated', entry };
     } catch (err) {
@@ -415,6 +584,8 @@ interface Lookup {
   readonly config: IntentCacheConfig;
   readonly context: Record<string, unknown>;
   readonly key: string;
+  /** A per-question intent's question; absent for intent-level answers. */
+  readonly question?: QuestionLookup;
 }
 
 /** The outcome metric of each status. A synchronously generated answer was a miss that did not have to wait. */
@@ -426,6 +597,9 @@ const OUTCOME_METRIC: Record<CacheStatus, CacheMetricName> = {
   'sync-generated': CacheMetric.MISS,
   'fallback': CacheMetric.FALLBACK,
   'static': CacheMetric.STATIC_ANSWER,
+  'near-hit': CacheMetric.NEAR_HIT,
+  'unshared': CacheMetric.STATIC_ANSWER,
+  'limited': CacheMetric.STATIC_ANSWER,
 };
 
 type SyncResult = { kind: 'generated'; entry: CachedAnswer } | { kind: 'busy' } | { kind: 'failed'; enqueued: boolean };

@@ -22,8 +22,11 @@ export interface RouteContext {
   readonly event: LexV2Event;
   readonly slots: Record<string, string>;
   readonly sessionAttributes: Record<string, string>;
-  /** Answer through the response cache, as the built-in routes do. */
-  readonly respond: (intent: string, context?: Record<string, unknown>) => Promise<CacheResponse>;
+  /**
+   * Answer through the response cache, as the built-in routes do. A per-question intent answers `question` (the
+   * built-in routes pass the turn's `inputTranscript`). @default question - none: the intent's answer
+   */
+  readonly respond: (intent: string, context?: Record<string, unknown>, question?: string) => Promise<CacheResponse>;
 }
 
 /** A route of your own for one intent: return the whole Lex response. */
@@ -116,7 +119,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
     const attributes = { ...(event.sessionState.sessionAttributes ?? {}) };
     const slots = slotValues(event);
     const budget = TurnBudget.forTurn(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, context?.getRemainingTimeInMillis?.());
-    const respond = async (name: string, ctx: Record<string, unknown> = {}): Promise<CacheResponse> => {
+    const respond = async (name: string, ctx: Record<string, unknown> = {}, question?: string): Promise<CacheResponse> => {
       const signal = remainingTimeSignal(context);
       // On a call the caller hears the intent's progress messages, so a miss may wait for the generated answer: the
       // turn gets the intent's voice deadline (and the time to answer after it) instead of the usual budget.
@@ -124,7 +127,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       const turnBudget = voiceDeadlineMs
         ? TurnBudget.forTurn(Math.max(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, voiceDeadlineMs + TURN_RESERVE_MS), context?.getRemainingTimeInMillis?.())
         : budget;
-      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget: turnBudget, syncDeadlineMs: voiceDeadlineMs });
+      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget: turnBudget, syncDeadlineMs: voiceDeadlineMs, question });
       if (turnBudget !== budget) turnBudget.dispose();
       getCache().publishMetrics();
       return result;
@@ -169,7 +172,8 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
           log({ intent, route: 'cache', status: 'call-context-unavailable', latencyMs: performance.now() - started, error: errorName(err) });
         }
       }
-      const answer = await respond(intent, ctx);
+      // On a call, `inputTranscript` is Lex's transcription of what the caller said.
+      const answer = await respond(intent, ctx, event.inputTranscript);
       const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: answer.answer }, options.history);
       const response = fallbackIntents.has(intent)
         ? elicitIntentResponse(answer.answer, next)

@@ -1,0 +1,166 @@
+// The answered questions of per-question intents, in memory and in the table: where a paraphrase finds its answer.
+import { LRUCache } from 'lru-cache';
+import { DEFAULT_MAX_ANSWERED_QUESTIONS, DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
+import type { IntentCacheConfig } from '../../shared/wire';
+import { QuestionIndex, type AnsweredQuestion, type QuestionMatch } from './question-match';
+import type { QuestionStore } from './question-store';
+import type { TurnBudget } from './turn-budget';
+
+/** Turns a question into a vector (`BedrockEmbedder` of `cdk-fast-lex/runtime/bedrock`, or a stand-in of yours). */
+export interface QuestionEmbedder {
+  embed(text: string, options?: { readonly signal?: AbortSignal; readonly modelId?: string; readonly dimensions?: number }): Promise<Float32Array>;
+}
+
+/** The question of one per-question turn, as every step of finding its answer needs it. */
+export interface QuestionLookup {
+  /** The visitor's words (`inputTranscript`). */
+  readonly text: string;
+  /** `questionSignature(text)`: what the exact key hashes. */
+  readonly signature: string;
+  /** `QUESTIONS#{intent}#{context hash}`: where the intent's answered questions of this context live. */
+  readonly partition: string;
+  /** Computed by the embedding stage, kept with the question once answered. */
+  embedding?: Float32Array;
+}
+
+/** An answered question whose answer may serve the asked one. */
+export interface NearQuestion {
+  readonly key: string;
+  readonly score: number;
+  readonly via: 'lexical' | 'embedding';
+}
+
+export interface QuestionAnswersOptions {
+  readonly store: QuestionStore;
+  readonly embedder?: QuestionEmbedder;
+  /** Partitions (intent and context) held in memory at once; the least recently used are dropped. @default 100 */
+  readonly maxPartitions?: number;
+  readonly clock: () => number;
+}
+
+/** One partition in memory: its index, the embeddings of its questions, and how far it has been read. */
+interface Partition {
+  readonly index: QuestionIndex;
+  readonly embeddings: Map<string, Float32Array>;
+  newestSortKey?: string;
+}
+
+/**
+ * Keeps each per-question partition's answered questions in memory (an inverted index, bounded by count and age) and
+ * brings them up to date from the table with one Query of what was added since the last read. The decision to reuse
+ * is `matchQuestions`'s, the same function users test their thresholds with.
+ */
+export class QuestionAnswers {
+  private readonly partitions: LRUCache<string, Partition>;
+  private readonly syncs = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: QuestionAnswersOptions) {
+    this.partitions = new LRUCache({ max: options.maxPartitions ?? 100 });
+  }
+
+  /** The best lexical match among the questions this process knows, without I/O. */
+  nearInMemory(config: IntentCacheConfig, question: QuestionLookup): (NearQuestion & { match: QuestionMatch }) | undefined {
+    const partition = this.partitions.get(question.partition);
+    if (!partition) return undefined;
+    const near = partition.index.nearest(question.text, { threshold: config.questions?.nearMatchThreshold });
+    return near && !near.match.exact ? { key: near.entry.key, score: near.match.score, via: 'lexical', match: near.match } : undefined;
+  }
+
+  /** Reads the questions added to the partition since the last read (all of them the first time), inside the budget. */
+  sync(config: IntentCacheConfig, question: QuestionLookup, budget: TurnBudget): Promise<void> {
+    let pending = this.syncs.get(question.partition);
+    if (!pending) {
+      pending = this.read(config, question.partition, budget).finally(() => this.syncs.delete(question.partition));
+      this.syncs.set(question.partition, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The embedding stage: one embedding call for the asked question, then the nearest answered question by cosine
+   * similarity at or above the intent's threshold. Called only where a generation would otherwise follow.
+   */
+  async nearByEmbedding(config: IntentCacheConfig, question: QuestionLookup, budget: TurnBudget): Promise<NearQuestion | undefined> {
+    const stage = config.questions?.embedding;
+    if (!stage || !this.options.embedder) return undefined;
+    const embedder = this.options.embedder;
+    question.embedding ??= await budget.run('Bedrock InvokeModel (question embedding)',
+      (signal) => embedder.embed(question.text, { signal, modelId: stage.modelId, dimensions: stage.dimensions }));
+    const partition = this.partitions.get(question.partition);
+    if (!partition) return undefined;
+    let best: NearQuestion | undefined;
+    for (const [key, vector] of partition.embeddings) {
+      const score = cosineSimilarity(question.embedding, vector);
+      if (score >= stage.threshold && (!best || score > best.score)) best = { key, score, via: 'embedding' };
+    }
+    return best;
+  }
+
+  /** Forgets a question whose answer is gone (expired, or never stored). */
+  forget(question: QuestionLookup, key: string): void {
+    const partition = this.partitions.get(question.partition);
+    partition?.index.remove(key);
+    partition?.embeddings.delete(key);
+  }
+
+  /** Keeps a newly answered question, in memory at once and in the table for every other instance. */
+  async remember(config: IntentCacheConfig, question: QuestionLookup, key: string, answeredAt: number): Promise<void> {
+    this.partitionFor(config, question.partition).index.add({ question: question.text, key, answeredAt });
+    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, question.embedding);
+    await this.options.store.add(question.partition, { question: question.text, key, answeredAt, embedding: question.embedding }, answeredAt + maxAgeMs(config));
+  }
+
+  private async read(config: IntentCacheConfig, name: string, budget: TurnBudget): Promise<void> {
+    const partition = this.partitionFor(config, name);
+    const limit = config.questions?.maxQuestions ?? DEFAULT_MAX_ANSWERED_QUESTIONS;
+    const now = this.options.clock();
+    const read = await budget.run('DynamoDB Query (answered questions)',
+      (abortSignal) => this.options.store.read(name, { afterSortKey: partition.newestSortKey, limit, now, abortSignal }));
+    // Newest first: add oldest first, so the index's own eviction keeps the newest.
+    for (const stored of read.reverse()) {
+      partition.index.add({ question: stored.question, key: stored.key, answeredAt: stored.answeredAt });
+      if (stored.embedding) partition.embeddings.set(stored.key, stored.embedding);
+      if (!partition.newestSortKey || stored.sortKey > partition.newestSortKey) partition.newestSortKey = stored.sortKey;
+    }
+    if (partition.embeddings.size > limit) {
+      for (const key of partition.embeddings.keys()) {
+        if (partition.embeddings.size <= limit) break;
+        partition.embeddings.delete(key);
+      }
+    }
+  }
+
+  private partitionFor(config: IntentCacheConfig, name: string): Partition {
+    let partition = this.partitions.get(name);
+    if (!partition) {
+      partition = {
+        index: new QuestionIndex({ maxQuestions: config.questions?.maxQuestions ?? DEFAULT_MAX_ANSWERED_QUESTIONS, maxAgeMs: maxAgeMs(config), clock: this.options.clock }),
+        embeddings: new Map(),
+      };
+      this.partitions.set(name, partition);
+    }
+    return partition;
+  }
+}
+
+/** How long an answered question stays matchable: its own setting, else as long as its answer may be served. */
+export function maxAgeMs(config: IntentCacheConfig): number {
+  const seconds = config.questions?.maxAgeSeconds ?? (config.ttlSeconds ?? DEFAULT_TTL_SECONDS) + (config.staleSeconds ?? DEFAULT_STALE_SECONDS);
+  return seconds * 1000;
+}
+
+/** Cosine similarity of two vectors of the same length (0 when either is all zeros). */
+export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return 0;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+export type { AnsweredQuestion };
