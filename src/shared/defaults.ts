@@ -67,3 +67,9 @@ export const DEFAULT_GENERATIONS_PER_MINUTE = 60;
 
 /** How long the per-session generation count is kept, seconds: a day, longer than any Lex session. */
 export const GENERATION_SESSION_WINDOW_SECONDS = 24 * 60 * 60;
+
+/**
+ * Cosine similarity at or above which the embedding stage of a per-question intent reuses an answer. Set high: a
+ * wrong reuse serves one visitor the answer to another question, a missed one costs one generation.
+ */
+export const DEFAULT_EMBEDDING_THRESHOLD = 0.9;

@@ -131,6 +131,16 @@ describe('FastLexMonitoring', () => {
     expect(Object.values(fn).map((f: any) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)).toEqual(['demo-call-workflow-update-lead']);
   });
 
+  it('alarms on one new question refused by the generation bounds, read from the fulfillment function\'s EMF metric', () => {
+    const b = build();
+
+    const props = alarmProps(b, 'GenerationBudgetExceeded');
+    expect(props).toMatchObject({ Namespace: 'CdkFastLex', MetricName: 'GenerationBudgetExceeded', Statistic: 'Sum', Period: 300, Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(dims(props)).toEqual({ service: 'Fulfillment' });
+    expect(props.AlarmDescription).toMatch(/generationLimits\.perMinute/);
+  });
+
   it('lists every alarm in the README\'s "Operate it" table with the same meaning and action', () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -164,8 +174,9 @@ describe('FastLexMonitoring', () => {
     const b = build();
 
     const rate = alarmProps(b, 'CacheHitRate');
-    expect(rate.Metrics.find((m: any) => m.Expression).Expression).toBe('100 * (l1 + l2) / (l1 + l2 + miss + stale)');
-    expect(mathMetrics(rate)).toEqual(['CacheHitL1', 'CacheHitL2', 'CacheMiss', 'StaleServed'].map((name) => ({
+    // A near hit (a paraphrase's answer, per-question intents) is a hit; FILL keeps bots without them from a blank rate.
+    expect(rate.Metrics.find((m: any) => m.Expression).Expression).toBe('100 * (l1 + l2 + FILL(near, 0)) / (l1 + l2 + FILL(near, 0) + miss + stale)');
+    expect(mathMetrics(rate)).toEqual(['CacheHitL1', 'CacheHitL2', 'CacheNearHit', 'CacheMiss', 'StaleServed'].map((name) => ({
       namespace: 'CdkFastLex', name, stat: 'Sum', period: 300, dims: { service: 'Fulfillment' },
     })));
     expect(rate).toMatchObject({ Threshold: 50, EvaluationPeriods: 3, DatapointsToAlarm: 3, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'notBreaching' });
@@ -183,7 +194,7 @@ describe('FastLexMonitoring', () => {
     const b = build();
 
     const alarms = Object.values(b.template.findResources('AWS::CloudWatch::Alarm')) as any[];
-    expect(alarms).toHaveLength(18);
+    expect(alarms).toHaveLength(19);
     const topic = { Ref: expect.stringMatching(/^MonitoringAlarmTopic/) };
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([topic]);
@@ -211,7 +222,7 @@ describe('FastLexMonitoring', () => {
   it('leaves out what it was not given (no bot, workflow or flow) and says so for the bot', () => {
     const b = build({ workflow: undefined, connectInstanceId: undefined, contactFlowName: undefined }, false);
 
-    expect(b.monitoring.alarms).toHaveLength(9);
+    expect(b.monitoring.alarms).toHaveLength(10);
     expect(() => b.monitoring.alarm('LexThrottles')).toThrow(/no alarm 'LexThrottles'.*FulfillmentP99Duration/);
     Annotations.fromStack(b.stack).hasWarning('/Test/Monitoring', Match.stringLikeRegexp('No Lex alarms'));
   });
@@ -253,13 +264,13 @@ describe('FastLexMonitoring', () => {
     const b = build();
 
     const rate = FastLexMetrics.cacheHitRate({ intentName: 'GreetingIntent' });
-    expect(Object.values(rate.usingMetrics).map((m: any) => m.dimensions)).toEqual(Array(4).fill({ service: 'Fulfillment', intent: 'GreetingIntent' }));
+    expect(Object.values(rate.usingMetrics).map((m: any) => m.dimensions)).toEqual(Array(5).fill({ service: 'Fulfillment', intent: 'GreetingIntent' }));
     const latency = FastLexMetrics.fulfillmentLatency(b.fulfillment.fulfillmentFunction.alias);
     expect(latency.statistic).toBe('p99');
     expect(b.stack.resolve(latency.dimensions)).toEqual(ALIAS_DIMS);
     const own = b.fulfillment.metricCacheHitRate();
-    expect(own.expression).toBe('100 * (l1 + l2) / (l1 + l2 + miss + stale)');
-    expect(Object.values(own.usingMetrics).map((m: any) => m.dimensions)).toEqual(Array(4).fill({ service: 'Fulfillment' }));
+    expect(own.expression).toBe('100 * (l1 + l2 + FILL(near, 0)) / (l1 + l2 + FILL(near, 0) + miss + stale)');
+    expect(Object.values(own.usingMetrics).map((m: any) => m.dimensions)).toEqual(Array(5).fill({ service: 'Fulfillment' }));
     const p50 = b.fulfillment.metricFulfillmentLatency('p50');
     expect([p50.metricName, p50.statistic, b.stack.resolve(p50.dimensions)]).toEqual(['Duration', 'p50', ALIAS_DIMS]);
   });

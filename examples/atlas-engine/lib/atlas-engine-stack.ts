@@ -4,9 +4,9 @@ import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
+import { AnswerScope, CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
-import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from './bot-definition';
+import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from './bot-definition';
 
 export interface AtlasEngineStackProps extends StackProps {
   /** ARN of the Amazon Connect instance that places the calls. */
@@ -41,16 +41,30 @@ export class AtlasEngineStack extends Stack {
       bot: this.bot,
       modelId,
       provisionedConcurrency: props.provisionedConcurrency,
-      intents: INTENTS.filter((i) => i.staticAnswer).map((i) => ({
-        intentName: i.name,
-        staticAnswer: i.staticAnswer!,
-        prompt: i.prompt,
-        ttl: Duration.minutes(5),
-        // The answer depends on the locale and, during a demo call, on the call's scenario; nothing else.
-        contextFields: ['localeId', 'call.scenario'],
-        // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
-        voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
-      })),
+      intents: [
+        ...INTENTS.filter((i) => i.staticAnswer).map((i) => ({
+          intentName: i.name,
+          staticAnswer: i.staticAnswer!,
+          prompt: i.prompt,
+          // An answer to a question about the product stays right for a day; a greeting is refreshed more often.
+          ttl: i.perQuestion ? Duration.days(1) : Duration.minutes(5),
+          // The answer depends on the locale and, during a demo call, on the call's scenario; nothing else.
+          contextFields: ['localeId', 'call.scenario'],
+          // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
+          voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
+          answerScope: i.perQuestion ? AnswerScope.QUESTION : AnswerScope.INTENT,
+        })),
+        // Open questions the bot has no intent for: answered by Bedrock, one answer per question.
+        {
+          intentName: 'FallbackIntent',
+          staticAnswer: FALLBACK_ANSWER,
+          prompt: FALLBACK_PROMPT,
+          ttl: Duration.days(1),
+          contextFields: ['localeId', 'call.scenario'],
+          voiceGenerationDeadline: Duration.seconds(4),
+          answerScope: AnswerScope.QUESTION,
+        },
+      ],
       fallbackAnswer: FALLBACK_ANSWER,
       // Played on calls only (Connect streams the conversation); a web chat's RecognizeText never plays them.
       progressMessages: {

@@ -17,6 +17,8 @@ export interface IntentDefinition {
   readonly staticAnswer?: string;
   /** Bedrock prompt for the generated answer. */
   readonly prompt?: string;
+  /** Each question gets its own answer (the visitor's words go into the prompt and the cache key). */
+  readonly perQuestion?: boolean;
 }
 
 export const COMPANY_SLOT_TYPE = 'CompanyName';
@@ -30,9 +32,15 @@ export const INTENTS: IntentDefinition[] = [
   },
   {
     name: 'AboutTechnologyIntent',
-    utterances: ['what technology do you use', 'how does it work', 'tell me about the technology', 'what is under the hood', 'which AI do you use'],
+    utterances: [
+      'what technology do you use', 'how does it work', 'tell me about the technology', 'what is under the hood', 'which AI do you use',
+      'how do you use lex', 'do you use machine learning', 'what runs the phone calls', 'which model writes the answers',
+    ],
     staticAnswer: 'Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.',
-    prompt: 'In two sentences, explain how the Atlas Engine uses Amazon Lex, Amazon Bedrock and Amazon Connect to answer callers fast.',
+    prompt: 'You answer questions about the technology of the Atlas Engine, in at most two short sentences. The Atlas Engine '
+      + 'uses Amazon Lex for the conversation, Amazon Bedrock for generated answers and Amazon Connect for phone calls. '
+      + 'If the question is not about the technology, say what you can help with.',
+    perQuestion: true,
   },
   {
     name: 'AboutDemoIntent',
@@ -56,6 +64,10 @@ export const INTENTS: IntentDefinition[] = [
     },
   },
 ];
+
+/** The fallback intent answers open questions with Bedrock, one answer per question. */
+export const FALLBACK_PROMPT = 'You are Atlas, the assistant of the Atlas Engine demo line. Answer the visitor in at most two short '
+  + 'sentences. If you cannot answer, say that you can explain the technology or arrange a demo call.';
 
 export const FALLBACK_ANSWER = "Sorry, I didn't catch that. You can ask about our technology, the demo, or ask for a demo call.";
 export const DEMO_REQUEST_ANSWER = "Thanks! We're preparing your demo and will call you in a moment.";

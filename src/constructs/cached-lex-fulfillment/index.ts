@@ -165,6 +165,8 @@ export class CachedLexFulfillment extends Construct {
     if (props.fallbackAnswer) fulfillmentOnly[FAST_LEX_ENV.apology] = props.fallbackAnswer;
     if (props.syncGenerationDeadline) fulfillmentOnly[FAST_LEX_ENV.syncDeadlineMs] = String(props.syncGenerationDeadline.toMilliseconds());
     if (props.turnBudget) fulfillmentOnly[FAST_LEX_ENV.turnBudgetMs] = props.turnBudget.toMilliseconds().toString();
+    if (props.generationLimits?.perSession !== undefined) fulfillmentOnly[FAST_LEX_ENV.generationsPerSession] = String(props.generationLimits.perSession);
+    if (props.generationLimits?.perMinute !== undefined) fulfillmentOnly[FAST_LEX_ENV.generationsPerMinute] = String(props.generationLimits.perMinute);
     if (props.callContext) fulfillmentOnly[FAST_LEX_ENV.callContextTable] = props.callContext.callContextTable.tableName;
     // The workflow's phone rules, so a demo request is refused here, before the caller is promised a call.
     if (props.callContext?.phoneRulesJson) fulfillmentOnly[FAST_LEX_ENV.phoneRules] = props.callContext.phoneRulesJson;
@@ -208,6 +210,10 @@ export class CachedLexFulfillment extends Construct {
     // A turn that may wait for Bedrock (synchronous generation, or on calls) calls it from the fulfillment function.
     if (props.syncGenerationDeadline || props.intents.some((i) => i.voiceGenerationDeadline)) {
       this.grantBedrock(this.fulfillmentFunction, modelId, props.guardrail);
+    }
+    // The embedding stage of per-question intents runs on the turn, after a lexical miss.
+    for (const embeddingModelId of new Set(Object.values(intents).flatMap((i) => i.questions?.embedding ? [i.questions.embedding.modelId] : []))) {
+      grantBedrockInvoke(this.fulfillmentFunction, embeddingModelId);
     }
 
     if (props.bot) {

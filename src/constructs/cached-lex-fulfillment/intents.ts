@@ -1,10 +1,10 @@
 // The intents of a CachedLexFulfillment checked at synth and turned into the wire format the handler parses.
 import { Token, type Duration } from 'aws-cdk-lib';
 import { LEX_RUNTIME_MESSAGE_MAX_CHARS } from '../../shared/lex-limits';
-import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
-import type { IntentCacheConfig, IntentCacheConfigs, WorkflowIntentConfigs } from '../../shared/wire';
+import { DEFAULT_APOLOGY, DEFAULT_EMBEDDING_THRESHOLD, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
+import type { IntentCacheConfig, IntentCacheConfigs, QuestionAnswersConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { CachedLexFulfillmentProps, IntentResponse, WorkflowIntent } from './props';
+import { AnswerScope, type CachedLexFulfillmentProps, type IntentResponse, type WorkflowIntent } from './props';
 
 /** The intents' cache configuration (`FAST_LEX_ENV.intents`), after the checks a user's mistake fails at synth. */
 export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps): IntentCacheConfigs {
@@ -39,6 +39,7 @@ export function intentCacheConfigs(id: string, props: CachedLexFulfillmentProps)
       contextFields: intent.contextFields,
       maxTokens: intent.maxTokens,
       voiceSyncDeadlineMs: voiceDeadlineMs(where, intent),
+      questions: questionsConfig(where, intent),
     };
   }
   for (const name of props.fallbackIntentNames ?? DEFAULT_FALLBACK_INTENTS) {
@@ -93,6 +94,40 @@ function voiceDeadlineMs(where: string, intent: IntentResponse): number | undefi
     throw new Error(`${where}: intent '${intent.intentName}' has a 'voiceGenerationDeadline' but no 'prompt': nothing is generated to wait for. Add a prompt or remove the deadline.`);
   }
   return ms;
+}
+
+/** A per-question intent's settings (`IntentCacheConfig.questions`), checked; undefined for an intent-level one. */
+function questionsConfig(where: string, intent: IntentResponse): QuestionAnswersConfig | undefined {
+  const at = `${where}: intent '${intent.intentName}'`;
+  const m = intent.questionMatching;
+  if (intent.answerScope !== AnswerScope.QUESTION) {
+    if (m) throw new Error(`${at} has 'questionMatching' but answers the intent: set 'answerScope: AnswerScope.QUESTION' or remove 'questionMatching'.`);
+    return undefined;
+  }
+  if (!intent.prompt) {
+    throw new Error(`${at} answers each question ('answerScope: AnswerScope.QUESTION') but has no 'prompt': each answer is generated from the question. Add a prompt.`);
+  }
+  checkFraction(at, 'questionMatching.nearMatchThreshold', m?.nearMatchThreshold);
+  checkFraction(at, 'questionMatching.embeddingThreshold', m?.embeddingThreshold);
+  if (m?.maxQuestions !== undefined && !Token.isUnresolved(m.maxQuestions) && (!Number.isInteger(m.maxQuestions) || m.maxQuestions < 1 || m.maxQuestions > 100_000)) {
+    throw new Error(`${at}: 'questionMatching.maxQuestions' must be a whole number from 1 to 100000 (a near-hit lookup stays near 2 ms at 10000), got ${m.maxQuestions}.`);
+  }
+  const maxAgeSeconds = m?.maxAge === undefined || m.maxAge.isUnresolved() ? undefined : Math.round(m.maxAge.toMilliseconds() / 1000);
+  if (maxAgeSeconds !== undefined && maxAgeSeconds < 1) throw new Error(`${at}: 'questionMatching.maxAge' must be at least 1 second.`);
+  if (m?.embeddingThreshold !== undefined && m.embeddingModelId === undefined) {
+    throw new Error(`${at}: 'questionMatching.embeddingThreshold' is set but 'questionMatching.embeddingModelId' is not: name the embedding model (e.g. 'amazon.titan-embed-text-v2:0') or remove the threshold.`);
+  }
+  return {
+    nearMatchThreshold: m?.nearMatchThreshold,
+    maxQuestions: m?.maxQuestions,
+    maxAgeSeconds,
+    embedding: m?.embeddingModelId === undefined ? undefined : { modelId: m.embeddingModelId, threshold: m.embeddingThreshold ?? DEFAULT_EMBEDDING_THRESHOLD },
+  };
+}
+
+function checkFraction(at: string, prop: string, value: number | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!(value > 0 && value <= 1)) throw new Error(`${at}: '${prop}' must be above 0 and at most 1, got ${value}.`);
 }
 
 function wholeSeconds(d?: Duration): number | undefined {

@@ -56,6 +56,81 @@ export interface IntentResponse {
    * @default - voice turns are answered like text turns: the static answer at once on a miss
    */
   readonly voiceGenerationDeadline?: Duration;
+  /**
+   * Whether the intent answers the intent or each question asked. `AnswerScope.QUESTION` puts the visitor's words
+   * (`inputTranscript`; on a call, Lex's transcription) into the prompt, quoted as data the model must not take as
+   * instructions, and into the cache key; a paraphrase of an answered question reuses its answer without a model call
+   * (status `near-hit`). A question holding personal data or instructions is answered for its asker only. Needs a
+   * `prompt`. Use it for open questions and the fallback intent; keep greetings at the intent.
+   * @default AnswerScope.INTENT
+   */
+  readonly answerScope?: AnswerScope;
+  /**
+   * How a per-question intent matches paraphrases and how many answered questions it keeps.
+   * @default - the defaults of `QuestionMatching`
+   */
+  readonly questionMatching?: QuestionMatching;
+}
+
+/**
+ * What one answer of an intent is for.
+ */
+export enum AnswerScope {
+  /** One answer for the intent and its context fields, whatever the words (greetings, fixed facts). */
+  INTENT = 'INTENT',
+  /** One answer per question: the visitor's words are part of the prompt and of the cache key. */
+  QUESTION = 'QUESTION',
+}
+
+/**
+ * How a per-question intent (`AnswerScope.QUESTION`) finds the answer of a paraphrase.
+ */
+export interface QuestionMatching {
+  /**
+   * Lexical match score (0 to 1) at or above which the answer of an answered question is reused for a new one. Test a
+   * threshold with `matchQuestions` of `cdk-fast-lex/runtime/cache`: it decides with the same code.
+   * @default DEFAULT_NEAR_MATCH_THRESHOLD
+   */
+  readonly nearMatchThreshold?: number;
+  /**
+   * Most answered questions kept matchable per intent and context (newest first).
+   * @default DEFAULT_MAX_ANSWERED_QUESTIONS (10,000)
+   */
+  readonly maxQuestions?: number;
+  /**
+   * How long an answered question stays matchable.
+   * @default - as long as its answer may be served (`ttl` plus `staleWindow`)
+   */
+  readonly maxAge?: Duration;
+  /**
+   * A Bedrock embedding model asked, after a lexical miss and before a generation, for the nearest answered question
+   * (paraphrases that share few words). One embedding call instead of a generation; never on the hit path. The
+   * fulfillment function gets `bedrock:InvokeModel` on this model.
+   * @default - no embedding stage
+   */
+  readonly embeddingModelId?: string;
+  /**
+   * Cosine similarity at or above which the embedding stage reuses the nearest answered question's answer.
+   * @default DEFAULT_EMBEDDING_THRESHOLD
+   */
+  readonly embeddingThreshold?: number;
+}
+
+/**
+ * Bounds on new-question generations: every new question of a per-question intent costs one Bedrock call.
+ */
+export interface GenerationLimits {
+  /**
+   * New-question generations one conversation (Lex session) may cause; past it, the static answer.
+   * @default DEFAULT_GENERATIONS_PER_SESSION (20)
+   */
+  readonly perSession?: number;
+  /**
+   * New-question generations the whole bot may cause per minute; past it, the static answer and the
+   * `GenerationBudgetExceeded` alarm of `FastLexMonitoring`.
+   * @default DEFAULT_GENERATIONS_PER_MINUTE (60)
+   */
+  readonly perMinute?: number;
 }
 
 /**
@@ -143,6 +218,11 @@ export interface CachedLexFulfillmentProps {
    * @default - none
    */
   readonly guardrail?: BedrockGuardrail;
+  /**
+   * Bounds on the generations new questions of per-question intents cause, per conversation and per minute.
+   * @default - DEFAULT_GENERATIONS_PER_SESSION (20) and DEFAULT_GENERATIONS_PER_MINUTE (60)
+   */
+  readonly generationLimits?: GenerationLimits;
   /**
    * Generate synchronously on a miss within this deadline before falling back to the static answer.
    * @default - off: a miss answers at once and generates in the background

@@ -13,7 +13,9 @@ const MODEL_ID = /^[a-z0-9-]+(\.[a-z0-9][a-z0-9_:-]*)+$/;
 
 /** Throws when a value would fail at deploy time or on the first turn; unresolved tokens pass. */
 export function checkValues(where: string, props: CachedLexFulfillmentProps, functionTimeout: Duration): void {
-  checkModelId(where, props.modelId);
+  checkModelId(where, 'modelId', props.modelId);
+  for (const intent of props.intents ?? []) checkModelId(where, `intents[${intent.intentName}].questionMatching.embeddingModelId`, intent.questionMatching?.embeddingModelId);
+  for (const bound of ['perSession', 'perMinute'] as const) checkWholeNumber(where, `generationLimits.${bound}`, props.generationLimits?.[bound], 1);
   checkWholeNumber(where, 'maxTokens', props.maxTokens, 1);
   for (const intent of props.intents ?? []) checkWholeNumber(where, `intents[${intent.intentName}].maxTokens`, intent.maxTokens, 1);
   const memory = props.fulfillmentMemorySize;
@@ -71,18 +73,18 @@ function checkTurnBudget(where: string, budget: Duration | undefined, functionTi
   }
 }
 
-function checkModelId(where: string, modelId: string | undefined): void {
+function checkModelId(where: string, prop: string, modelId: string | undefined): void {
   if (modelId === undefined || Token.isUnresolved(modelId)) return;
   const hint = "Use a foundation model id ('anthropic.claude-haiku-4-5-20251001-v1:0'), a cross-region inference profile id "
     + "('us.anthropic.claude-haiku-4-5-20251001-v1:0') or an ARN ('arn:aws:bedrock:...:inference-profile/...').";
   if (modelId.startsWith('arn:')) {
-    if (!MODEL_ARN.test(modelId)) throw new Error(`${where}: 'modelId' '${modelId}' is not a Bedrock model or inference profile ARN. ${hint}`);
+    if (!MODEL_ARN.test(modelId)) throw new Error(`${where}: '${prop}' '${modelId}' is not a Bedrock model or inference profile ARN. ${hint}`);
     return;
   }
   const segments = modelId.split(':')[0].split('.');
   const profileShaped = segments.length === 3 && INFERENCE_PROFILE_PREFIXES.includes(segments[0]);
   if (!MODEL_ID.test(modelId) || !(segments.length === 2 || profileShaped)) {
-    throw new Error(`${where}: 'modelId' '${modelId}' is neither a foundation model id (provider.model) nor an inference profile id `
+    throw new Error(`${where}: '${prop}' '${modelId}' is neither a foundation model id (provider.model) nor an inference profile id `
       + `(${INFERENCE_PROFILE_PREFIXES.join('|')}.provider.model). ${hint}`);
   }
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { FastLexMetrics, LexBotMetricsScope, LexRuntimeMetric, MAX_METRICS_PER_ALARM, DEFAULT_LEX_OPERATIONS } from './metrics';
 import type { FastLexAlarmThresholds } from './props';
 import { UPDATE_LEAD_METRICS_SERVICE, WORKFLOW_METRICS_NAMESPACE, WorkflowMetric, WorkflowMetricDimension } from '../../shared/workflow-metrics';
+import { CacheMetric } from '../../shared/cache-metrics';
 import type { CachedLexFulfillment } from '../cached-lex-fulfillment';
 import type { DemoCallWorkflow } from '../demo-call-workflow';
 
@@ -102,6 +103,11 @@ export const ALARM_DOCS: Record<string, AlarmDoc> = {
     means: 'The contact flow took an error branch: callers may hear an error prompt or be disconnected.',
     action: 'Read the flow\'s logs in CloudWatch Logs (flow logging) for the block that failed.',
   },
+  GenerationBudgetExceeded: {
+    part: 'Response cache',
+    means: 'New questions of per-question intents passed the generation bounds (per conversation or per minute): visitors heard static answers instead of generated ones.',
+    action: 'One conversation asking many new questions is a script (check the web chat rate limit); many conversations mean real demand: raise generationLimits.perMinute if the Bedrock bill allows.',
+  },
   CacheHitRate: {
     part: 'Response cache',
     means: 'Fewer turns are answered from the cache: callers hear static answers while generation catches up.',
@@ -185,6 +191,9 @@ export function createAlarms(scope: Construct, ctx: AlarmContext): Record<string
     add('ContactFlowErrors', FastLexMetrics.contactFlow('ContactFlowErrors', ctx.connect.instanceId, ctx.connect.contactFlowName),
       t.contactFlowErrors ?? 1);
   }
+
+  // One refusal means a visitor heard a static answer to a new question: no threshold prop.
+  add('GenerationBudgetExceeded', FastLexMetrics.cacheCount(CacheMetric.GENERATION_BUDGET_EXCEEDED, { namespace: ctx.metricsNamespace }), 1);
 
   add('CacheHitRate', FastLexMetrics.cacheHitRate({ namespace: ctx.metricsNamespace }), t.cacheHitRatePercent ?? 50, {
     evaluationPeriods: 3,

@@ -104,14 +104,16 @@ export const MAX_METRICS_PER_ALARM = 10;
  */
 export class FastLexMetrics {
   /**
-   * The response cache hit rate in percent: `100 * (CacheHitL1 + CacheHitL2) / (CacheHitL1 + CacheHitL2 + CacheMiss + StaleServed)`,
-   * from the fulfillment function's EMF metrics. Static answers (intents without a prompt) are not counted.
+   * The response cache hit rate in percent: `100 * (CacheHitL1 + CacheHitL2 + CacheNearHit) / (the same + CacheMiss +
+   * StaleServed)`, from the fulfillment function's EMF metrics. A near hit (a paraphrase's answer) counts as a hit;
+   * static answers (intents without a prompt, unshared and limited questions) are not counted.
    */
   public static cacheHitRate(options: CacheMetricOptions = {}): cloudwatch.MathExpression {
     const m = (name: string) => FastLexMetrics.cacheCount(name, options);
     return new cloudwatch.MathExpression({
-      expression: '100 * (l1 + l2) / (l1 + l2 + miss + stale)',
-      usingMetrics: { l1: m(CacheMetric.L1_HIT), l2: m(CacheMetric.L2_HIT), miss: m(CacheMetric.MISS), stale: m(CacheMetric.STALE_SERVED) },
+      // FILL: a bot without per-question intents never emits CacheNearHit, which must not blank the whole rate.
+      expression: '100 * (l1 + l2 + FILL(near, 0)) / (l1 + l2 + FILL(near, 0) + miss + stale)',
+      usingMetrics: { l1: m(CacheMetric.L1_HIT), l2: m(CacheMetric.L2_HIT), near: m(CacheMetric.NEAR_HIT), miss: m(CacheMetric.MISS), stale: m(CacheMetric.STALE_SERVED) },
       label: options.intentName ? `Cache hit rate ${options.intentName} (%)` : 'Cache hit rate (%)',
       period: options.period ?? Duration.minutes(5),
     });

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../shared/bedrock-defaults';
 import { FAST_LEX_INTENTS_FILE_ENV } from '../../shared/config-file';
-import { DEFAULT_MAX_TOKENS } from '../../shared/defaults';
+import { DEFAULT_GENERATIONS_PER_MINUTE, DEFAULT_GENERATIONS_PER_SESSION, DEFAULT_MAX_TOKENS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
 import { TURN_CLIENT_CONFIG } from '../../shared/fault-tolerance';
@@ -70,6 +70,10 @@ export function responseCacheOptionsFromEnvironment(env: Environment, overrides:
     clock: overrides.clock,
   };
   const refreshLeaseMs = overrides.refreshLeaseMs ?? numberEnv(env, FAST_LEX_ENV.refreshLeaseMs, { fallback: 60_000 });
+  const generationLimits = overrides.generationLimits ?? {
+    perSession: numberEnv(env, FAST_LEX_ENV.generationsPerSession, { fallback: DEFAULT_GENERATIONS_PER_SESSION, min: 1, integer: true }),
+    perMinute: numberEnv(env, FAST_LEX_ENV.generationsPerMinute, { fallback: DEFAULT_GENERATIONS_PER_MINUTE, min: 1, integer: true }),
+  };
 
   return {
     ...overrides,
@@ -77,6 +81,7 @@ export function responseCacheOptionsFromEnvironment(env: Environment, overrides:
     syncDeadlineMs,
     memory,
     refreshLeaseMs,
+    generationLimits,
     generator: overrides.generator ?? (generatorSettings ? new ConverseGenerator(generatorSettings) : undefined),
     store: new DynamoResponseStore({ client: overrides.dynamoDb ?? new DynamoDBClient({ ...TURN_CLIENT_CONFIG }), tableName, clock: overrides.clock }),
     queue: new SqsGenerationQueue(overrides.sqs ?? new SQSClient({ ...TURN_CLIENT_CONFIG }), queueUrl),
