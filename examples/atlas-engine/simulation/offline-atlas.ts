@@ -262,7 +262,8 @@ export class OfflineAtlas {
     const calls = record?.codeHookCalls ?? [];
     const line = this.output.turnLines.slice(seen).at(-1);
     // A turn Lex answered itself (a slot prompt, the confirmation) is named by what Lex did: elicit-slot, confirm-intent.
-    const status = calls.length > 0 ? String(line?.status ?? line?.route ?? '-') : (sent.dialogAction ?? '-').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+    const handled = String(line?.status ?? line?.route ?? '-') + (typeof line?.score === 'number' ? ` ${line.score.toFixed(2)}` : '');
+    const status = calls.length > 0 ? handled : (sent.dialogAction ?? '-').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
     return { ...sent, status, handlerMs: calls.length > 0 ? calls.reduce((t, c) => t + c.durationMs, 0) : undefined };
   }
 

@@ -40,6 +40,8 @@ export interface TurnLog {
   readonly intent: string;
   readonly route: 'cache' | 'workflow' | 'custom' | 'delegate' | 'error';
   readonly status?: string;
+  /** A near hit's match score (per-question intents). */
+  readonly score?: number;
   readonly latencyMs: number;
   readonly inputMode?: string;
   readonly error?: string;
@@ -178,7 +180,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       const response = fallbackIntents.has(intent)
         ? elicitIntentResponse(answer.answer, next)
         : closeResponse(event, answer.answer, next);
-      return finish(response, { route: 'cache', status: answer.status });
+      return finish(response, { route: 'cache', status: answer.status, ...(answer.score === undefined ? {} : { score: Number(answer.score.toFixed(3)) }) });
     } catch (err) {
       return finish(elicitIntentResponse(apology, attributes), { route: 'error', error: errorName(err) + ': ' + (err as Error).message });
     }
