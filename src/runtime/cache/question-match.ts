@@ -1,0 +1,144 @@
+// The question matcher: whether the answer to one question may be served for another, decided pairwise by the same
+// code the cache uses, so a user can test a threshold with `matchQuestions` and see what the cache will do.
+import { FastLexError } from '../../shared/errors';
+import { analyseQuestion, type AnalysedQuestion, type QuestionTerm } from './question-text';
+
+/** One intent's matching settings: plain JSON (it travels in the intents configuration). */
+export interface QuestionMatchSettings {
+  /**
+   * Score at or above which an answered question's answer is reused for a new one, in (0, 1]. 1 reuses exact
+   * signatures only.
+   * @default DEFAULT_NEAR_MATCH_THRESHOLD
+   */
+  readonly threshold?: number;
+}
+
+/**
+ * The default near-match threshold. Below it, a question that adds generic words ("please tell me...") to an answered
+ * one still matches; a question that adds a content word matches only when both share at least five others.
+ */
+export const DEFAULT_NEAR_MATCH_THRESHOLD = 0.85;
+
+/** The matcher's verdict on a pair of questions. */
+export interface QuestionMatch {
+  /** Would the answer to the answered question be served for the asked one. */
+  readonly reuse: boolean;
+  /** Same signature: an exact hit, not a near one. */
+  readonly exact: boolean;
+  /** Weighted overlap of the two questions' terms, 0..1 (1 for an exact hit; 0 when a meaning feature differs). */
+  readonly score: number;
+  /**
+   * Why, in a few words, for someone testing a threshold ('negation differs', 'numbers differ: 2 / 20',
+   * 'different words: order / subscription'). It quotes words of the questions: never log it.
+   */
+  readonly reason: string;
+}
+
+/** A question-match setting is out of range; the message names the setting and the range. */
+export class QuestionMatchSettingsError extends FastLexError {
+  override readonly name: string = 'QuestionMatchSettingsError';
+  constructor(public readonly setting: string, reason: string) {
+    super(`Question match setting '${setting}' ${reason}.`);
+  }
+}
+
+/** The threshold of `settings`, checked. */
+export function thresholdOf(settings?: QuestionMatchSettings): number {
+  const threshold = settings?.threshold ?? DEFAULT_NEAR_MATCH_THRESHOLD;
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
+    throw new QuestionMatchSettingsError('threshold', `must be a number above 0 and at most 1 (1 reuses exact matches only), got ${String(threshold)}`);
+  }
+  return threshold;
+}
+
+/**
+ * Says whether the answer to `answered` would be served for `asked`, with the score and the reason. English only.
+ *
+ * The decision is pairwise: the same two questions get the same verdict whatever else the cache holds. A pair
+ * never matches when negation, a number, a question word (when / where / why / who / how much...), an obligation
+ * ("must", "need to") or the past tense differs, when each question has a content word the other lacks ("cancel my
+ * order" / "cancel my subscription"), or when a name is in one only; otherwise the weighted overlap of their terms
+ * (stemmed, stop words dropped, generic words such as "tell" or "please" weighing little) must reach the threshold.
+ *
+ * @example
+ * import { matchQuestions } from 'cdk-fast-lex/runtime/cache';
+ *
+ * matchQuestions('How do you use Lex?', 'How is Lex used by you');
+ * // { reuse: true, exact: true, score: 1, reason: 'same signature' }
+ * matchQuestions('Can I pay by card?', "Can't I pay by card?");
+ * // { reuse: false, exact: false, score: 0, reason: 'negation differs' }
+ * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.95 });
+ * // { reuse: false, exact: false, score: 0.91, reason: 'below threshold 0.91 < 0.95' }
+ */
+export function matchQuestions(answered: string, asked: string, settings?: QuestionMatchSettings): QuestionMatch {
+  return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), thresholdOf(settings));
+}
+
+/**
+ * The normalised question signature that enters the exact cache key: equal signatures are an exact hit. Case,
+ * spacing, punctuation, contractions, word order and filler words do not change it; negation, numbers, question
+ * words and named things do. It starts with a version ('q1:') so a future analyser never collides with stored keys.
+ * It holds stems of the visitor's words: treat it like the question (never log it).
+ */
+export function questionSignature(question: string): string {
+  return analyseQuestion(question).signature;
+}
+
+/** The decision on two analysed questions: `matchQuestions` and `QuestionIndex` both call it. */
+export function compareAnalysed(answered: AnalysedQuestion, asked: AnalysedQuestion, threshold: number): QuestionMatch {
+  if (answered.signature === asked.signature) return { reuse: true, exact: true, score: 1, reason: 'same signature' };
+  const feature = featureDifference(answered, asked);
+  if (feature) return refuse(0, feature);
+  const onlyAnswered = oneSided(answered, asked);
+  const onlyAsked = oneSided(asked, answered);
+  const content = (terms: QuestionTerm[]) => terms.filter((t) => t.weight >= 1);
+  const answeredContent = content(onlyAnswered);
+  const askedContent = content(onlyAsked);
+  const score = round(diceScore(answered, asked));
+  if (answeredContent.length > 0 && askedContent.length > 0) {
+    return refuse(score, `different words: ${list(answeredContent)} / ${list(askedContent)}`);
+  }
+  const named = [...answeredContent, ...askedContent].filter((t) => t.named);
+  if (named.length > 0) return refuse(score, `named thing only in one: ${list(named)}`);
+  const extra = [...answeredContent, ...askedContent];
+  const note = extra.length > 0 ? ` (only in one: ${list(extra)})` : '';
+  if (score < threshold) return refuse(score, `below threshold ${score.toFixed(2)} < ${threshold}${note}`);
+  return { reuse: true, exact: false, score, reason: `near match ${score.toFixed(2)} >= ${threshold}${note}` };
+}
+
+/** Weighted Dice overlap: twice the shared weight over both totals. Symmetric, so the order of the pair never matters. */
+export function diceScore(a: AnalysedQuestion, b: AnalysedQuestion): number {
+  if (a.totalWeight === 0 || b.totalWeight === 0) return 0;
+  let shared = 0;
+  for (const [term, t] of a.terms) {
+    const other = b.terms.get(term);
+    if (other) shared += Math.min(t.weight, other.weight);
+  }
+  return (2 * shared) / (a.totalWeight + b.totalWeight);
+}
+
+function featureDifference(a: AnalysedQuestion, b: AnalysedQuestion): string | undefined {
+  if (a.negated !== b.negated) return 'negation differs';
+  if (a.numbers.join() !== b.numbers.join()) return `numbers differ: ${a.numbers.join(' ') || '-'} / ${b.numbers.join(' ') || '-'}`;
+  if (a.aspects.join() !== b.aspects.join()) return `question word differs: ${a.aspects.join(' ') || '-'} / ${b.aspects.join(' ') || '-'}`;
+  if (a.obligation !== b.obligation) return 'obligation differs (must / need to / should)';
+  if (a.past !== b.past) return 'tense differs (past / present)';
+  return undefined;
+}
+
+function oneSided(a: AnalysedQuestion, b: AnalysedQuestion): QuestionTerm[] {
+  return [...a.terms.values()].filter((t) => !b.terms.has(t.term));
+}
+
+function list(terms: readonly QuestionTerm[]): string {
+  return terms.map((t) => t.word).join(', ');
+}
+
+function refuse(score: number, reason: string): QuestionMatch {
+  return { reuse: false, exact: false, score, reason };
+}
+
+/** Two decimals: the reported score is the compared score, so a reason never says 0.85 < 0.85. */
+function round(score: number): number {
+  return Math.round(score * 100) / 100;
+}
