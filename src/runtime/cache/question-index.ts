@@ -1,6 +1,6 @@
 // The answered questions of one intent (and context), bounded by count and age, with an inverted index that finds
 // the candidates of a near match fast; each candidate is then decided by the pairwise matcher alone.
-import { compareAnalysed, QuestionMatchSettingsError, thresholdOf, type QuestionMatch, type QuestionMatchSettings } from './question-match';
+import { compareAnalysed, matchRules, QuestionMatchSettingsError, withoutIgnored, type QuestionMatch, type QuestionMatchSettings } from './question-match';
 import { analyseQuestion, type AnalysedQuestion } from './question-text';
 
 /** An answered question: its words, the cache key its answer is stored under, and when it was answered (epoch ms). */
@@ -106,11 +106,13 @@ export class QuestionIndex {
 
   /** The best answered question whose answer `matchQuestions(entry.question, asked, settings)` would reuse, or undefined. */
   nearest(asked: string, settings?: QuestionMatchSettings): NearestQuestion | undefined {
-    const threshold = thresholdOf(settings);
+    const rules = matchRules(settings);
+    const threshold = rules.threshold;
     this.dropExpired();
-    const question = analyseQuestion(asked);
-    const exact = this.bySignature.get(question.signature);
-    if (exact) return { entry: exact.entry, match: compareAnalysed(exact.analysed, question, threshold) };
+    const analysed = analyseQuestion(asked);
+    const exact = this.bySignature.get(analysed.signature);
+    if (exact) return { entry: exact.entry, match: compareAnalysed(exact.analysed, analysed, rules) };
+    const question = withoutIgnored(analysed, rules.ignored);
     if (question.totalWeight === 0) return undefined; // no term to share: only an exact signature can match
     // Shared weight per candidate, from the postings of the asked terms; a reuse needs a Dice score of at least
     // the threshold, so candidates that cannot reach it are never scored in full.
@@ -125,8 +127,9 @@ export class QuestionIndex {
     }
     let best: NearestQuestion | undefined;
     for (const [held, weight] of shared) {
-      if ((2 * weight) / (question.totalWeight + held.analysed.totalWeight) < threshold - FILTER_SLACK) continue;
-      const match = compareAnalysed(held.analysed, question, threshold);
+      const total = withoutIgnored(held.analysed, rules.ignored).totalWeight;
+      if ((2 * weight) / (question.totalWeight + total) < threshold - FILTER_SLACK) continue;
+      const match = compareAnalysed(held.analysed, analysed, rules);
       if (!match.reuse) continue;
       if (!best || match.score > best.match.score || (match.score === best.match.score && held.entry.answeredAt > best.entry.answeredAt)) {
         best = { entry: held.entry, match };

@@ -1,7 +1,7 @@
 // The question matcher: whether the answer to one question may be served for another, decided pairwise by the same
 // code the cache uses, so a user can test a threshold with `matchQuestions` and see what the cache will do.
 import { FastLexError } from '../../shared/errors';
-import { analyseQuestion, type AnalysedQuestion, type QuestionTerm } from './question-text';
+import { analyseQuestion, STICKY, type AnalysedQuestion, type QuestionTerm } from './question-text';
 
 /** One intent's matching settings: plain JSON (it travels in the intents configuration). */
 export interface QuestionMatchSettings {
@@ -11,6 +11,14 @@ export interface QuestionMatchSettings {
    * @default DEFAULT_NEAR_MATCH_THRESHOLD
    */
   readonly threshold?: number;
+  /**
+   * Words that never change what is asked of this intent: usually the product's or the assistant's own name, which
+   * visitors use and leave out alike ("how do you use Lex" / "how does Atlas use Lex"). Matched case-insensitively
+   * after stemming; a phrase counts word by word. They never make a signature equal (that stays exact): they only
+   * let a near match ignore them.
+   * @default - none
+   */
+  readonly ignoredWords?: readonly string[];
 }
 
 /**
@@ -42,13 +50,32 @@ export class QuestionMatchSettingsError extends FastLexError {
   }
 }
 
-/** The threshold of `settings`, checked. */
-export function thresholdOf(settings?: QuestionMatchSettings): number {
-  const threshold = settings?.threshold ?? DEFAULT_NEAR_MATCH_THRESHOLD;
+/** Settings checked and ready to compare with: the threshold, and the stems of the ignored words. */
+export interface MatchRules {
+  readonly threshold: number;
+  readonly ignored: ReadonlySet<string>;
+}
+
+const compiled = new WeakMap<QuestionMatchSettings, MatchRules>();
+const DEFAULT_RULES: MatchRules = { threshold: DEFAULT_NEAR_MATCH_THRESHOLD, ignored: new Set() };
+
+/** Checks `settings` and compiles them (once per settings object). */
+export function matchRules(settings?: QuestionMatchSettings): MatchRules {
+  if (!settings) return DEFAULT_RULES;
+  const known = compiled.get(settings);
+  if (known) return known;
+  const threshold = settings.threshold ?? DEFAULT_NEAR_MATCH_THRESHOLD;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
     throw new QuestionMatchSettingsError('threshold', `must be a number above 0 and at most 1 (1 reuses exact matches only), got ${String(threshold)}`);
   }
-  return threshold;
+  const words = settings.ignoredWords ?? [];
+  if (!Array.isArray(words) || words.some((w) => typeof w !== 'string')) {
+    throw new QuestionMatchSettingsError('ignoredWords', 'must be a list of words (strings)');
+  }
+  const ignored = new Set(words.flatMap((w) => [...analyseQuestion(w).terms.keys()]));
+  const rules = { threshold, ignored };
+  compiled.set(settings, rules);
+  return rules;
 }
 
 /**
@@ -71,7 +98,7 @@ export function thresholdOf(settings?: QuestionMatchSettings): number {
  * // { reuse: false, exact: false, score: 0.91, reason: 'below threshold 0.91 < 0.95' }
  */
 export function matchQuestions(answered: string, asked: string, settings?: QuestionMatchSettings): QuestionMatch {
-  return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), thresholdOf(settings));
+  return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), matchRules(settings));
 }
 
 /**
@@ -85,8 +112,11 @@ export function questionSignature(question: string): string {
 }
 
 /** The decision on two analysed questions: `matchQuestions` and `QuestionIndex` both call it. */
-export function compareAnalysed(answered: AnalysedQuestion, asked: AnalysedQuestion, threshold: number): QuestionMatch {
-  if (answered.signature === asked.signature) return { reuse: true, exact: true, score: 1, reason: 'same signature' };
+export function compareAnalysed(answeredQuestion: AnalysedQuestion, askedQuestion: AnalysedQuestion, rules: MatchRules): QuestionMatch {
+  if (answeredQuestion.signature === askedQuestion.signature) return { reuse: true, exact: true, score: 1, reason: 'same signature' };
+  const threshold = rules.threshold;
+  const answered = withoutIgnored(answeredQuestion, rules.ignored);
+  const asked = withoutIgnored(askedQuestion, rules.ignored);
   const feature = featureDifference(answered, asked);
   if (feature) return refuse(0, feature);
   const onlyAnswered = oneSided(answered, asked);
@@ -100,6 +130,8 @@ export function compareAnalysed(answered: AnalysedQuestion, asked: AnalysedQuest
   }
   const named = [...answeredContent, ...askedContent].filter((t) => t.named);
   if (named.length > 0) return refuse(score, `named thing only in one: ${list(named)}`);
+  const sticky = [...answeredContent, ...askedContent].filter((t) => STICKY.has(t.word));
+  if (sticky.length > 0) return refuse(score, `word only in one: ${list(sticky)}`);
   const extra = [...answeredContent, ...askedContent];
   const note = extra.length > 0 ? ` (only in one: ${list(extra)})` : '';
   if (score < threshold) return refuse(score, `below threshold ${score.toFixed(2)} < ${threshold}${note}`);
@@ -115,6 +147,14 @@ export function diceScore(a: AnalysedQuestion, b: AnalysedQuestion): number {
     if (other) shared += Math.min(t.weight, other.weight);
   }
   return (2 * shared) / (a.totalWeight + b.totalWeight);
+}
+
+/** The question without the ignored words' terms (the same object when none of them is in it). */
+export function withoutIgnored(question: AnalysedQuestion, ignored: ReadonlySet<string>): AnalysedQuestion {
+  if (ignored.size === 0 || ![...ignored].some((term) => question.terms.has(term))) return question;
+  const terms = new Map([...question.terms].filter(([term]) => !ignored.has(term)));
+  const totalWeight = [...terms.values()].reduce((sum, t) => sum + t.weight, 0);
+  return { ...question, terms, totalWeight };
 }
 
 function featureDifference(a: AnalysedQuestion, b: AnalysedQuestion): string | undefined {

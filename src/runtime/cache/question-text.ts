@@ -17,7 +17,7 @@ export interface QuestionTerm {
   /** The stem, prefixed `from:` when it follows "from" (a source, not a destination). */
   readonly term: string;
   readonly weight: number;
-  /** Written as a name (capitalised inside a sentence, mixed case, or letters with digits): never optional. */
+  /** Written as a name (capitalised inside a sentence, or mixed case as in "HubSpot"): never optional. */
   readonly named: boolean;
   /** The word as written (lower case), for reasons. */
   readonly word: string;
@@ -44,7 +44,7 @@ const words = (list: string): ReadonlySet<string> => new Set(list.split(/\s+/).f
 const NEGATIONS = words('not no never none nothing nobody nowhere neither nor without');
 const ASPECTS = words('when where why who whom whose');
 const HOW_ASPECTS = words('much many long often far old soon big fast early late');
-const OBLIGATIONS = words('must should ought required require requires mandatory necessary compulsory');
+const OBLIGATIONS = words('must should ought need needs needed required require requires mandatory necessary compulsory');
 const PAST = words('was were did had');
 // Function words, auxiliaries, fillers and greetings: they carry no part of what is asked here (the features above
 // carry negation, question words, obligation and tense). "can", "could", "may" and "able" ask the same thing.
@@ -58,10 +58,15 @@ const STOP = words(`
 `);
 // Words that ask for an answer without saying about what: paraphrases add and drop them freely.
 const GENERIC = words(`
-  tell know explain describe want wish wonder wondering curious like love need help question ask asking information
+  tell know explain describe want wish wonder wondering curious like love help question ask asking information
   info detail details find learn understand say show let get got getting go going thing things way kind sort bit
   anything something please make makes made give me currently now right
+  offer offers offered available availability provide provides support supports supported accept accepts option options
+  allow allows
 `);
+// Words that flip or narrow what is asked ("turn off", "check out", "all my orders", "before delivery"): a question
+// that has one of them and a question that lacks it never share an answer, whatever the threshold.
+export const STICKY = words('off out down up back away over under again only all every each more less most least before after extra else other another same different first last next');
 // Spellings and compounds that name one thing (British/American, joined/split); general English, not a domain list.
 const SAME_WORD: Readonly<Record<string, string>> = {
   'e mail': 'email', 'log in': 'login', 'log on': 'login', 'sign in': 'login', 'signin': 'login', 'logon': 'login',
@@ -70,12 +75,14 @@ const SAME_WORD: Readonly<Record<string, string>> = {
   'cheque': 'check', 'programme': 'program', 'tyre': 'tire', 'aluminium': 'aluminum', 'grey': 'gray',
   'cost': 'price', 'costs': 'price', 'pricing': 'price', 'purchase': 'buy', 'purchased': 'buy', 'bought': 'buy',
   'reserve': 'book', 'reserved': 'book', 'reservation': 'booking', 'reservations': 'booking', 'talk': 'speak',
+  'check out': 'checkout', 'fly': 'flight', 'flies': 'flight', 'flying': 'flight', 'flew': 'flight', 'luggage': 'baggage',
   'tech': 'technology', 'begin': 'start', 'cellphone': 'phone', 'cell': 'phone', 'mobile': 'phone',
 };
 // Words whose stems collide with a word of another meaning (Porter2: savings/save, business/busy, checking/check).
 const NO_STEM = words('savings checking business busy news international universal university');
 const PHRASE_ASPECTS: Readonly<Record<string, string>> = { 'how come': 'why', 'what time': 'when', 'what date': 'when', 'what day': 'when' };
 const OBLIGATION_PHRASES: ReadonlySet<string> = new Set(['have to', 'has to', 'had to', 'need to', 'needs to', 'needed to', 'got to', 'required to']);
+const QUESTION_AUXILIARIES = words('do does did will would shall should may might must can could');
 // Number words that are also pronouns or conjunctions ("which one", "once it ships", "wait a second").
 const AMBIGUOUS_NUMBERS = words('one first second half once');
 
@@ -104,7 +111,9 @@ interface Token { readonly word: string; readonly named: boolean; readonly numbe
 /** Splits a question into lower-case words and numbers; marks words written as names. */
 export function tokenize(question: string): Token[] {
   const text = question.normalize('NFKC').replace(/[\u2018\u2019\u02BC`\u00B4]/g, "'");
-  const raw = [...text.matchAll(/[\p{L}\p{N}]+(?:['.,][\p{L}\p{N}]+)*|[.?!;:]/gu)].map((m) => m[0]);
+  // "5G" is "5 G" and "10GB" is "10 GB", so the number is compared as a number; "2nd" stays an ordinal.
+  const spaced = text.replace(/(\p{N})(?!(?:st|nd|rd|th)\b)(\p{L})/gu, '$1 $2').replace(/(\p{L})(\p{N})/gu, '$1 $2');
+  const raw = [...spaced.matchAll(/[\p{L}\p{N}]+(?:['.,][\p{L}\p{N}]+)*|[.?!;:]/gu)].map((m) => m[0]);
   const letters = raw.filter((w) => /^\p{L}/u.test(w) && w !== 'I');
   // In Title Case or SHOUTED text, capitals say nothing about names.
   const capsInformative = letters.filter((w) => /^\p{Lu}/u.test(w)).length <= letters.length / 2;
@@ -114,7 +123,7 @@ export function tokenize(question: string): Token[] {
     if (/^[.?!;:]$/.test(piece)) { sentenceStart = true; continue; }
     const number = readNumber(piece);
     if (number !== undefined) { out.push({ word: piece, named: false, number }); sentenceStart = false; continue; }
-    const mixed = /\p{Ll}\p{Lu}/u.test(piece) || (/\p{L}/u.test(piece) && /\p{N}/u.test(piece) && !/^\d+(st|nd|rd|th)$/i.test(piece));
+    const mixed = /\p{Ll}\p{Lu}/u.test(piece);
     const capital = capsInformative && !sentenceStart && /^\p{Lu}/u.test(piece) && piece !== 'I';
     const lower = piece.toLowerCase();
     const expanded = CONTRACTIONS[lower] ?? SUFFIXES.reduce((w, [re, to]) => w.replace(re, to), lower);
@@ -145,15 +154,21 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (token.number !== undefined) { numbers.push(String(token.number)); continue; }
     const pair = i + 1 < tokens.length ? `${token.word} ${tokens[i + 1].word}` : '';
     if (PHRASE_ASPECTS[pair]) { aspects.add(PHRASE_ASPECTS[pair]); i++; continue; }
-    if (token.word === 'how' && i + 1 < tokens.length && HOW_ASPECTS.has(tokens[i + 1].word)) { aspects.add(`how ${tokens[i + 1].word}`); i++; continue; }
-    if (OBLIGATION_PHRASES.has(pair)) { obligation = true; if (PAST.has(token.word)) past = true; i++; continue; }
+    if (token.word === 'how' && i + 1 < tokens.length && HOW_ASPECTS.has(tokens[i + 1].word)) {
+      const next = tokens[i + 1].word;
+      aspects.add(next === 'many' ? 'how much' : `how ${next}`); // "how many bags" and "how much baggage" ask one thing
+      i++;
+      continue;
+    }
+    if (isStatedNeed(tokens, i)) { if (pair === 'need to' || pair === 'have to') i++; continue; }
+    if (OBLIGATION_PHRASES.has(pair)) { obligation = true; i++; continue; }
     let word = token.word;
     if (SAME_WORD[pair]) { word = SAME_WORD[pair]; i++; } else if (SAME_WORD[word]) word = SAME_WORD[word];
     if (word === 'from') { fromPending = true; continue; }
     if (NEGATIONS.has(word)) { negated = true; continue; }
     if (ASPECTS.has(word)) { aspects.add(word); continue; }
-    if (OBLIGATIONS.has(word)) { obligation = true; continue; }
-    if (PAST.has(word)) { past = true; continue; }
+    if (OBLIGATIONS.has(word)) { if (!asksAdvice(tokens, i)) obligation = true; continue; }
+    if (PAST.has(word)) { if (asksAboutThePast(tokens, i)) past = true; continue; }
     if (STOP.has(word)) continue;
     const generic = GENERIC.has(word);
     let term = NO_STEM.has(word) ? word : stem(spellAmerican(word));
@@ -166,6 +181,32 @@ export function analyseQuestion(question: string): AnalysedQuestion {
   const analysed = { terms, negated, numbers, aspects: [...aspects].sort(), obligation, past };
   const totalWeight = [...terms.values()].reduce((sum, t) => sum + t.weight, 0);
   return { ...analysed, totalWeight, signature: signatureOf(analysed, tokens) };
+}
+
+/**
+ * "I need a room", "I have to change my flight": a request, said as a need. "Do I need a visa", "must I", "is it
+ * required" ask whether something is required, which is a different question (see `obligation`).
+ */
+function isStatedNeed(tokens: readonly Token[], i: number): boolean {
+  const word = tokens[i].word;
+  const asNeed = word === 'need' || word === 'needs' || (word === 'have' && tokens[i + 1]?.word === 'to');
+  if (!asNeed || i === 0 || !['i', 'we'].includes(tokens[i - 1].word)) return false;
+  return i < 2 || !QUESTION_AUXILIARIES.has(tokens[i - 2].word);
+}
+
+/** "what should I do", "when should I expect it": advice or expectation, not whether something is required. */
+function asksAdvice(tokens: readonly Token[], i: number): boolean {
+  const [who, verb] = [tokens[i + 1]?.word, tokens[i + 2]?.word];
+  return ['i', 'we', 'you'].includes(who ?? '') && ['do', 'expect'].includes(verb ?? '');
+}
+
+/**
+ * "Did you charge me", "why was I charged": a question about something that happened, asked with the auxiliary
+ * first (or after a question word). In a statement ("my card was stolen") the tense says nothing the present would not.
+ */
+function asksAboutThePast(tokens: readonly Token[], i: number): boolean {
+  const before = tokens[i - 1]?.word;
+  return before === undefined || ASPECTS.has(before) || before === 'how' || before === 'what' || before === 'which';
 }
 
 /** British spellings to American before stemming ("colour" -> "color", "organise" -> "organize", "centre" -> "center"). */
