@@ -32,6 +32,7 @@ const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
   { name: 'libphonenumber-js', accepts: '^1.12.0', testsWith: '^1.13.16', role: 'runtime' },
   { name: '@aws-lambda-powertools/metrics', accepts: '^2.30.0', testsWith: '^2.36.0', role: 'runtime' },
   { name: '@aws-lambda-powertools/logger', accepts: '^2.30.0', testsWith: '^2.36.0', role: 'runtime' },
+  { name: 'wink-porter2-stemmer', accepts: '^2.0.1', testsWith: '^2.0.1', role: 'runtime', why: "the question matcher's stemmer (Porter2, English; MIT, CommonJS, about 4 KB minified)" },
   { name: 'dynalite', accepts: '^4.0.0', testsWith: '^4.0.0', role: 'testing' },
   { name: 'aws-local-stepfunctions', accepts: '^3.0.0', testsWith: '^3.0.0', role: 'testing' },
   { name: 'chrono-node', accepts: '^2.10.0', testsWith: '^2.10.3', role: 'testing', why: 'the Lex stand-in reads AMAZON.Date values' },
@@ -177,7 +178,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'questions']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment' || name === 'faults') task.spawn(bundle); // measures the handlers as shipped
     if (name === 'web-chat') {
