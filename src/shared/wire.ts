@@ -53,6 +53,8 @@ export interface IntentCacheConfig {
 export interface QuestionAnswersConfig {
   /** Lexical score (0..1) at or above which an answered question's answer is reused. @default DEFAULT_NEAR_MATCH_THRESHOLD */
   readonly nearMatchThreshold?: number;
+  /** Words that never change what is asked of this intent (the product's own name): a near match ignores them. @default - none */
+  readonly ignoredWords?: readonly string[];
   /** Most answered questions kept per intent and context, newest first. @default DEFAULT_MAX_ANSWERED_QUESTIONS */
   readonly maxQuestions?: number;
   /** How long an answered question stays matchable, seconds. @default DEFAULT_QUESTION_INDEX_MAX_AGE_SECONDS */

@@ -6,7 +6,7 @@ import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AnswerScope, CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
-import { COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from './bot-definition';
+import { ATLAS_NAMES, COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from './bot-definition';
 
 export interface AtlasEngineStackProps extends StackProps {
   /** ARN of the Amazon Connect instance that places the calls. */
@@ -53,6 +53,8 @@ export class AtlasEngineStack extends Stack {
           // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
           voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
           answerScope: i.perQuestion ? AnswerScope.QUESTION : AnswerScope.INTENT,
+          // Visitors say "Atlas" and leave it out alike: a paraphrase with or without it reuses the answer.
+          questionMatching: i.perQuestion ? { ignoredWords: ATLAS_NAMES } : undefined,
         })),
         // Open questions the bot has no intent for: answered by Bedrock, one answer per question.
         {
@@ -63,6 +65,7 @@ export class AtlasEngineStack extends Stack {
           contextFields: ['localeId', 'call.scenario'],
           voiceGenerationDeadline: Duration.seconds(4),
           answerScope: AnswerScope.QUESTION,
+          questionMatching: { ignoredWords: ATLAS_NAMES },
         },
       ],
       fallbackAnswer: FALLBACK_ANSWER,

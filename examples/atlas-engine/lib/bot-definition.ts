@@ -65,6 +65,9 @@ export const INTENTS: IntentDefinition[] = [
   },
 ];
 
+/** The product's own names: visitors use them and leave them out alike, so they never change a question. */
+export const ATLAS_NAMES = ['Atlas', 'Atlas Engine', 'Amazon'];
+
 /** The fallback intent answers open questions with Bedrock, one answer per question. */
 export const FALLBACK_PROMPT = 'You are Atlas, the assistant of the Atlas Engine demo line. Answer the visitor in at most two short '
   + 'sentences. If you cannot answer, say that you can explain the technology or arrange a demo call.';

@@ -119,6 +119,7 @@ function questionsConfig(where: string, intent: IntentResponse): QuestionAnswers
   }
   return {
     nearMatchThreshold: m?.nearMatchThreshold,
+    ignoredWords: m?.ignoredWords,
     maxQuestions: m?.maxQuestions,
     maxAgeSeconds,
     embedding: m?.embeddingModelId === undefined ? undefined : { modelId: m.embeddingModelId, threshold: m.embeddingThreshold ?? DEFAULT_EMBEDDING_THRESHOLD },

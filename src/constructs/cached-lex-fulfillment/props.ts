@@ -93,6 +93,13 @@ export interface QuestionMatching {
    */
   readonly nearMatchThreshold?: number;
   /**
+   * Words that never change what is asked of this intent, usually the product's or the assistant's own name, which
+   * visitors use and leave out alike ("how do you use Lex" / "how does Atlas use Lex"). They never make two questions
+   * exactly equal; they only let a near match ignore them.
+   * @default - none
+   */
+  readonly ignoredWords?: string[];
+  /**
    * Most answered questions kept matchable per intent and context (newest first).
    * @default DEFAULT_MAX_ANSWERED_QUESTIONS (10,000)
    */

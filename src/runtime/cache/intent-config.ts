@@ -62,6 +62,9 @@ function validateQuestions(intent: string, c: Record<string, unknown>): void {
   if (t !== undefined && (typeof t !== 'number' || !(t > 0 && t <= 1))) {
     throw new IntentConfigError(intent, 'questions.nearMatchThreshold', 'must be a number above 0 and at most 1');
   }
+  if (q.ignoredWords !== undefined && (!Array.isArray(q.ignoredWords) || q.ignoredWords.some((w) => typeof w !== 'string' || w.trim() === ''))) {
+    throw new IntentConfigError(intent, 'questions.ignoredWords', 'must be an array of non-empty strings');
+  }
   for (const field of ['maxQuestions', 'maxAgeSeconds'] as const) {
     const v = q[field];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {

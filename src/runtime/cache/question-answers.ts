@@ -2,7 +2,8 @@
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_MAX_ANSWERED_QUESTIONS, DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { IntentCacheConfig } from '../../shared/wire';
-import { QuestionIndex, type AnsweredQuestion, type QuestionMatch } from './question-match';
+import { QuestionIndex, type AnsweredQuestion } from './question-index';
+import type { QuestionMatch, QuestionMatchSettings } from './question-match';
 import type { QuestionStore } from './question-store';
 import type { TurnBudget } from './turn-budget';
 
@@ -62,7 +63,7 @@ export class QuestionAnswers {
   nearInMemory(config: IntentCacheConfig, question: QuestionLookup): (NearQuestion & { match: QuestionMatch }) | undefined {
     const partition = this.partitions.get(question.partition);
     if (!partition) return undefined;
-    const near = partition.index.nearest(question.text, { threshold: config.questions?.nearMatchThreshold });
+    const near = partition.index.nearest(question.text, matchSettingsOf(config));
     return near && !near.match.exact ? { key: near.entry.key, score: near.match.score, via: 'lexical', match: near.match } : undefined;
   }
 
@@ -141,6 +142,21 @@ export class QuestionAnswers {
     }
     return partition;
   }
+}
+
+const settingsOf = new WeakMap<IntentCacheConfig, QuestionMatchSettings>();
+
+/**
+ * The matcher settings of a per-question intent, one object per configuration (the matcher compiles each settings
+ * object once: its ignored words are analysed on first use, not on every turn).
+ */
+export function matchSettingsOf(config: IntentCacheConfig): QuestionMatchSettings {
+  let settings = settingsOf.get(config);
+  if (!settings) {
+    settings = { threshold: config.questions?.nearMatchThreshold, ignoredWords: config.questions?.ignoredWords };
+    settingsOf.set(config, settings);
+  }
+  return settings;
 }
 
 /** How long an answered question stays matchable: its own setting, else as long as its answer may be served. */

@@ -16,7 +16,8 @@ const INTENTS: IntentCacheConfigs = {
     prompt: 'Answer a question about the technology of the Atlas Engine in two sentences.',
     contextFields: ['localeId'],
     ttlSeconds: 3600,
-    questions: {},
+    // Visitors say "Atlas" and leave it out alike.
+    questions: { ignoredWords: ['Atlas', 'Atlas Engine', 'Amazon'] },
   },
   Greeting: { staticAnswer: 'Hello!', prompt: 'Greet the visitor.' },
 };
@@ -70,6 +71,49 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
     expect(other).toMatchObject({ status: 'miss', answer: INTENTS.AboutTech.staticAnswer });
     expect(other.key).not.toBe(again.key);
     expect(await drain(local.sqs, queueUrl)).toHaveLength(1);
+  });
+
+  it('serves a paraphrase the answer of an answered question without a model call, in another Lambda that reads the answered questions from the table', async () => {
+    const { make, generate, queueUrl } = await world();
+    await make().respond('AboutTech', {}, { question: 'How do you use Lex?' });
+    expect(await generate()).toBe(1);
+    const elsewhere = make();
+
+    const near = await elsewhere.respond('AboutTech', {}, { question: 'How does Atlas use Amazon Lex?' });
+    const again = await elsewhere.respond('AboutTech', {}, { question: 'How is Amazon Lex used in Atlas Engine?' });
+
+    const original = make().keyFor('AboutTech', {}, 'How do you use Lex?');
+    expect(near).toMatchObject({ status: 'near-hit', key: original, matchedBy: 'lexical', enqueued: false });
+    expect(near.answer).toContain('How do you use Lex?');
+    expect(near.score).toBeGreaterThanOrEqual(0.85);
+    expect(again).toMatchObject({ status: 'near-hit', key: original, answer: near.answer });
+    expect(elsewhere.metrics.snapshot('AboutTech').CacheNearHit).toBe(2);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
+  });
+
+  it('never reuses the answer of a question that shares most of its words but asks something else', async () => {
+    const { make, generate, queueUrl } = await world();
+    await make().respond('AboutTech', {}, { question: 'Do you integrate with Salesforce?' });
+    await make().respond('AboutTech', {}, { question: 'Can Atlas place 2 calls at once?' });
+    expect(await generate()).toBe(2);
+
+    const hubspot = await make().respond('AboutTech', {}, { question: 'Do you integrate with HubSpot?' });
+    const twenty = await make().respond('AboutTech', {}, { question: 'Can Atlas place 20 calls at once?' });
+    const negated = await make().respond('AboutTech', {}, { question: "Can't Atlas place 2 calls at once?" });
+
+    // Each is a new question: the static answer now, and its own generation.
+    expect([hubspot.status, twenty.status, negated.status]).toEqual(['miss', 'miss', 'miss']);
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(3);
+  });
+
+  it('matches paraphrases only within one context: the same question in another locale is a new one', async () => {
+    const { make, generate } = await world();
+    await make().respond('AboutTech', { localeId: 'en_US' }, { question: 'How do you use Lex?' });
+    expect(await generate()).toBe(1);
+
+    const other = await make().respond('AboutTech', { localeId: 'en_GB' }, { question: 'How does Atlas use Amazon Lex?' });
+
+    expect(other.status).toBe('miss');
   });
 
   it('keeps intent-level intents as they were: one answer for every question', async () => {
