@@ -39,6 +39,9 @@ export interface QuestionAnswersOptions {
   readonly clock: () => number;
 }
 
+/** Longest read of a partition's answered questions (the first read of a large partition pages through it). */
+const SYNC_TIMEOUT_MS = 2000;
+
 /** One partition in memory: its index, the embeddings of its questions, and how far it has been read. */
 interface Partition {
   readonly index: QuestionIndex;
@@ -115,8 +118,10 @@ export class QuestionAnswers {
     const partition = this.partitionFor(config, name);
     const limit = config.questions?.maxQuestions ?? DEFAULT_MAX_ANSWERED_QUESTIONS;
     const now = this.options.clock();
-    const read = await budget.run('DynamoDB Query (answered questions)',
-      (abortSignal) => this.options.store.read(name, { afterSortKey: partition.newestSortKey, limit, now, abortSignal }));
+    // Its own deadline, not the turn's: a turn answered by an exact hit ends without waiting for this read, which
+    // then completes for the next turn instead of being cut off when the turn's budget is released.
+    const abortSignal = AbortSignal.timeout(Math.max(1, Math.min(budget.remainingMs(), SYNC_TIMEOUT_MS)));
+    const read = await this.options.store.read(name, { afterSortKey: partition.newestSortKey, limit, now, abortSignal });
     // Newest first: add oldest first, so the index's own eviction keeps the newest.
     for (const stored of read.reverse()) {
       partition.index.add({ question: stored.question, key: stored.key, answeredAt: stored.answeredAt });

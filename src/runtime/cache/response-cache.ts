@@ -247,13 +247,13 @@ export class ResponseCache {
     // A stale L1 entry may have been refreshed by another Lambda: look in L2 before serving it. A per-question intent
     // brings its answered questions up to date at the same time (one Query of what was added since the last read).
     let stored: CachedAnswer | undefined;
+    // Started now, awaited only if the exact answer is not there: an exact hit never waits for the questions.
+    const synced = question ? this.questions.sync(config, question, budget).catch((err) => {
+      this.countFault(intent, err);
+      this.onError('cache.questions-read-failed', err, { intent });
+    }) : undefined;
     try {
-      const read = budget.run('DynamoDB Query (L2 read)', (abortSignal) => this.readStore(key, abortSignal));
-      const synced = question ? this.questions.sync(config, question, budget).catch((err) => {
-        this.countFault(intent, err);
-        this.onError('cache.questions-read-failed', err, { intent });
-      }) : undefined;
-      [stored] = await Promise.all([read, synced]);
+      stored = await budget.run('DynamoDB Query (L2 read)', (abortSignal) => this.readStore(key, abortSignal));
     } catch (err) {
       this.countFault(intent, err);
       this.onError('cache.l2-read-failed', err, { intent, key });
@@ -265,6 +265,7 @@ export class ResponseCache {
     if (best) return this.serveStale(lookup, best, true, budget);
 
     if (question) {
+      await synced;
       const reused = await this.reuseNear(lookup, question, budget);
       if (reused) return reused;
       const shareable = questionShareability(question.text);
