@@ -152,7 +152,12 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
       FAST_LEX_CACHE_TABLE: tableName,
       FAST_LEX_GENERATION_QUEUE_URL: queueUrl,
-      FAST_LEX_INTENTS: JSON.stringify({ GreetingIntent: { ...GREETING, ttlSeconds: 300, staleSeconds: 300 }, FallbackIntent: { staticAnswer: 'Sorry?' } }),
+      FAST_LEX_INTENTS: JSON.stringify({
+        GreetingIntent: { ...GREETING, ttlSeconds: 300, staleSeconds: 300 },
+        // Open questions answered per question: near hits and the generation bound are emitted from this intent.
+        FallbackIntent: { staticAnswer: 'Sorry?', prompt: 'Answer the visitor.', questions: { ignoredWords: ['Atlas'] } },
+      }),
+      FAST_LEX_GENERATIONS_PER_SESSION: '1',
       FAST_LEX_FALLBACK_INTENTS: 'FallbackIntent',
       FAST_LEX_MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       FAST_LEX_MAX_TOKENS: '150',
@@ -181,6 +186,16 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
       bedrock.failNext('ThrottlingException');
       as(generatorEnv);
       await deliverOnce(sqs, queueUrl, worker);
+      // Per question: a new question (generated), a paraphrase of it (near hit), and a second new question in the same
+      // conversation, past its bound of one generation (GenerationBudgetExceeded).
+      as(fulfillmentEnv);
+      const asked = (text: string, sessionId: string) => ({ ...events.fallback, inputTranscript: text, sessionId });
+      await lex(asked('How do you use Lex?', 'visitor-1'));
+      as(generatorEnv);
+      await deliverOnce(sqs, queueUrl, worker);
+      as(fulfillmentEnv);
+      await lex(asked('How does Atlas use Lex?', 'visitor-2'));
+      await lex(asked('Do you integrate with HubSpot?', 'visitor-1'));
     });
 
     const emitted = new Set(docs.flatMap(seriesOf));

@@ -120,7 +120,7 @@ export class QuestionAnswers {
     const now = this.options.clock();
     // Its own deadline, not the turn's: a turn answered by an exact hit ends without waiting for this read, which
     // then completes for the next turn instead of being cut off when the turn's budget is released.
-    const abortSignal = AbortSignal.timeout(Math.max(1, Math.min(budget.remainingMs(), SYNC_TIMEOUT_MS)));
+    const abortSignal = AbortSignal.timeout(Math.max(1, Math.floor(Math.min(budget.remainingMs(), SYNC_TIMEOUT_MS))));
     const read = await this.options.store.read(name, { afterSortKey: partition.newestSortKey, limit, now, abortSignal });
     // Newest first: add oldest first, so the index's own eviction keeps the newest.
     for (const stored of read.reverse()) {

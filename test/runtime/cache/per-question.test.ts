@@ -6,6 +6,7 @@ import { DynamoResponseStore } from '../../../src/runtime/cache/dynamo-store';
 import { SqsGenerationQueue, parseGenerationRequest } from '../../../src/runtime/cache/generation-request';
 import { createGeneratorWorker } from '../../../src/runtime/cache/generator-worker';
 import { ResponseCache } from '../../../src/runtime/cache/response-cache';
+import { TurnBudget } from '../../../src/runtime/cache/turn-budget';
 import type { IntentCacheConfigs } from '../../../src/shared/wire';
 import { DYNAMODB_BACKENDS } from '../../helpers/backends';
 import { deliverOnce, drain, freshQueues, freshTable, localBedrockClient, manualClock, useLocalBackends } from './fixtures';
@@ -79,7 +80,8 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
     expect(await generate()).toBe(1);
     const elsewhere = make();
 
-    const near = await elsewhere.respond('AboutTech', {}, { question: 'How does Atlas use Amazon Lex?' });
+    // A turn's budget, as the handler gives it (its deadlines are fractional milliseconds).
+    const near = await elsewhere.respond('AboutTech', {}, { question: 'How does Atlas use Amazon Lex?', budget: TurnBudget.forTurn(2000) });
     const again = await elsewhere.respond('AboutTech', {}, { question: 'How is Amazon Lex used in Atlas Engine?' });
 
     const original = make().keyFor('AboutTech', {}, 'How do you use Lex?');
