@@ -11,7 +11,7 @@ describe('ConverseGenerator against the Bedrock stand-in', () => {
   let generator: ConverseGenerator;
 
   beforeAll(async () => {
-    bedrock = await startBedrockStandIn();
+    bedrock = await startBedrockStandIn({ latencyMs: 0 });
     generator = new ConverseGenerator({ client: localBedrockClient(bedrock.endpoint) });
   });
   afterAll(async () => bedrock?.stop());
