@@ -29,7 +29,7 @@ async function collect(client: BedrockRuntimeClient, input: ConverseStreamComman
 }
 
 const texts = (events: readonly ConverseStreamOutput[]) => events.flatMap((e) => (e.contentBlockDelta?.delta?.text !== undefined ? [e.contentBlockDelta.delta.text] : []));
-const kinds = (events: readonly ConverseStreamOutput[]) => events.map((e) => Object.keys(e).find((k) => (e as Record<string, unknown>)[k] !== undefined));
+const kinds = (events: readonly ConverseStreamOutput[]) => events.map((e) => Object.keys(e).find((k) => (e as unknown as Record<string, unknown>)[k] !== undefined));
 
 describe('Bedrock stand-in ConverseStream', () => {
   let bedrock: BedrockStandIn;
