@@ -18,7 +18,9 @@ const EMBEDDING_TYPES = ['float', 'binary'] as const;
 const REQUEST_KEYS = new Set(['inputText', 'dimensions', 'normalize', 'embeddingTypes']);
 
 // Function words weigh little in a question; negations are kept ("can I" is not "can't I").
-const LIGHT_WORDS = new Set('a an the and or of to in on at by for with is are was be do does did i you we it my your our this that what how'.split(' '));
+const LIGHT_WORDS = new Set(`a an the and or of to in on at by for with from about is are was were be been am do does did have has had i me you we
+us it my your our their this that these those what which who how when where why can could will would should may might get got want
+please there here just some any`.split(/\s+/));
 
 export interface TitanEmbeddingRequest {
   readonly inputText: string;
@@ -73,7 +75,7 @@ export function titanResponse(request: TitanEmbeddingRequest): Record<string, un
 
 /**
  * A deterministic stand-in for a text embedding, NOT a semantic model: feature hashing of word unigrams (weight 1,
- * function words 0.3) and of each word's character trigrams with boundary marks (weight 0.5 spread over them), each
+ * function words 0.2) and of each word's character trigrams with boundary marks (weight 0.5 spread over them), each
  * feature added with a hashed sign to one of `dimensions` slots, then L2-normalised when asked. Texts that share
  * words or word stems score high in cosine similarity; synonyms with no letters in common ("card arrive" / "got my
  * card") score only on what they share. The same text always gives the same vector.
@@ -82,7 +84,7 @@ export function standInEmbedding(text: string, dimensions: number, normalize = t
   const vector = new Float64Array(dimensions);
   const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/’/g, "'").match(/[\p{L}\p{N}']+/gu) ?? [];
   for (const word of words) {
-    add(vector, `w:${word}`, LIGHT_WORDS.has(word) ? 0.3 : 1);
+    add(vector, `w:${word}`, LIGHT_WORDS.has(word) ? 0.2 : 1);
     if (LIGHT_WORDS.has(word)) continue;
     const marked = `<${word}>`;
     const grams: string[] = [];
