@@ -23,7 +23,9 @@ describe('Bedrock stand-in InvokeModel (Titan Text Embeddings V2)', () => {
     const out = await client.send(new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }));
     return JSON.parse(Buffer.from(out.body).toString('utf8')) as { embedding: number[]; inputTextTokenCount: number; embeddingsByType: Record<string, number[]> };
   };
-  const refusal = (body: unknown, modelId?: string) => invoke(body, modelId).then(() => new Error('answered'), (e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+  type SdkError = Error & { $metadata: { httpStatusCode?: number } };
+  const refusal = (body: unknown, modelId?: string): Promise<SdkError> =>
+    invoke(body, modelId).then(() => Object.assign(new Error('answered'), { $metadata: {} }), (e: unknown) => e as SdkError);
   const norm = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
   it('answers with a 1,024-dimension unit vector by default, the token count and embeddingsByType', async () => {
