@@ -178,7 +178,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'bedrock-stand-in']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment' || name === 'faults') task.spawn(bundle); // measures the handlers as shipped
     if (name === 'web-chat') {
