@@ -26,6 +26,7 @@ const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
   { name: '@aws-sdk/lib-dynamodb', accepts: AWS_SDK_VERSION, testsWith: '^3.1169.0', role: 'runtime' },
   { name: '@aws-sdk/client-lex-runtime-v2', accepts: AWS_SDK_VERSION, testsWith: '^3.1048.0', role: 'runtime', why: "the web chat proxy's RecognizeText (and the example's `--remote` mode)" },
   { name: '@smithy/node-http-handler', accepts: '^4.0.0', testsWith: '^4.0.0', role: 'runtime', why: "the web chat proxy's HTTP/1.1 Lex client; tests force HTTP/1.1 against the stand-ins" },
+  { name: '@smithy/core', accepts: '^3.33.2', testsWith: '^3.41.1', role: 'testing', why: "the Bedrock stand-in frames ConverseStream events with the SDK's own codec, `@smithy/core/event-streams` (where @smithy/eventstream-codec now lives)" },
   { name: 'jsforce', accepts: '^3.10.17', testsWith: '^3.10.26', role: 'runtime', why: '3.10.17 is the first that runs on Node 22' },
   { name: 'undici', accepts: '^8.0.0', testsWith: '^8.0.0', role: 'runtime', why: "jsforce's HTTP client: the Salesforce client and stand-in pass it a TLS-aware dispatcher" },
   { name: 'lru-cache', accepts: '^11.0.0', testsWith: '^11.5.3', role: 'runtime' },
@@ -178,7 +179,7 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'questions']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'questions', 'bedrock-stand-in']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
     if (name === 'fulfillment' || name === 'faults') task.spawn(bundle); // measures the handlers as shipped
     if (name === 'web-chat') {

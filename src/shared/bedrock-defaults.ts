@@ -5,3 +5,6 @@ export const DEFAULT_BEDROCK_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-
 
 /** Prefixes of the system-defined cross-region inference profiles (`us.anthropic...`, `global.anthropic...`). */
 export const INFERENCE_PROFILE_PREFIXES: readonly string[] = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
+
+/** The embedding model of the runtime's `BedrockEmbedder`: Amazon Titan Text Embeddings V2 (256, 512 or 1,024 dimensions). */
+export const DEFAULT_EMBEDDING_MODEL_ID = 'amazon.titan-embed-text-v2:0';

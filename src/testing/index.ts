@@ -3,13 +3,20 @@
 export { serviceUnavailable, startAwsJsonProxy, throttling, type AwsJsonError, type AwsJsonProxy } from './aws-json-proxy';
 export {
   BEDROCK_ERROR_STATUS,
+  BEDROCK_STAND_IN_DEFAULT_LATENCY,
   startBedrockStandIn,
   type BedrockErrorType,
   type BedrockStandIn,
+  type BedrockStandInLatency,
   type BedrockStandInOptions,
+  type BedrockStreamInterruption,
   type ConverseCall,
   type ConverseReply,
+  type EmbeddingCall,
 } from './bedrock-stand-in';
+export { offlineAnswer, type OfflineAnswerRequest } from './bedrock-stand-in-answer';
+export { STAND_IN_EMBEDDING_HEADER, TITAN_EMBED_TEXT_V2, standInEmbedding } from './bedrock-stand-in-embedding';
+export { BEDROCK_STREAM_EXCEPTIONS, type BedrockStreamExceptionType } from './bedrock-stand-in-stream';
 export {
   CONNECT_ERROR_STATUS,
   startConnectStandIn,

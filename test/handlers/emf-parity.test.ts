@@ -129,7 +129,7 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
 
   beforeAll(async () => {
     for (const b of ['lex-fulfillment', 'generator-worker']) expect(existsSync(join(BUNDLES, b, 'index.js')), `run 'npx projen bundle'`).toBe(true);
-    [dynamo, moto, bedrock] = await Promise.all([startLocalDynamoDb(), startMotoServer(), startBedrockStandIn()]);
+    [dynamo, moto, bedrock] = await Promise.all([startLocalDynamoDb(), startMotoServer(), startBedrockStandIn({ latencyMs: 0 })]);
     ddb = localDynamoDbClient(dynamo.endpoint);
     sqs = localSqsClient(moto.endpoint);
   });

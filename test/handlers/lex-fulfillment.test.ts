@@ -69,7 +69,7 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
 
   beforeAll(async () => {
     expect(existsSync(BUNDLE), `missing ${BUNDLE}: run 'npx projen bundle'`).toBe(true);
-    [dynamo, moto, bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn()]);
+    [dynamo, moto, bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn({ latencyMs: 0 })]);
     ddb = localDynamoDbClient(dynamo.endpoint);
     sqs = localSqsClient(moto.endpoint);
     sfn = new SFNClient({ endpoint: moto.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });

@@ -12,24 +12,30 @@ import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
 import { FAST_LEX_ENV } from 'cdk-fast-lex/runtime';
 import { CALL_CONTEXT_PARTITION_KEY, CallContextStore, deriveInteractionKey } from 'cdk-fast-lex/runtime/workflow';
 import {
-  LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, startAwsJsonProxy, startBedrockStandIn,
+  LOCAL_CREDENTIALS, LocalWorkflow, createJwtKeyPair, localDynamoDbClient, offlineAnswer, startAwsJsonProxy, startBedrockStandIn,
   answerCallOffline, startConnectStandIn, startLexStandIn, startLocalDynamoDb, startMotoServer, startSalesforceStandIn, startStepFunctionsStandIn,
   type BedrockStandIn, type ConnectStandIn, type LexStandIn, type LocalExecution, type OfflineCall, type StartExecutionRequest, type VoiceTurnResult,
 } from 'cdk-fast-lex/testing';
 import { sendText, type RemoteBot } from './remote';
 
-/** Stand-in latencies: the seed's figures (seed: "Bottleneck Analysis", "Optimized Step Functions"). */
+/**
+ * Stand-in latencies: the seed's figures (seed: "Bottleneck Analysis", "Optimized Step Functions"). Bedrock is not
+ * here: the stand-in models the default model (Claude Haiku 4.5) from published figures, time to first token plus
+ * output tokens at its speed (BEDROCK_STAND_IN_DEFAULT_LATENCY); `bedrockMs` replaces that with a fixed delay.
+ */
 export const SEED_LATENCIES = {
   secretsManagerMs: 300,
   salesforceOauthMs: 500,
   salesforceApiMs: 200,
   salesforceNewConnectionMs: 600,
-  bedrockMs: 750, // Claude Haiku, the seed's 0.5-1 s
   connectMs: 800,
   dynamoDbMs: 0, // loopback: the seed's 50 ms cache check is not added to the Lex turns
 } as const;
 
-export type Latencies = { -readonly [K in keyof typeof SEED_LATENCIES]: number };
+export type Latencies = { -readonly [K in keyof typeof SEED_LATENCIES]: number } & {
+  /** A fixed Bedrock delay per call instead of the stand-in's model of Haiku 4.5. @default - the model */
+  bedrockMs?: number;
+};
 
 const REGION = 'us-west-2';
 const ACCOUNT = '123456789012';
@@ -341,10 +347,13 @@ function fail(what: string): never {
   throw new Error(`The synthesized template has no ${what}: is this the Atlas Engine app?`);
 }
 
-/** What the Bedrock stand-in answers: recognisably generated, and short like a 150-token Haiku answer. */
-function generatedText({ prompt }: { prompt: string }): string {
-  if (/scenario/i.test(prompt)) return 'Scenario: Atlas calls the visitor, greets them by name and walks through how their team would book demos by voice.';
-  return `[generated] ${prompt.split(/[.:]/)[0].slice(0, 90)}.`;
+/**
+ * What the Bedrock stand-in answers: the demo call's scenario (its prompt, and the answers built on it, are the
+ * example's own), else the stand-in's default answer, which says it is the offline stand-in and names what was asked.
+ */
+function generatedText(call: { modelId: string; prompt: string; body: Record<string, unknown> }): string {
+  if (/scenario/i.test(call.prompt)) return 'Scenario: Atlas calls the visitor, greets them by name and walks through how their team would book demos by voice.';
+  return offlineAnswer(call);
 }
 
 function tableInput(id: string, r: CfnResource): CreateTableCommandInput {

@@ -39,7 +39,7 @@ export interface LocalBackends {
 export function useLocalBackends(backend: Backend): LocalBackends {
   const local = {} as { -readonly [K in keyof LocalBackends]: LocalBackends[K] };
   beforeAll(async () => {
-    [local.dynamo, local.sqsServer, local.bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn()]);
+    [local.dynamo, local.sqsServer, local.bedrock] = await Promise.all([backend.start(), startMotoServer(), startBedrockStandIn({ latencyMs: 0 })]);
     local.ddb = localDynamoDbClient(local.dynamo.endpoint);
     local.sqs = localSqsClient(local.sqsServer.endpoint);
   });

@@ -190,7 +190,9 @@ describe.each(DYNAMODB_BACKENDS)('ResponseCache on $name', (backend) => {
     const result = await cache.respond('AboutDemo', { industry: 'retail' });
     const elsewhere = await make().respond('AboutDemo', { industry: 'retail' });
 
-    expect(result).toMatchObject({ status: 'sync-generated', answer: 'Stand-in answer to: Describe the Atlas demo for a retail company.' });
+    // The stand-in's default answer names the prompt's subject and says it is the offline stand-in.
+    expect(result).toMatchObject({ status: 'sync-generated', answer: expect.stringMatching(/^The offline Bedrock stand-in, not a model, answers here about Atlas\./) });
+    expect(local.bedrock.calls.at(-1)?.prompt).toBe('Describe the Atlas demo for a retail company.');
     expect(elsewhere).toMatchObject({ status: 'l2-hit', answer: result.answer });
     expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
   });
