@@ -68,7 +68,7 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
     const other = await make().respond('AboutTech', {}, { question: 'Do you use machine learning?' });
 
     expect(again.status).toBe('l2-hit');
-    expect(again.answer).toContain('What runs the phone calls?');
+    expect(again.answer).toMatch(/about runs and phone calls/);
     expect(other).toMatchObject({ status: 'miss', answer: INTENTS.AboutTech.staticAnswer });
     expect(other.key).not.toBe(again.key);
     expect(await drain(local.sqs, queueUrl)).toHaveLength(1);
@@ -86,7 +86,7 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
 
     const original = make().keyFor('AboutTech', {}, 'How do you use Lex?');
     expect(near).toMatchObject({ status: 'near-hit', key: original, matchedBy: 'lexical', enqueued: false });
-    expect(near.answer).toContain('How do you use Lex?');
+    expect(near.answer).toMatch(/about use Lex/);
     expect(near.score).toBeGreaterThanOrEqual(0.85);
     expect(again).toMatchObject({ status: 'near-hit', key: original, answer: near.answer });
     expect(elsewhere.metrics.snapshot('AboutTech').CacheNearHit).toBe(2);
@@ -196,7 +196,7 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
     const next = await make().respond('AboutTech', {}, { question: 'which model writes the answers' });
 
     expect(caller.status).toBe('sync-generated');
-    expect(caller.answer).toContain('Which model writes the answers?');
+    expect(caller.answer).toMatch(/about model writes and answers/);
     expect(next).toMatchObject({ status: 'l2-hit', answer: caller.answer });
     expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
   });
