@@ -74,7 +74,7 @@ export async function replayCorpus(options: ReplayOptions): Promise<ReplayFigure
     embed: (text, o) => { embeddingCalls++; return options.embedding!.embedder.embed(text, o); },
   };
   const cache = new ResponseCache({
-    intents, store, queue, embedder,
+    intents, store, queue, embedders: embedder && (() => embedder),
     generationLimits: { perSession: 1_000_000, perMinute: 1_000_000 },
     metrics: new CacheMetrics({ sink: () => undefined }),
     onError: () => undefined,

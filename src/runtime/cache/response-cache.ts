@@ -24,7 +24,7 @@ import { completeAnswer } from './complete-answer';
 import { CacheMetric, CacheMetrics, type CacheMetricName } from './metrics';
 import { TurnBudget, TurnBudgetExceededError } from './turn-budget';
 import { GenerationBudget, type GenerationLimits } from './generation-budget';
-import { maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedder, type QuestionLookup } from './question-answers';
+import { bedrockQuestionEmbedders, maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedderFactory, type QuestionLookup } from './question-answers';
 import { questionSignature } from './question-match';
 import { questionShareability } from './question-safety';
 import { QuestionStore } from './question-store';
@@ -105,8 +105,11 @@ export interface ResponseCacheOptions {
   readonly questionStore?: QuestionStore;
   /** Bounds on new-question generations. @default - DEFAULT_GENERATIONS_PER_SESSION and DEFAULT_GENERATIONS_PER_MINUTE */
   readonly generationLimits?: GenerationLimits;
-  /** The embedding stage's model client (intents with `questions.embedding`). @default - none: the stage is skipped */
-  readonly embedder?: QuestionEmbedder;
+  /**
+   * The embedding stage's models (intents with `questions.embedding`), one embedder per model and size.
+   * @default - Bedrock (`BedrockEmbedder`, Titan Text Embeddings V2 by default), created on first use
+   */
+  readonly embedders?: QuestionEmbedderFactory;
   /** Receives degraded-path errors (never context values). @default console.warn as one JSON line */
   readonly onError?: (event: string, err: unknown, fields: Record<string, unknown>) => void;
 }
@@ -168,7 +171,7 @@ export class ResponseCache {
       console.warn(JSON.stringify({ level: 'WARN', event, error: (err as Error)?.name, message: (err as Error)?.message, ...fields }));
     });
     const questionStore = options.questionStore ?? new QuestionStore(this.store.client, this.store.tableName);
-    this.questions = new QuestionAnswers({ store: questionStore, embedder: options.embedder, clock: this.clock });
+    this.questions = new QuestionAnswers({ store: questionStore, embedders: options.embedders ?? bedrockQuestionEmbedders(), clock: this.clock });
     this.generationBudget = new GenerationBudget(this.store.client, this.store.tableName, options.generationLimits, this.clock);
   }
 
