@@ -94,8 +94,10 @@ export function matchRules(settings?: QuestionMatchSettings): MatchRules {
  * // { reuse: true, exact: true, score: 1, reason: 'same signature' }
  * matchQuestions('Can I pay by card?', "Can't I pay by card?");
  * // { reuse: false, exact: false, score: 0, reason: 'negation differs' }
- * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.95 });
- * // { reuse: false, exact: false, score: 0.91, reason: 'below threshold 0.91 < 0.95' }
+ * matchQuestions('Where is my order?', 'I want to know where my order is');
+ * // { reuse: true, exact: false, score: 0.91, reason: 'near match 0.91 >= 0.85' }
+ * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.99 });
+ * // { reuse: false, exact: false, score: 0.95, reason: 'below threshold 0.95 < 0.99' }
  */
 export function matchQuestions(answered: string, asked: string, settings?: QuestionMatchSettings): QuestionMatch {
   return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), matchRules(settings));

@@ -8,7 +8,7 @@ export const SIGNATURE_VERSION = 'q1';
 /** Weight of a content word (nouns, verbs, adjectives that say what is asked). */
 export const CONTENT_WEIGHT = 1;
 /** Weight of a generic word ("tell", "know", "please", "help"): it may differ between paraphrases. */
-export const GENERIC_WEIGHT = 0.2;
+export const GENERIC_WEIGHT = 0.1;
 /** Past this length a signature keeps its head and a hash of the whole (DynamoDB sort keys stop at 1,024 bytes). */
 const MAX_SIGNATURE_LENGTH = 400;
 
@@ -83,6 +83,7 @@ const NO_STEM = words('savings checking business busy news international univers
 const PHRASE_ASPECTS: Readonly<Record<string, string>> = { 'how come': 'why', 'what time': 'when', 'what date': 'when', 'what day': 'when' };
 const OBLIGATION_PHRASES: ReadonlySet<string> = new Set(['have to', 'has to', 'had to', 'need to', 'needs to', 'needed to', 'got to', 'required to']);
 const QUESTION_AUXILIARIES = words('do does did will would shall should may might must can could');
+const PRICE_VERBS = words('is are does do will would');
 // Number words that are also pronouns or conjunctions ("which one", "once it ships", "wait a second").
 const AMBIGUOUS_NUMBERS = words('one first second half once');
 
@@ -115,8 +116,10 @@ export function tokenize(question: string): Token[] {
   const spaced = text.replace(/(\p{N})(?!(?:st|nd|rd|th)\b)(\p{L})/gu, '$1 $2').replace(/(\p{L})(\p{N})/gu, '$1 $2');
   const raw = [...spaced.matchAll(/[\p{L}\p{N}]+(?:['.,][\p{L}\p{N}]+)*|[.?!;:]/gu)].map((m) => m[0]);
   const letters = raw.filter((w) => /^\p{L}/u.test(w) && w !== 'I');
-  // In Title Case or SHOUTED text, capitals say nothing about names.
-  const capsInformative = letters.filter((w) => /^\p{Lu}/u.test(w)).length <= letters.length / 2;
+  // In Title Case ("How Do I Cancel My Order") or SHOUTED text, capitals say nothing about names.
+  const titleCase = letters.length >= 3 && letters.every((w) => /^\p{Lu}/u.test(w));
+  const shouted = letters.some((w) => w.length > 1) && letters.every((w) => w === w.toUpperCase());
+  const capsInformative = !titleCase && !shouted;
   const out: Token[] = [];
   let sentenceStart = true;
   for (const piece of raw) {
@@ -156,8 +159,10 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (PHRASE_ASPECTS[pair]) { aspects.add(PHRASE_ASPECTS[pair]); i++; continue; }
     if (token.word === 'how' && i + 1 < tokens.length && HOW_ASPECTS.has(tokens[i + 1].word)) {
       const next = tokens[i + 1].word;
-      aspects.add(next === 'many' ? 'how much' : `how ${next}`); // "how many bags" and "how much baggage" ask one thing
       i++;
+      // "how much is shipping", "how much does it cost": the price ("what does shipping cost").
+      if (next === 'much' && PRICE_VERBS.has(tokens[i + 1]?.word ?? '')) { terms.set('price', { term: 'price', weight: CONTENT_WEIGHT, named: false, word: 'how much' }); continue; }
+      aspects.add(next === 'many' ? 'how much' : `how ${next}`); // "how many bags" and "how much baggage" ask one thing
       continue;
     }
     if (isStatedNeed(tokens, i)) { if (pair === 'need to' || pair === 'have to') i++; continue; }
