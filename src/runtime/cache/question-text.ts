@@ -36,6 +36,11 @@ export interface AnalysedQuestion {
   readonly obligation: boolean;
   /** "was", "were", "did", "had": asks about something that happened, not how things are. */
   readonly past: boolean;
+  /**
+   * Who acts on whom when the question names both sides: 'you>me' ("can you call me"), 'me>you' ("can I call
+   * you"); undefined when it names one side or none.
+   */
+  readonly perspective?: 'you>me' | 'me>you';
   readonly signature: string;
 }
 
@@ -82,6 +87,8 @@ const SAME_WORD: Readonly<Record<string, string>> = {
 const NO_STEM = words('savings checking business busy news international universal university');
 const PHRASE_ASPECTS: Readonly<Record<string, string>> = { 'how come': 'why', 'what time': 'when', 'what date': 'when', 'what day': 'when' };
 const OBLIGATION_PHRASES: ReadonlySet<string> = new Set(['have to', 'has to', 'had to', 'need to', 'needs to', 'needed to', 'got to', 'required to']);
+const FIRST_PERSON = words('i me my mine myself we us our ours ourselves');
+const SECOND_PERSON = words('you your yours yourself yourselves');
 const QUESTION_AUXILIARIES = words('do does did will would shall should may might must can could');
 const PRICE_VERBS = words('is are does do will would');
 // Number words that are also pronouns or conjunctions ("which one", "once it ships", "wait a second").
@@ -183,7 +190,7 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (!known || weight > known.weight) terms.set(term, { term, weight, named: token.named || (known?.named ?? false), word });
   }
   numbers.sort();
-  const analysed = { terms, negated, numbers, aspects: [...aspects].sort(), obligation, past };
+  const analysed = { terms, negated, numbers, aspects: [...aspects].sort(), obligation, past, perspective: perspectiveOf(tokens) };
   const totalWeight = [...terms.values()].reduce((sum, t) => sum + t.weight, 0);
   return { ...analysed, totalWeight, signature: signatureOf(analysed, tokens) };
 }
@@ -212,6 +219,14 @@ function asksAdvice(tokens: readonly Token[], i: number): boolean {
 function asksAboutThePast(tokens: readonly Token[], i: number): boolean {
   const before = tokens[i - 1]?.word;
   return before === undefined || ASPECTS.has(before) || before === 'how' || before === 'what' || before === 'which';
+}
+
+/** 'you>me' when "you" comes before "I/me/my" in a question that has both, 'me>you' for the reverse. */
+function perspectiveOf(tokens: readonly Token[]): 'you>me' | 'me>you' | undefined {
+  const first = tokens.findIndex((t) => FIRST_PERSON.has(t.word));
+  const second = tokens.findIndex((t) => SECOND_PERSON.has(t.word));
+  if (first < 0 || second < 0) return undefined;
+  return second < first ? 'you>me' : 'me>you';
 }
 
 /** British spellings to American before stemming ("colour" -> "color", "organise" -> "organize", "centre" -> "center"). */
@@ -258,6 +273,7 @@ function signatureOf(a: Omit<AnalysedQuestion, 'signature' | 'totalWeight'>, tok
     ...a.aspects.map((s) => `?${s.replace(' ', '-')}`),
     ...(a.obligation ? ['~must'] : []),
     ...(a.past ? ['@past'] : []),
+    ...(a.perspective ? [`@${a.perspective}`] : []),
     ...[...a.terms.keys()].sort(),
   ];
   // A question of function words only ("what?", "how?") keeps its words, so it is exact only against itself.

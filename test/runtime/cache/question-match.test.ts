@@ -52,11 +52,18 @@ describe('matchQuestions', () => {
     expect(match).toEqual({ reuse: true, exact: false, score: 0.91, reason: `near match 0.91 >= ${DEFAULT_NEAR_MATCH_THRESHOLD}` });
   });
 
-  it('reuses when one content word is added to three shared ones, not to two', () => {
-    expect(matchQuestions('Can I cancel my hotel booking?', 'Can I cancel my hotel booking online?')).toMatchObject({ reuse: true, score: 0.86 });
-    expect(matchQuestions('How do I reset my password?', 'How do I reset my voicemail password?')).toEqual({
-      reuse: false, exact: false, score: 0.8, reason: `below threshold 0.80 < ${DEFAULT_NEAR_MATCH_THRESHOLD} (only in one: voicemail)`,
+  it('takes a content word added to a question as narrowing it, unless a lower threshold says otherwise', () => {
+    expect(matchQuestions('What is the price of the premium plan?', 'What is the price of the premium plan for students?')).toEqual({
+      reuse: false, exact: false, score: 0.86, reason: `below threshold 0.86 < ${DEFAULT_NEAR_MATCH_THRESHOLD} (only in one: students)`,
     });
+    expect(matchQuestions('Can I cancel my hotel booking?', 'Can I cancel my hotel booking online?', { threshold: 0.85 })).toMatchObject({ reuse: true, score: 0.86 });
+    expect(matchQuestions('How do I reset my password?', 'How do I reset my voicemail password?', { threshold: 0.85 }).reuse).toBe(false);
+  });
+
+  it('tells who acts on whom apart when both questions name both sides', () => {
+    expect(matchQuestions('Can I call you?', 'Can you call me?')).toMatchObject({ reuse: false, reason: 'who acts differs: me>you / you>me' });
+    expect(questionSignature('Can I call you?')).not.toBe(questionSignature('Can you call me?'));
+    expect(matchQuestions('Where is my order?', 'Can you tell me where my order is?').reuse).toBe(true);
   });
 
   it('behaves as its documented example says', () => {
@@ -258,10 +265,10 @@ describe('the question corpus', () => {
     expect(wrong).toEqual([]);
   });
 
-  // Floors a little under what the matcher measures (training 26.8%, held out 14.3%: see bench:questions): a lexical
+  // Floors a little under what the matcher measures (training 24.7%, held out 13.2%: see bench:questions): a lexical
   // matcher that never reuses wrongly misses paraphrases that share few words ("where's my package" / "where is my order").
-  it('finds at least 25% of the training paraphrase pairs and 12% of the held-out ones', () => {
-    expect(recall(paraphrases.filter((p) => !p.heldOut))).toBeGreaterThanOrEqual(0.25);
+  it('finds at least 23% of the training paraphrase pairs and 12% of the held-out ones', () => {
+    expect(recall(paraphrases.filter((p) => !p.heldOut))).toBeGreaterThanOrEqual(0.23);
     expect(recall(paraphrases.filter((p) => p.heldOut))).toBeGreaterThanOrEqual(0.12);
   });
 });
