@@ -14,7 +14,7 @@ const MAX_SIGNATURE_LENGTH = 400;
 
 /** One term of an analysed question. */
 export interface QuestionTerm {
-  /** The stem, prefixed `from:` when it follows "from" (a source, not a destination). */
+  /** The stem, prefixed `from:` after "from" (a source, not a destination) and `of:` for an owner ("my wife's"). */
   readonly term: string;
   readonly weight: number;
   /** Written as a name (capitalised inside a sentence, or mixed case as in "HubSpot"): never optional. */
@@ -59,7 +59,7 @@ const STOP = words(`
   is am are be been being do does doing done have has having will would shall can could may might able possible
   allowed permitted what which how whether if there here to for of in on at by with about as via per than then so
   and or but any some yet ever just really actually basically exactly kindly maybe perhaps also too
-  hi hello hey thanks thank cheers um uh er erm oh ok okay well anyway hmm
+  hi hello hey thanks thank cheers um uh er erm oh ok okay well anyway hmm guys folks
 `);
 // Words that ask for an answer without saying about what: paraphrases add and drop them freely.
 const GENERIC = words(`
@@ -71,7 +71,10 @@ const GENERIC = words(`
 `);
 // Words that flip or narrow what is asked ("turn off", "check out", "all my orders", "before delivery"): a question
 // that has one of them and a question that lacks it never share an answer, whatever the threshold.
-export const STICKY = words('off out down up back away over under again only all every each more less most least before after extra else other another same different first last next');
+export const STICKY = words(`
+  off out down up back away over under again only all both either every each more less most least before after during
+  within until since except instead alone together early late extra else other another same different first last next
+`);
 // Spellings and compounds that name one thing (British/American, joined/split); general English, not a domain list.
 const SAME_WORD: Readonly<Record<string, string>> = {
   'e mail': 'email', 'log in': 'login', 'log on': 'login', 'sign in': 'login', 'signin': 'login', 'logon': 'login',
@@ -114,7 +117,13 @@ const SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
   [/n't$/, ' not'], [/'re$/, ' are'], [/'ve$/, ' have'], [/'ll$/, ' will'], [/'d$/, ' would'], [/'m$/, ' am'], [/'s$/, ''],
 ];
 
-interface Token { readonly word: string; readonly named: boolean; readonly number?: number }
+interface Token {
+  readonly word: string;
+  readonly named: boolean;
+  readonly number?: number;
+  /** Written with 's after a noun ("my wife's card"): the owner, not the one who acts ("can my wife use my card"). */
+  readonly owner?: boolean;
+}
 
 /** Splits a question into lower-case words and numbers; marks words written as names. */
 export function tokenize(question: string): Token[] {
@@ -137,7 +146,9 @@ export function tokenize(question: string): Token[] {
     const capital = capsInformative && !sentenceStart && /^\p{Lu}/u.test(piece) && piece !== 'I';
     const lower = piece.toLowerCase();
     const expanded = CONTRACTIONS[lower] ?? SUFFIXES.reduce((w, [re, to]) => w.replace(re, to), lower);
-    for (const word of expanded.split(/[\s.,']+/).filter(Boolean)) out.push({ word, named: mixed || capital });
+    const base = lower.slice(0, -2);
+    const owner = !CONTRACTIONS[lower] && lower.endsWith("'s") && !STOP.has(base) && !ASPECTS.has(base) && base !== 'let';
+    for (const word of expanded.split(/[\s.,']+/).filter(Boolean)) out.push({ word, named: mixed || capital, ...(owner ? { owner } : {}) });
     sentenceStart = false;
   }
   return out;
@@ -169,7 +180,8 @@ export function analyseQuestion(question: string): AnalysedQuestion {
       i++;
       // "how much is shipping", "how much does it cost": the price ("what does shipping cost").
       if (next === 'much' && PRICE_VERBS.has(tokens[i + 1]?.word ?? '')) { terms.set('price', { term: 'price', weight: CONTENT_WEIGHT, named: false, word: 'how much' }); continue; }
-      aspects.add(next === 'many' ? 'how much' : `how ${next}`); // "how many bags" and "how much baggage" ask one thing
+      // "how many bags" and "how much baggage" ask one thing, and so do "how soon" and "when".
+      aspects.add(next === 'many' ? 'how much' : next === 'soon' ? 'when' : `how ${next}`);
       continue;
     }
     if (isStatedNeed(tokens, i)) { if (pair === 'need to' || pair === 'have to') i++; continue; }
@@ -185,6 +197,7 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     const generic = GENERIC.has(word);
     let term = NO_STEM.has(word) ? word : stem(spellAmerican(word));
     if (fromPending && !generic) { term = `from:${term}`; word = `from ${word}`; fromPending = false; }
+    if (token.owner) { term = `of:${term}`; word = `${word}'s`; }
     const weight = generic && !token.named ? GENERIC_WEIGHT : CONTENT_WEIGHT;
     const known = terms.get(term);
     if (!known || weight > known.weight) terms.set(term, { term, weight, named: token.named || (known?.named ?? false), word });

@@ -29,6 +29,24 @@ describe('matchQuestions', () => {
     expect(matchQuestions(asked, answered).reuse).toBe(false);
   });
 
+  // Pairs the corpus does not hold, written against the rules rather than tuned on: each must stay apart.
+  it.each([
+    ['How do I reset my password?', 'How do I change my password?'],
+    ['Can I check in early?', 'Can I check in?'],
+    ['Do you ship to Canada?', 'Do you ship from Canada?'],
+    ['Can I get a refund after 14 days?', 'Can I get a refund within 14 days?'],
+    ['Who is my account manager?', 'What is my account manager?'],
+    ['Can I use my card in Japan?', 'Can I use my card in Japan without fees?'],
+    ['Should I update the app?', 'Can I update the app?'],
+    ['Can I pay with both cards?', 'Can I pay with the cards?'],
+    ['What happens if I cancel my order?', 'Can I cancel my order?'],
+    ['Was my payment received?', 'Will my payment be received?'],
+    ['Can my wife use my card?', "Can I use my wife's card?"],
+    ['Can I call you?', 'Can you call me?'],
+  ])('keeps %j and %j apart', (a, b) => {
+    expect(matchQuestions(a, b).reuse).toBe(false);
+  });
+
   it('takes transfers from savings and from checking as different questions', () => {
     const match = matchQuestions('How do I move money from savings to checking?', 'How do I move money from checking to savings?');
 
