@@ -1,5 +1,6 @@
 // The question analyser of the matcher: an English question becomes weighted, stemmed terms plus the features that
-// change its meaning (negation, numbers, question words, obligation, past tense), and a signature built from them.
+// change its meaning (negation, numbers, question words, obligation, past tense, who acts on whom), and a signature
+// built from them. English only: other languages are tokenised and compared word for word, without stems or features.
 import { createHash } from 'node:crypto';
 import stem from 'wink-porter2-stemmer';
 
@@ -52,7 +53,9 @@ const HOW_ASPECTS = words('much many long often far old soon big fast early late
 const OBLIGATIONS = words('must should ought need needs needed required require requires mandatory necessary compulsory');
 const PAST = words('was were did had');
 // Function words, auxiliaries, fillers and greetings: they carry no part of what is asked here (the features above
-// carry negation, question words, obligation and tense). "can", "could", "may" and "able" ask the same thing.
+// carry negation, question words, obligation and tense). "can", "could", "may" and "able" ask the same thing. The
+// table is our own rather than a library's: the usual English lists (the `stopword` package's among them) drop
+// "never", "only", "before", "after", "most", "same" and "over", which change what is asked.
 const STOP = words(`
   a an the this that these those it its itself i me my mine myself we us our ours ourselves you your yours yourself
   yourselves he him his himself she her hers herself they them their theirs themselves one ones
@@ -65,7 +68,7 @@ const STOP = words(`
 const GENERIC = words(`
   tell know explain describe want wish wonder wondering curious like love help question ask asking information
   info detail details find learn understand say show let get got getting go going thing things way kind sort bit
-  anything something please make makes made give me currently now right
+  anything something please make makes made give currently now right
   offer offers offered available availability provide provides support supports supported accept accepts option options
   allow allows
 `);
