@@ -87,8 +87,10 @@ const SAME_WORD: Readonly<Record<string, string>> = {
   'cost': 'price', 'costs': 'price', 'pricing': 'price', 'purchase': 'buy', 'purchased': 'buy', 'bought': 'buy',
   'reserve': 'book', 'reserved': 'book', 'reservation': 'booking', 'reservations': 'booking', 'talk': 'speak',
   'check out': 'checkout', 'fly': 'flight', 'flies': 'flight', 'flying': 'flight', 'flew': 'flight', 'luggage': 'baggage',
-  'tech': 'technology', 'begin': 'start', 'cellphone': 'phone', 'cell': 'phone', 'mobile': 'phone',
+  'tech': 'technology', 'parcel': 'package', 'begin': 'start', 'cellphone': 'phone', 'cell': 'phone', 'mobile': 'phone',
 };
+// Noun and verb of one act whose Porter2 stems differ (delivery/deliver, payment/pay, subscription/subscribe).
+const SAME_STEM: Readonly<Record<string, string>> = { deliveri: 'deliv', payment: 'pay', subscrib: 'subscript', registr: 'regist' };
 // Words whose stems collide with a word of another meaning (Porter2: savings/save, business/busy, checking/check).
 const NO_STEM = words('savings checking business busy news international universal university');
 const PHRASE_ASPECTS: Readonly<Record<string, string>> = { 'how come': 'why', 'what time': 'when', 'what date': 'when', 'what day': 'when' };
@@ -198,7 +200,8 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (PAST.has(word)) { if (asksAboutThePast(tokens, i)) past = true; continue; }
     if (STOP.has(word)) continue;
     const generic = GENERIC.has(word);
-    let term = NO_STEM.has(word) ? word : stem(spellAmerican(word));
+    const stemmed = NO_STEM.has(word) ? word : stem(spellAmerican(word));
+    let term = SAME_STEM[stemmed] ?? stemmed;
     if (fromPending && !generic) { term = `from:${term}`; word = `from ${word}`; fromPending = false; }
     if (token.owner) { term = `of:${term}`; word = `${word}'s`; }
     const weight = generic && !token.named ? GENERIC_WEIGHT : CONTENT_WEIGHT;
