@@ -25,7 +25,7 @@ export interface QuestionMatchSettings {
  * The default near-match threshold. Below it, a question that adds generic words ("please tell me...") to an answered
  * one still matches; a question that adds a content word matches only when both share at least five others.
  */
-export const DEFAULT_NEAR_MATCH_THRESHOLD = 0.85;
+export const DEFAULT_NEAR_MATCH_THRESHOLD = 0.9;
 
 /** The matcher's verdict on a pair of questions. */
 export interface QuestionMatch {
@@ -94,8 +94,10 @@ export function matchRules(settings?: QuestionMatchSettings): MatchRules {
  * // { reuse: true, exact: true, score: 1, reason: 'same signature' }
  * matchQuestions('Can I pay by card?', "Can't I pay by card?");
  * // { reuse: false, exact: false, score: 0, reason: 'negation differs' }
- * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.95 });
- * // { reuse: false, exact: false, score: 0.91, reason: 'below threshold 0.91 < 0.95' }
+ * matchQuestions('Where is my order?', 'I want to know where my order is');
+ * // { reuse: true, exact: false, score: 0.91, reason: 'near match 0.91 >= 0.9' }
+ * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.99 });
+ * // { reuse: false, exact: false, score: 0.95, reason: 'below threshold 0.95 < 0.99' }
  */
 export function matchQuestions(answered: string, asked: string, settings?: QuestionMatchSettings): QuestionMatch {
   return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), matchRules(settings));
@@ -163,6 +165,8 @@ function featureDifference(a: AnalysedQuestion, b: AnalysedQuestion): string | u
   if (a.aspects.join() !== b.aspects.join()) return `question word differs: ${a.aspects.join(' ') || '-'} / ${b.aspects.join(' ') || '-'}`;
   if (a.obligation !== b.obligation) return 'obligation differs (must / need to / should)';
   if (a.past !== b.past) return 'tense differs (past / present)';
+  // Only when both name both sides: "can you send me a receipt" and "can I get a receipt" ask the same thing.
+  if (a.perspective && b.perspective && a.perspective !== b.perspective) return `who acts differs: ${a.perspective} / ${b.perspective}`;
   return undefined;
 }
 
