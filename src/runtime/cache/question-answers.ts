@@ -4,7 +4,7 @@ import { DEFAULT_MAX_ANSWERED_QUESTIONS, DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECO
 import type { IntentCacheConfig, QuestionEmbeddingConfig } from '../../shared/wire';
 import { BedrockEmbedder, cosineSimilarity, type EmbeddingDimensions } from '../bedrock/embeddings';
 import { QuestionIndex, type AnsweredQuestion } from './question-index';
-import type { QuestionMatch, QuestionMatchSettings } from './question-match';
+import { embeddingVeto, type QuestionMatch, type QuestionMatchSettings } from './question-match';
 import type { QuestionStore } from './question-store';
 import type { TurnBudget } from './turn-budget';
 
@@ -63,7 +63,8 @@ const SYNC_TIMEOUT_MS = 2000;
 /** One partition in memory: its index, the embeddings of its questions, and how far it has been read. */
 interface Partition {
   readonly index: QuestionIndex;
-  readonly embeddings: Map<string, Float32Array>;
+  /** By answer key: the vector, and the question it was made from (the lexical veto reads it). */
+  readonly embeddings: Map<string, { readonly vector: Float32Array; readonly question: string }>;
   newestSortKey?: string;
 }
 
@@ -109,14 +110,17 @@ export class QuestionAnswers {
     question.embedding ??= await budget.run('Bedrock InvokeModel (question embedding)', (signal) => embedder.embed(question.text, { signal }));
     const partition = this.partitions.get(question.partition);
     if (!partition) return undefined;
-    let best: NearQuestion | undefined;
-    for (const [key, vector] of partition.embeddings) {
+    const candidates: Array<NearQuestion & { readonly question: string }> = [];
+    for (const [key, held] of partition.embeddings) {
       // A vector of another size was made by another model or setting: it does not compare.
-      if (vector.length !== question.embedding.length) continue;
-      const score = cosineSimilarity(question.embedding, vector);
-      if (score >= stage.threshold && (!best || score > best.score)) best = { key, score, via: 'embedding' };
+      if (held.vector.length !== question.embedding.length) continue;
+      const score = cosineSimilarity(question.embedding, held.vector);
+      if (score >= stage.threshold) candidates.push({ key, score, via: 'embedding', question: held.question });
     }
-    return best;
+    // The closest vector the lexical matcher does not veto (another number, another named thing, a flipped negation).
+    candidates.sort((x, y) => y.score - x.score);
+    const best = candidates.find((c) => embeddingVeto(c.question, question.text, matchSettingsOf(config)) === undefined);
+    return best && { key: best.key, score: best.score, via: best.via };
   }
 
   /** Forgets a question whose answer is gone (expired, or never stored). */
@@ -129,7 +133,7 @@ export class QuestionAnswers {
   /** Keeps a newly answered question, in memory at once and in the table for every other instance. */
   async remember(config: IntentCacheConfig, question: QuestionLookup, key: string, answeredAt: number): Promise<void> {
     this.partitionFor(config, question.partition).index.add({ question: question.text, key, answeredAt });
-    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, question.embedding);
+    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, { vector: question.embedding, question: question.text });
     await this.options.store.add(question.partition, { question: question.text, key, answeredAt, embedding: question.embedding }, answeredAt + maxAgeMs(config));
   }
 
@@ -144,7 +148,7 @@ export class QuestionAnswers {
     // Newest first: add oldest first, so the index's own eviction keeps the newest.
     for (const stored of read.reverse()) {
       partition.index.add({ question: stored.question, key: stored.key, answeredAt: stored.answeredAt });
-      if (stored.embedding) partition.embeddings.set(stored.key, stored.embedding);
+      if (stored.embedding) partition.embeddings.set(stored.key, { vector: stored.embedding, question: stored.question });
       if (!partition.newestSortKey || stored.sortKey > partition.newestSortKey) partition.newestSortKey = stored.sortKey;
     }
     if (partition.embeddings.size > limit) {

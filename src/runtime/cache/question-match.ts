@@ -140,6 +140,32 @@ export function compareAnalysed(answeredQuestion: AnalysedQuestion, askedQuestio
   return { reuse: true, exact: false, score, reason: `near match ${score.toFixed(2)} >= ${threshold}${note}` };
 }
 
+/**
+ * Why the embedding stage must not reuse `answered`'s answer for `asked` however close their vectors are, or undefined.
+ * An embedding scores a flipped negation or another number as near as a paraphrase, so what the lexical matcher knows
+ * for certain still decides: numbers that differ, a named thing in one only, and, between questions that share most of
+ * their words, whatever the lexical matcher refuses (a flipped negation, a swapped noun: "cancel my order" / "cancel
+ * my subscription"). A paraphrase in other words ("I still haven't got my card" / "when will my card arrive") is left
+ * to the embedding: its words differ too much for the lexical matcher to know.
+ */
+export function embeddingVeto(answered: string, asked: string, settings?: QuestionMatchSettings): string | undefined {
+  const rules = matchRules(settings);
+  const a = withoutIgnored(analyseQuestion(answered), rules.ignored);
+  const b = withoutIgnored(analyseQuestion(asked), rules.ignored);
+  if (a.numbers.join() !== b.numbers.join()) return 'numbers differ';
+  const named = [...oneSided(a, b), ...oneSided(b, a)].filter((t) => t.named && t.weight >= 1);
+  if (named.length > 0) return 'named thing only in one';
+  // Mostly the same words: the lexical matcher knows what the change means (a flipped negation, a swapped noun).
+  if (diceScore(a, b) >= EMBEDDING_LEXICAL_OVERLAP) {
+    const lexical = compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), rules);
+    if (!lexical.reuse) return lexical.reason;
+  }
+  return undefined;
+}
+
+/** Word overlap at or above which two questions are the same words, decided lexically, not a paraphrase in others. */
+const EMBEDDING_LEXICAL_OVERLAP = 0.5;
+
 /** Weighted Dice overlap: twice the shared weight over both totals. Symmetric, so the order of the pair never matters. */
 export function diceScore(a: AnalysedQuestion, b: AnalysedQuestion): number {
   if (a.totalWeight === 0 || b.totalWeight === 0) return 0;
