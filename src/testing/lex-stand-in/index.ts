@@ -2,7 +2,8 @@
 // given as a definition), served on 127.0.0.1 to the real LexRuntimeV2Client, with the alias's code hook run in-process.
 import { setProcessEnvironment } from '../lambda-bundle';
 import type { LocalEndpoint } from '../local-server';
-import { botFromAssembly, type AssemblyBotOptions } from './assembly';
+import { LexAssemblyError, botFromAssembly, type AssemblyBotOptions } from './assembly';
+import { MODELLED_BUILT_IN_SLOT_TYPES, unmodelledBuiltInSlots } from './builtin-slot-types';
 import { lexId, type LexBotDefinition } from './bot-model';
 import { MATCHING_METHOD } from './classifier';
 import type { CodeHookCall } from './dialog';
@@ -18,7 +19,7 @@ export { MATCHING_METHOD, classify, type Classification, type IntentScore } from
 export type { CodeHookCall } from './dialog';
 export { LEX_RUNTIME_ERRORS, LexStandInError, type LexRuntimeErrorType } from './errors';
 export { MAX_TEXT_LENGTH, type LexProgressMessage, type LexTurnRecord, type RuntimeTurnResponse, type VoiceTurnRequest, type VoiceTurnResult } from './runtime';
-export { parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue, type SlotResolutionContext } from './slot-values';
+export { MODELLED_BUILT_IN_SLOT_TYPES, parseNumber, resolveSlotValue, spokenDigits, type ResolvedSlotValue, type SlotResolutionContext } from './slot-values';
 
 /** Options of `startLexStandIn`: a cloud assembly (`assembly`) or a bot definition (`bot`). */
 export interface LexStandInOptions extends Partial<AssemblyBotOptions> {
@@ -29,15 +30,23 @@ export interface LexStandInOptions extends Partial<AssemblyBotOptions> {
    * credentials, region), restored by `close()`. @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
-  /** How long Lex waits for a code hook before answering BadGatewayException, in ms. @default 30000 (Lex's) */
+  /**
+   * How long Lex waits for a code hook before the turn fails with DependencyFailedException, in ms, where the intent
+   * has no active fulfillment updates (those bring their own `timeoutInSeconds`). @default 30000 (Lex's)
+   */
   readonly codeHookTimeoutMs?: number;
   /**
    * How long one second of the bot's fulfillment update settings (`delayInSeconds`, `frequencyInSeconds`,
    * `timeoutInSeconds`) lasts, in ms: lower it so tests need not wait seconds. @default 1000
    */
   readonly fulfillmentUpdateSecondMs?: number;
-  /** The clock for idle session TTLs (ms since epoch). @default Date.now */
+  /** The clock for idle session TTLs and relative dates (ms since epoch). @default Date.now */
   readonly clock?: () => number;
+  /**
+   * A number in [0, 1) for picking among message variations where the bot's selection strategy is Random (Lex's
+   * default): pass a fixed function for repeatable transcripts. @default Math.random
+   */
+  readonly random?: () => number;
   /** @default 0 (a free port) */
   readonly port?: number;
 }
@@ -98,11 +107,18 @@ export async function startLexStandIn(options: LexStandInOptions): Promise<LexSt
   if (!options.bot === !options.assembly) throw new Error('startLexStandIn: pass either `assembly` (a cdk.out directory) or `bot` (a bot definition).');
   const definition = options.bot ?? botFromAssembly(options as AssemblyBotOptions);
   if (definition.botLocales.length === 0) throw new Error(`startLexStandIn: bot ${definition.name} has no locales.`);
+  // A built-in slot type the stand-in does not model would be filled with whatever the user said: refuse the bot.
+  const unmodelled = definition.botLocales.flatMap((l) => unmodelledBuiltInSlots(l).map((s) => `${l.localeId} ${s}`));
+  if (unmodelled.length > 0) {
+    throw new LexAssemblyError(`startLexStandIn: bot ${definition.name} uses built-in slot types the offline runtime does not model: ${unmodelled.join(', ')}. `
+      + `It models ${MODELLED_BUILT_IN_SLOT_TYPES.join(', ')}; test the others against a deployed bot.`);
+  }
   const bot = { ...definition, botId: definition.botId ?? lexId(`bot:${definition.name}`), botAliasId: definition.botAliasId ?? 'TSTALIASID' };
   const runtime = new LexRuntime(bot, {
     codeHookTimeoutMs: options.codeHookTimeoutMs ?? 30_000,
     secondMs: options.fulfillmentUpdateSecondMs ?? 1000,
     clock: options.clock ?? Date.now,
+    random: options.random ?? Math.random,
   });
   const restore = setProcessEnvironment(options.environment);
   let local: LocalEndpoint;

@@ -150,7 +150,8 @@ describe('the code hooks and their answers', () => {
 });
 
 describe('active contexts and initial responses', () => {
-  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive)', async () => {
+  // lexv2/latest/dg/context-mgmt-active-context.html: "The parameters are the slot values for the fulfilled intent".
+  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive); the context carries its slot values', async () => {
     const send = await conversation((e) => close(e, 'Ordered.'), {
       orderPizza: { outputContexts: [{ name: 'ordered', turnsToLive: 2, timeToLiveInSeconds: 300 }] },
       more: [{ name: 'TrackOrder', sampleUtterances: [{ utterance: 'where is my order' }], inputContexts: [{ name: 'ordered' }], intentClosingSetting: { closingResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'On its way.' } } }] } } }],
@@ -158,7 +159,7 @@ describe('active contexts and initial responses', () => {
     expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
     for (const text of ['order a small pizza', '4155552671', 'one']) await send(text);
     const ordered = await send('yes');
-    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: {} }]);
+    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: { Size: 'small', Phone: '4155552671', Count: '1' } }]);
     const tracked = await send('where is my order');
     expect(said(tracked)).toBe('On its way.');
     expect(tracked.sessionState?.activeContexts?.[0]?.timeToLive?.turnsToLive).toBe(1);
