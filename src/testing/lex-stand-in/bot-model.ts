@@ -188,3 +188,30 @@ export function slotsInPriorityOrder(intent: BotIntent): BotSlot[] {
 export function fallbackIntent(locale: BotLocale): BotIntent {
   return locale.intents?.find((i) => i.parentIntentSignature === 'AMAZON.FallbackIntent') ?? { name: 'FallbackIntent', parentIntentSignature: 'AMAZON.FallbackIntent' };
 }
+
+/**
+ * Intent settings of the conversation-flow model that the offline runtime does not play: conditional branches, explicit
+ * next steps, responses after a capture or a hook, wait-and-continue, multi-value and composite slots, and the
+ * generative and search intents. Lex follows them; the stand-in goes on as if they were absent.
+ */
+const UNMODELLED_KEYS = new Set([
+  'conditional', 'captureConditional', 'failureConditional', 'successConditional', 'timeoutConditional', 'confirmationConditional', 'declinationConditional',
+  'nextStep', 'captureNextStep', 'failureNextStep', 'successNextStep', 'timeoutNextStep', 'confirmationNextStep', 'declinationNextStep', 'elicitationNextStep',
+  'captureResponse', 'confirmationResponse', 'postCodeHookSpecification', 'waitAndContinueSpecification', 'multipleValuesSetting', 'subSlotSetting',
+  'kendraConfiguration', 'qnAIntentConfiguration', 'bedrockAgentIntentConfiguration', 'qInConnectIntentConfiguration',
+]);
+
+/** Where a locale's intents use settings the offline runtime does not play, as `Intent.path.to.setting`. */
+export function unmodelledSettings(locale: BotLocale): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) { value.forEach((v, i) => walk(v, `${path}[${i}]`)); return; }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) {
+      if (UNMODELLED_KEYS.has(key) && v !== undefined && v !== null) found.push(`${path}.${key}`);
+      else walk(v, `${path}.${key}`);
+    }
+  };
+  for (const intent of locale.intents ?? []) walk(intent, intent.name);
+  return found;
+}

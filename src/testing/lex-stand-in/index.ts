@@ -4,7 +4,7 @@ import { setProcessEnvironment } from '../lambda-bundle';
 import type { LocalEndpoint } from '../local-server';
 import { LexAssemblyError, botFromAssembly, type AssemblyBotOptions } from './assembly';
 import { MODELLED_BUILT_IN_SLOT_TYPES, unmodelledBuiltInSlots } from './builtin-slot-types';
-import { lexId, type LexBotDefinition } from './bot-model';
+import { lexId, unmodelledSettings, type LexBotDefinition } from './bot-model';
 import { MATCHING_METHOD } from './classifier';
 import type { CodeHookCall } from './dialog';
 import type { LexRuntimeErrorType } from './errors';
@@ -66,6 +66,12 @@ export interface LexStandIn extends LocalEndpoint {
   readonly codeHookCalls: readonly CodeHookCall[];
   /** The matching method, in one line: "not Lex's NLU". */
   readonly matchingMethod: string;
+  /**
+   * The bot's conversation-flow settings the offline runtime does not play (conditional branches, explicit next steps,
+   * capture responses, wait-and-continue, multi-value or composite slots), as `localeId Intent.path`: Lex follows
+   * them, the stand-in goes on as if they were absent. A test of such a bot can assert what it relies on is not here.
+   */
+  readonly unmodelled: readonly string[];
   /** One voice turn as Amazon Connect sends it; fulfillment updates play on the clock while the code hook runs. */
   voiceTurn(request: VoiceTurnRequest): Promise<VoiceTurnResult>;
   /** Makes the next `count` runtime requests fail with `type`, e.g. `failNext('ThrottlingException')`. */
@@ -139,6 +145,7 @@ export async function startLexStandIn(options: LexStandInOptions): Promise<LexSt
     turns: runtime.turns,
     get codeHookCalls() { return runtime.turns.flatMap((t) => t.codeHookCalls); },
     matchingMethod: MATCHING_METHOD,
+    unmodelled: bot.botLocales.flatMap((l) => unmodelledSettings(l).map((s) => `${l.localeId} ${s}`)),
     voiceTurn: (request) => runtime.voiceTurn(request),
     failNext: (type, count, message) => runtime.failNext(type, count, message),
     stop,

@@ -221,6 +221,21 @@ describe('default slot values from a context (context-mgmt-default.html)', () =>
   });
 });
 
+describe('conversation-flow settings the offline runtime does not play', () => {
+  it('names each one (a conditional branch, a capture response) instead of passing over them in silence', async () => {
+    const branching = { slots: [{ name: 'Size', slotTypeName: 'PizzaSize', valueElicitationSetting: { slotConstraint: 'Required', promptSpecification: { maxRetries: 1, messageGroupsList: group('What size?') },
+      slotCaptureSetting: { captureResponse: { messageGroupsList: group('Got it.') }, captureConditional: { isActive: true, conditionalBranches: [], defaultBranch: {} } } } }] } as unknown as Partial<BotIntent>;
+    lex = await startLexStandIn({ bot: pizzaBot(undefined, { orderPizza: branching }) });
+    expect(lex.unmodelled).toEqual([
+      'en_US OrderPizza.slots[0].valueElicitationSetting.slotCaptureSetting.captureResponse',
+      'en_US OrderPizza.slots[0].valueElicitationSetting.slotCaptureSetting.captureConditional',
+    ]);
+    await lex.close();
+    lex = await startLexStandIn({ bot: pizzaBot() });
+    expect(lex.unmodelled).toEqual([]);
+  });
+});
+
 describe("Lex's error types (the runtime API reference lists ConflictException, 409, on every operation)", () => {
   it('answers ConflictException to a second turn on a session whose first turn is still running', async () => {
     const send = await chat(async (e) => { await new Promise((r) => setTimeout(r, 150)); return close(e, 'Ordered.'); });
