@@ -11,7 +11,7 @@ let lex: LexStandIn | undefined;
 afterEach(async () => { await lex?.close(); lex = undefined; });
 
 const group = (value: string, ...variations: string[]) => [{ message: { plainTextMessage: { value } }, variations: variations.map((v) => ({ plainTextMessage: { value: v } })) }];
-const said = (out: { messages?: Array<{ content?: string }> }) => (out.messages ?? []).map((m) => m.content).join(' ');
+const said = (out: { messages?: readonly unknown[] }) => (out.messages ?? []).map((m) => (m as { content?: string }).content).join(' ');
 
 async function chat(hook?: (e: LexV2Event) => unknown, intents: Parameters<typeof pizzaBot>[1] = {}, options: { codeHookTimeoutMs?: number; fulfillmentUpdateSecondMs?: number } = {}) {
   lex = await startLexStandIn({ bot: pizzaBot(hook, intents), ...options });

@@ -61,7 +61,7 @@ async function play(botLocale: lex.CfnBot.BotLocaleProperty, withCodeHook: boole
 }
 
 const answer = (out: RecognizeTextCommandOutput) => (out.messages ?? []).map((m) => m.content).join(' ');
-let running: { lex: LexStandIn; client: LexRuntimeV2Client } | undefined;
+let running: Awaited<ReturnType<typeof play>> | undefined;
 afterEach(async () => { running?.client.destroy(); await running?.lex.close(); running = undefined; });
 
 /**
