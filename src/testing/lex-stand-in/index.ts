@@ -84,20 +84,26 @@ export interface LexStandIn extends LocalEndpoint {
  * Starts an offline Lex V2 runtime on 127.0.0.1 for one bot alias. Point the real client at it:
  * `new LexRuntimeV2Client({ endpoint: lex.endpoint, region, credentials: LOCAL_CREDENTIALS })`.
  *
- * Intents are matched to the sample utterances by word overlap, word rarity and edit distance: not Lex's NLU.
- * Dialog management follows Lex V2: slots elicited in priority order with the bot's prompts and retries, confirmation
- * and declination, the dialog code hook on each turn where enabled, the fulfillment code hook once the intent is
- * ready, the hook's answer obeyed (or refused, as Lex refuses it, with DependencyFailedException). A failed turn
- * leaves the session as it was.
+ * Intents are matched to the sample utterances by word overlap, word rarity and edit distance: not Lex's NLU. Below
+ * the locale's threshold the fallback intent wins; the interpretations list the near misses with their scores.
+ * Dialog management follows Lex V2: slots elicited in priority order with the bot's prompts and retries (the next
+ * variation of an Ordered prompt), default values, confirmation and declination, the dialog code hook at each step
+ * the bot lets it run (failed attempts included, `proposedNextState.prompt.attempt` naming the retry), the fulfillment
+ * code hook once the intent is ready unless it is inactive, the hook's answer obeyed (or refused, as Lex refuses it,
+ * with DependencyFailedException), then the success response followed by the closing response; the failure response
+ * when the hook throws. A bot using a built-in slot type the runtime does not model is refused here, naming the slot
+ * and type. A failed turn leaves the session as it was.
  *
  * Voice: `voiceTurn({ sessionId, transcript, sessionAttributes, onProgress })` sends a turn as Amazon Connect's voice
- * channel does (inputMode Speech, a transcription, request attribute `x-amz-lex:channels:platform` = `Connect`, the
- * flow's session attributes merged into the session's). For an intent with an active
- * `fulfillmentUpdatesSpecification`, the start message plays `delayInSeconds` after the fulfillment code hook is
- * invoked and an update every `frequencyInSeconds` after it, until the hook answers: each is passed to `onProgress`
- * as it plays and listed in the result's `progress` and the turn record (`atMs`: ms since the hook was invoked).
- * Past `timeoutInSeconds`, the post-fulfillment `timeoutResponse` closes the intent as Failed, or without one the
- * turn fails with BadGatewayException. RecognizeText turns play no updates, as on Lex.
+ * channel does (inputMode Speech, a transcription, request attribute `x-amz-lex:channels:platform` = `Connect`). The
+ * flow's session attributes apply when the flow sets them; one the code hook wrote wins over the same value sent
+ * again (Connect: "Session attributes provided by Lambda override everything prior"). For an intent with an active
+ * `fulfillmentUpdatesSpecification`, Lex waits `timeoutInSeconds` for the hook (instead of 30 s); the start message
+ * plays `delayInSeconds` after the hook is invoked and an update every `frequencyInSeconds` from the invocation, each
+ * on its own, until the hook answers: each is passed to `onProgress` as it plays and listed in the result's
+ * `progress` and the turn record (`atMs`: ms since the hook was invoked). Past `timeoutInSeconds`, the post-fulfillment
+ * `timeoutResponse` closes the intent as Failed, or without one the turn fails with DependencyFailedException.
+ * RecognizeText turns play no updates, as on Lex, but the timeout holds there too.
  *
  * @example
  * const lex = await startLexStandIn({ assembly: 'cdk.out', fulfillmentUpdateSecondMs: 10 });

@@ -52,7 +52,10 @@ export interface VoiceTurnRequest {
   readonly inputMode?: 'Speech' | 'DTMF';
   /** @default 0.9 */
   readonly transcriptionConfidence?: number;
-  /** Session attributes the contact flow sets (Connect's "Session attributes" of Get customer input). @default - kept */
+  /**
+   * Session attributes the contact flow sets (Connect's "Session attributes" of Get customer input): a value the flow
+   * sends again unchanged does not override what the code hook wrote. @default - none
+   */
   readonly sessionAttributes?: Readonly<Record<string, string>>;
   /** More request attributes; `x-amz-lex:channels:platform` is always `Connect`. @default - none */
   readonly requestAttributes?: Readonly<Record<string, string>>;
