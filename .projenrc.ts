@@ -38,6 +38,7 @@ const RUNTIME_PACKAGES: readonly RuntimePackage[] = [
   { name: 'aws-local-stepfunctions', accepts: '^3.0.0', testsWith: '^3.0.0', role: 'testing' },
   { name: 'chrono-node', accepts: '^2.10.0', testsWith: '^2.10.3', role: 'testing', why: 'the Lex stand-in reads AMAZON.Date values' },
   { name: 'fastest-levenshtein', accepts: '^1.0.16', testsWith: '^1.0.16', role: 'testing', why: "the Lex stand-in's fuzzy intent matching" },
+  { name: 'city-timezones', accepts: '^1.3.0', testsWith: '^1.3.4', role: 'testing', why: "the Lex stand-in's AMAZON.City gazetteer (MIT, no dependencies)" },
 ];
 
 /**

@@ -46,7 +46,7 @@ export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
 export { lexResponseProblems } from './lex-response';
 export {
   LEX_RUNTIME_ERRORS,
-  LexAssemblyError, LexStandInError, MATCHING_METHOD, MAX_TEXT_LENGTH, classify, parseNumber, resolveSlotValue, spokenDigits, startLexStandIn,
+  LexAssemblyError, LexStandInError, MATCHING_METHOD, MAX_TEXT_LENGTH, MODELLED_BUILT_IN_SLOT_TYPES, classify, parseNumber, resolveSlotValue, spokenDigits, startLexStandIn,
   type AssemblyBotOptions, type BotCodeHook, type BotFulfillmentUpdates, type BotIntent, type BotLocale, type BotMessage, type BotMessageGroup,
   type BotPrompt, type BotResponse, type BotSlot, type BotSlotType, type Classification, type CodeHookCall, type IntentScore, type LexBotDefinition,
   type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,

@@ -93,13 +93,10 @@ export function botFromAssembly(options: AssemblyBotOptions): LexBotDefinition {
     const setting = item.botAliasLocaleSetting;
     const arn = setting?.codeHookSpecification?.lambdaCodeHook?.lambdaArn;
     if (!setting?.enabled || typeof arn !== 'string') continue;
-    const parts = arn.split(':');
-    if (parts.length < 8) {
-      throw new LexAssemblyError(`startLexStandIn: bot alias ${aliasLogicalId} names the unqualified function ARN ${arn} as the ${item.localeId} code hook: Lex would invoke $LATEST, `
-        + 'which provisioned concurrency never covers. Name a Lambda alias or version ARN (lambda.Alias.functionArn).');
-    }
-    const lambda = lambdas[arn];
-    if (!lambda) throw new LexAssemblyError(`startLexStandIn: the ${item.localeId} code hook of bot alias ${aliasLogicalId} is ${arn}, which is no function of the assembly with a bundled asset.`);
+    // An unqualified ARN (or :$LATEST) deploys and runs: Lex invokes $LATEST. That is slow (no provisioned
+    // concurrency), which LatencyChecks reports at synth (FastLex-L1); the offline runtime runs the bot as deployed.
+    const lambda = lambdas[arn] ?? lambdas[arn.replace(/:\$LATEST$/, '')];
+    if (!lambda) throw new LexAssemblyError(`startLexStandIn: the ${item.localeId} code hook of bot alias ${aliasLogicalId} is ${arn}, which is no function of the assembly with a bundled asset; pass the function as \`lambdas: { '${arn}': { name, handler } }\`.`);
     if (setting.codeHookSpecification?.lambdaCodeHook?.codeHookInterfaceVersion !== '1.0') {
       throw new LexAssemblyError(`startLexStandIn: bot alias ${aliasLogicalId} sets codeHookInterfaceVersion ${JSON.stringify(setting.codeHookSpecification?.lambdaCodeHook?.codeHookInterfaceVersion)} for ${item.localeId}; Lex V2 accepts '1.0'.`);
     }
