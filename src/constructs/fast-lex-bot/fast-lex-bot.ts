@@ -168,7 +168,7 @@ export class FastLexBot extends Construct {
     const ttl = props.idleSessionTtl;
     const ttlSeconds = ttl === undefined ? 300 : ttl.isUnresolved() ? undefined : ttl.toSeconds();
     if (ttlSeconds !== undefined && (ttlSeconds < IDLE_TTL_SECONDS.min || ttlSeconds > IDLE_TTL_SECONDS.max)) {
-      throw new FastLexBotError(`${where}: 'idleSessionTtl' is ${ttl!.toHumanString()}; Lex keeps a session from 1 minute to 24 hours.`);
+      throw new FastLexBotError(`${where}: 'idleSessionTtl' is ${ttlSeconds} seconds; Lex keeps a session from 60 seconds (1 minute) to 86,400 (24 hours).`);
     }
     const stack = Stack.of(this);
     const botName = props.botName ?? `${stack.stackName}-${id}`.replace(/[^0-9a-zA-Z_-]/g, '').replace(/([_-])[_-]+/g, '$1').slice(0, 100);
