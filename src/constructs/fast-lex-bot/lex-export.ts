@@ -55,7 +55,8 @@ function exportFiles(path: string): Map<string, string> {
   } else {
     for (const [name, data] of readZip(readFileSync(path), path)) if (name.endsWith('.json')) out.set(name, data.toString('utf8'));
   }
-  return out;
+  // One order whatever the source (a zip lists entries as written): intents and slot types come out sorted by path.
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function parse(label: string, file: string, text: string): Json {
