@@ -122,9 +122,10 @@ function checkLocale(at: string, locale: FastLexLocale): void {
       if (!literal(u)) continue;
       const key = u.trim().toLowerCase();
       const other = utterances.get(key);
+      if (other === intent.intentName) throw new FastLexBotError(`${where}: the utterance '${u}' is given twice. Keep one.`);
       if (other !== undefined) {
-        throw new FastLexBotError(`${where}: the utterance '${u}' is also one of ${other === intent.intentName ? 'its own' : `intent '${other}'`}'s; `
-          + 'Lex cannot tell which intent it means and refuses to build. Keep it in one intent only.');
+        throw new FastLexBotError(`${where}: the utterance '${u}' is also one of intent '${other}''s; `
+          + 'Lex cannot pick either intent with confidence when a caller says it (Lex V2 guide, "Guidelines and quotas"). Keep it in one intent only.');
       }
       utterances.set(key, intent.intentName);
     }

@@ -146,7 +146,7 @@ describeConstruct('FastLexBot', () => {
     ['more retries than Lex allows', { intents: [{ ...BOOKING, slots: [{ ...BOOKING.slots![0], maxRetries: 6 }], confirmation: undefined }] },
       /intent 'BookTableIntent', slot 'People': 'maxRetries' is 6; Lex accepts a whole number from 0 to 5/],
     ['the same utterance in two intents', { intents: [GREETING, { intentName: 'HiIntent', utterances: ['Hello'], staticAnswer: 'Hi.' }] },
-      /intent 'HiIntent': the utterance 'Hello' is also one of intent 'GreetingIntent''s; Lex cannot tell which intent it means/],
+      /intent 'HiIntent': the utterance 'Hello' is also one of intent 'GreetingIntent''s; Lex cannot pick either intent with confidence/],
     ['an intent without utterances', { intents: [{ ...GREETING, utterances: [] }] }, /intent 'GreetingIntent' has no 'utterances'/],
     ['an intent name Lex refuses', { intents: [{ ...GREETING, intentName: 'Greeting Intent' }] }, /intent name 'Greeting Intent' is not a name Lex accepts/],
     ['a FallbackIntent of its own', { intents: [{ ...GREETING, intentName: 'FallbackIntent' }] }, /intent 'FallbackIntent' is the construct's.*set 'fallbackAnswer'/],
