@@ -249,8 +249,9 @@ function checkAnswers(where: string, locales: readonly FastLexLocale[]): Map<str
     for (const intent of locale.intents) {
       const seen = out.get(intent.intentName);
       if (!seen) { out.set(intent.intentName, intent); from.set(intent.intentName, locale.localeId); continue; }
-      const same = JSON.stringify(answerOf(seen)) === JSON.stringify(answerOf(intent))
-        && !!seen.startsWorkflow === !!intent.startsWorkflow && seen.workflow === intent.workflow;
+      const sameWorkflow = seen.workflow?.stateMachine === intent.workflow?.stateMachine && seen.workflow?.workflow === intent.workflow?.workflow
+        && JSON.stringify(seen.workflow?.inputSlots) === JSON.stringify(intent.workflow?.inputSlots);
+      const same = JSON.stringify(answerOf(seen)) === JSON.stringify(answerOf(intent)) && !!seen.startsWorkflow === !!intent.startsWorkflow && sameWorkflow;
       if (!same) {
         throw new FastLexBotError(`${where}: intent '${intent.intentName}' answers differently in locales ${from.get(intent.intentName)} and `
           + `${locale.localeId}; answers are kept per intent name. Give both the same answer fields, or name the intents differently.`);
