@@ -102,6 +102,14 @@ describeConstruct('FastLexBot', () => {
     expect(intents.FallbackIntent).toEqual({ staticAnswer: expect.any(String) });
   });
 
+  it('hands CachedLexFulfillment every answer field of the intent, a field added to IntentResponse later included, and no dialog field', () => {
+    // `answerScope` stands for a field IntentResponse gains later: FastLexIntent extends IntentResponse, so it flows through.
+    const intent = { ...GREETING, slots: [], confirmation: undefined, answerScope: 'per-question' } as FastLexIntent;
+    const { bot } = build({ intents: [intent] });
+    const given = (bot.fulfillment as unknown as { props: { intents: Array<Record<string, unknown>> } }).props.intents;
+    expect(given).toEqual([{ intentName: 'GreetingIntent', staticAnswer: 'Hello! How can I help?', answerScope: 'per-question' }]);
+  });
+
   it('starts a workflow given with the intent, or later with startWorkflow(), answering with the staticAnswer', () => {
     const stack = testStack();
     const machine = (id: string) => new sfn.StateMachine(stack, id, { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `${id}Pass`)) });
