@@ -180,9 +180,9 @@ function configureHandlerBundles(p: awscdk.AwsCdkConstructLibrary): Task {
 
 /** Benchmarks print figures and write bench/results/<name>.json; they assert nothing about time. */
 function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
-  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'questions', 'bedrock-stand-in']) {
+  for (const name of ['cache', 'salesforce', 'fulfillment', 'workflow', 'lex-stand-in', 'web-chat', 'faults', 'questions', 'bedrock-stand-in', 'fast-lex-bot']) {
     const task = p.addTask(`bench:${name}`, { description: `Benchmark: ${name} (writes bench/results/${name}.json)` });
-    if (name === 'fulfillment' || name === 'faults') task.spawn(bundle); // measures the handlers as shipped
+    if (name === 'fulfillment' || name === 'faults' || name === 'fast-lex-bot') task.spawn(bundle); // measures the handlers as shipped
     if (name === 'web-chat') {
       task.spawn(p.preCompileTask); // the bundles
       task.spawn(p.compileTask); // the example it runs imports the built package

@@ -9,3 +9,8 @@ export { FastLexMetrics, FastLexMonitoring, LexRuntimeMetric } from './fast-lex-
 export type { CacheMetricOptions, FastLexAlarmThresholds, FastLexMonitoringProps, LexBotMetricsScope, LexOperationDimensions } from './fast-lex-monitoring';
 export * from './lex-web-chat';
 export type { IWorkflowInputContract } from './workflow-input-contract';
+export { FastLexBot } from './fast-lex-bot';
+export type {
+  FastLexBotFromExportProps, FastLexBotProps, FastLexConfirmation, FastLexExportWorkflow, FastLexFulfillmentOptions, FastLexIntent, FastLexLocale,
+  FastLexSlot, FastLexSlotType, FastLexSlotValue, FastLexVoice, FastLexWorkflowStart,
+} from './fast-lex-bot';

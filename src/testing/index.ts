@@ -52,6 +52,9 @@ export {
   type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,
   type RuntimeTurnResponse, type SlotResolutionContext, type VoiceTurnRequest, type VoiceTurnResult,
 } from './lex-stand-in';
+export {
+  fastLexBotDefinition, lexExportDefinition, type FastLexBotDefinitionOptions, type LexExportDefinitionOptions,
+} from './lex-stand-in/from-definition';
 export { LOCAL_REGION, localBedrockClient, localSqsClient } from './local-clients';
 export { createResponseCacheTable, localDynamoDbClient, startLocalDynamoDb, type LocalDynamoDbOptions } from './local-dynamodb';
 export { LOCAL_CREDENTIALS, type LocalEndpoint } from './local-server';

@@ -13,9 +13,15 @@ import type { ProgressMessages } from './progress-messages';
 /**
  * How one intent is answered through the response cache.
  */
-export interface IntentResponse {
+export interface IntentResponse extends AnswerSettings {
   /** The intent name, as in the bot. */
   readonly intentName: string;
+}
+
+/**
+ * How an intent is answered (an `IntentResponse` without its name; `FastLexBot.fallback` takes one).
+ */
+export interface AnswerSettings {
   /** The answer served at once on a cache miss, and whenever the cache cannot help. */
   readonly staticAnswer: string;
   /**

@@ -33,7 +33,8 @@ export class LexAssemblyError extends Error {
   }
 }
 
-interface StackTemplate { Resources?: Record<string, CfnResource>; region?: string; account?: string }
+/** A stack's template and the environment its ARNs resolve in. */
+export interface StackTemplate { Resources?: Record<string, CfnResource>; region?: string; account?: string }
 
 /** The templates of a cloud assembly, with each stack's environment: those its manifest names, else every `*.template.json`. */
 function readTemplates(assembly: string): StackTemplate[] {
@@ -59,7 +60,12 @@ function readTemplates(assembly: string): StackTemplate[] {
 
 /** The bot, its alias, version and code hooks, read from the assembly. */
 export function botFromAssembly(options: AssemblyBotOptions): LexBotDefinition {
-  const candidates = readTemplates(options.assembly).flatMap((t) => Object.entries(t.Resources ?? {})
+  return botFromTemplates(readTemplates(options.assembly), options);
+}
+
+/** The bot, its alias, version and code hooks, read from templates whose assets are staged in `options.assembly`. */
+export function botFromTemplates(templates: readonly StackTemplate[], options: AssemblyBotOptions): LexBotDefinition {
+  const candidates = templates.flatMap((t) => Object.entries(t.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::Lex::Bot').map(([id]) => ({ id, resources: t.Resources!, region: t.region, account: t.account })));
   const found = options.botLogicalId ? candidates.find((c) => c.id === options.botLogicalId) : candidates.length === 1 ? candidates[0] : undefined;
   if (!found) {
