@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../examples/atlas-engine/bin/app';
-import { COMPANY_NAMES, COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, INTENTS } from '../../../examples/atlas-engine/lib/bot-definition';
-import { CachedLexFulfillment, DEFAULT_BEDROCK_MODEL_ID } from '../../../src';
+import { ATLAS_NAMES, COMPANY_NAMES, COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from '../../../examples/atlas-engine/lib/bot-definition';
+import { AnswerScope, CachedLexFulfillment, DEFAULT_BEDROCK_MODEL_ID } from '../../../src';
 
 const example = resolve(__dirname, '..', '..', '..', 'examples', 'atlas-engine');
 
@@ -65,14 +65,23 @@ function handBuilt(stack: Stack): { bot: lex.CfnBot; fulfillment: CachedLexFulfi
   const fulfillment = new CachedLexFulfillment(stack, 'Conversation', {
     bot,
     modelId: DEFAULT_BEDROCK_MODEL_ID,
-    intents: INTENTS.filter((i) => i.staticAnswer).map((i) => ({
-      intentName: i.name,
-      staticAnswer: i.staticAnswer!,
-      prompt: i.prompt,
-      ttl: Duration.minutes(5),
-      contextFields: ['localeId', 'call.scenario'],
-      voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
-    })),
+    intents: [
+      ...INTENTS.filter((i) => i.staticAnswer).map((i) => ({
+        intentName: i.name,
+        staticAnswer: i.staticAnswer!,
+        prompt: i.prompt,
+        ttl: i.perQuestion ? Duration.days(1) : Duration.minutes(5),
+        contextFields: ['localeId', 'call.scenario'],
+        voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
+        answerScope: i.perQuestion ? AnswerScope.QUESTION : undefined,
+        questionMatching: i.perQuestion ? { ignoredWords: ATLAS_NAMES } : undefined,
+      })),
+      {
+        intentName: 'FallbackIntent', staticAnswer: FALLBACK_ANSWER, prompt: FALLBACK_PROMPT, ttl: Duration.days(1),
+        contextFields: ['localeId', 'call.scenario'], voiceGenerationDeadline: Duration.seconds(4),
+        answerScope: AnswerScope.QUESTION, questionMatching: { ignoredWords: ATLAS_NAMES },
+      },
+    ],
     fallbackAnswer: FALLBACK_ANSWER,
     progressMessages: {
       startDelay: Duration.seconds(1),

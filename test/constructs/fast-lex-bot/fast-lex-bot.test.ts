@@ -5,7 +5,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { expect, it } from 'vitest';
-import { FastLexBot, type FastLexBotProps, type FastLexIntent } from '../../../src';
+import { AnswerScope, FastLexBot, type FastLexBotProps, type FastLexIntent } from '../../../src';
 import { describeConstruct, expectSnapshot, skipNagCheck, testStack } from '../../helpers/construct-test';
 
 const GREETING: FastLexIntent = { intentName: 'GreetingIntent', utterances: ['hello', 'good morning'], staticAnswer: 'Hello! How can I help?' };
@@ -102,12 +102,23 @@ describeConstruct('FastLexBot', () => {
     expect(intents.FallbackIntent).toEqual({ staticAnswer: expect.any(String) });
   });
 
-  it('hands CachedLexFulfillment every answer field of the intent, a field added to IntentResponse later included, and no dialog field', () => {
-    // `answerScope` stands for a field IntentResponse gains later: FastLexIntent extends IntentResponse, so it flows through.
-    const intent = { ...GREETING, slots: [], confirmation: undefined, answerScope: 'per-question' } as FastLexIntent;
+  it('hands CachedLexFulfillment every answer field of the intent, the per-question settings included, and no dialog field', () => {
+    const intent: FastLexIntent = { ...GREETING, prompt: 'Answer.', slots: [], confirmation: undefined, answerScope: AnswerScope.QUESTION, questionMatching: { nearMatchThreshold: 0.95 } };
     const { bot } = build({ intents: [intent] });
     const given = (bot.fulfillment as unknown as { props: { intents: Array<Record<string, unknown>> } }).props.intents;
-    expect(given).toEqual([{ intentName: 'GreetingIntent', staticAnswer: 'Hello! How can I help?', answerScope: 'per-question' }]);
+    expect(given).toEqual([{
+      intentName: 'GreetingIntent', staticAnswer: 'Hello! How can I help?', prompt: 'Answer.', answerScope: AnswerScope.QUESTION, questionMatching: { nearMatchThreshold: 0.95 },
+    }]);
+    expect((intentsFile(bot).GreetingIntent as { questions?: unknown }).questions).toEqual({ nearMatchThreshold: 0.95 });
+  });
+
+  it('answers the fallback intent as `fallback` says: each open question with Bedrock', () => {
+    const { bot } = build({
+      intents: [GREETING],
+      fallback: { staticAnswer: 'Ask me about our plans.', prompt: 'Answer the visitor.', answerScope: AnswerScope.QUESTION },
+    });
+
+    expect(intentsFile(bot).FallbackIntent).toEqual({ staticAnswer: 'Ask me about our plans.', prompt: 'Answer the visitor.', questions: {} });
   });
 
   it('starts a workflow given with the intent, or later with startWorkflow(), answering with the staticAnswer', () => {
