@@ -167,7 +167,8 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     const sessionAttributes: Record<string, string> = {};
     for (const [k, v] of Object.entries((p.LexSessionAttributes ?? {}) as Record<string, unknown>)) sessionAttributes[k] = resolve(v, where);
     for (const key of required) {
-      if (!sessionAttributes[key]) throw new CallFailed(`${where} passes no Lex session attribute '${key}' (or an empty one: the contact lacks the attribute it names); the bot cannot tell which call this is.`);
+      if (!(key in sessionAttributes)) throw new CallFailed(`${where} passes no Lex session attribute '${key}'; the bot cannot tell which call this is.`);
+      if (sessionAttributes[key] === '') throw new CallFailed(`${where} passes the Lex session attribute '${key}' empty (the contact lacks the attribute it is filled from); the bot cannot tell which call this is.`);
     }
     const prompt = p.Text ?? p.SSML;
     const promptText = prompt === undefined ? undefined : resolve(prompt, where);
