@@ -1,7 +1,8 @@
 // The workflow steps' DynamoDB client gives up on a hung DynamoDB at STEP_CLIENT_TIMEOUTS per attempt, instead of
 // waiting on until Lambda kills the step.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stepDynamoDbClient } from '../../src/runtime/workflow/environment';
 import { STEP_CLIENT_TIMEOUTS } from '../../src/shared/fault-tolerance';
 import { startAwsJsonProxy, type AwsJsonProxy } from '../../src/testing';
 import { setProcessEnvironment } from '../../src/testing/lambda-bundle';
@@ -15,7 +16,6 @@ describe('the workflow steps\' DynamoDB client against a DynamoDB that never ans
     hung = await startAwsJsonProxy('http://127.0.0.1:9');
     hung.hang = true;
     restore = setProcessEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: hung.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
-    vi.resetModules(); // a fresh module-scope client, created under this environment
   });
   afterEach(async () => {
     restore();
@@ -26,7 +26,7 @@ describe('the workflow steps\' DynamoDB client against a DynamoDB that never ans
   // (@smithy/types, http/httpHandlerInitialization.d.ts, @smithy/node-http-handler 4.x); DynamoDB GetItem is a read and
   // safe to retry (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html).
   it('fails each attempt at its request deadline with TimeoutError and stops after three attempts', async () => {
-    const { stepDynamoDbClient } = await import('../../src/runtime/workflow/environment');
+    // The module-scope client is created on this first call, so it reads the environment set above.
     const client = stepDynamoDbClient();
 
     const error = await client.send(new GetItemCommand({ TableName: 'calls', Key: { pk: { S: 'x' } } })).catch((e: Error) => e);
