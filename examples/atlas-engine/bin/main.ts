@@ -121,7 +121,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 function printTurn(who: string, said: string, turn: TurnResult): void {
   const ms = turn.latencyMs < 10 ? turn.latencyMs.toFixed(2) : turn.latencyMs.toFixed(0);
-  print(`  ${who.padEnd(6)} "${said}"`);
+  if (turn.input === 'silence') print(`  ${who.padEnd(6)} (says nothing: Lex waits its ${turn.lexWaitMs} ms start timeout, then hears no words)`);
+  else print(`  ${who.padEnd(6)} "${said}"${turn.lexWaitMs !== undefined ? `   (Lex waits ${turn.lexWaitMs} ms of silence after it)` : ''}`);
   // What Lex played on a voice turn while the code hook ran, before the answer.
   for (const message of turn.progress ?? []) print(`  Lex    (while it waits) ${message}`);
   print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
@@ -195,13 +196,21 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   // stand-in's usual Bedrock latency the answer comes before Lex's first message (1 s at the soonest), so for this
   // call Bedrock takes 1.8 s: the turn that waits is heard as "One moment..." and then the answer.
   atlas.bedrock.setLatency(1800);
+  let bargeInShown = false;
+  // The callee asks two questions and then stays silent: on a call silence is Lex's (no words reach the fallback
+  // intent), and the flow's follow-up ends with the goodbye. Turn times run from the end of the callee's speech.
   const answered = await atlas.answerCall(call.contactId, ['what happens in the demo', 'tell me about the demo'], async (said, t) => {
+    if (t.bargeIn !== undefined && !bargeInShown) {
+      bargeInShown = true;
+      print(`  barge-in ${t.bargeIn ? 'on' : 'off'} (Lex V2 session attribute x-amz-lex:allow-interrupt:*:* from the flow): the callee ${t.bargeIn ? 'may talk over the bot' : 'must let the bot finish'}`);
+    }
     printTurn('Callee', said, t);
     record(t);
   });
   atlas.bedrock.setLatency(SEED_LATENCIES.bedrockMs);
   if (answered.status !== 'COMPLETED') throw new Error(`The call failed in its flow: ${answered.reason}`);
-  print(`  the call went through the flow: ${answered.steps.map((st) => st.identifier).join(' -> ')}`);
+  // The Lex blocks show how each conversation came back: a closed question, or the fallback intent after the silence.
+  print(`  the call went through the flow: ${answered.steps.map((st) => `${st.identifier}${st.type === 'ConnectParticipantWithLexBot' ? ` [${st.branch}]` : ''}`).join(' -> ')}`);
   print(`  Connect said: ${answered.spoken.map((text) => `"${text}"`).join(', ')}`);
   print(`  Lex session attributes from the flow: ${JSON.stringify(answered.conversations[0]?.sessionAttributes ?? {})}`);
 
