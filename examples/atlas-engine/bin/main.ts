@@ -125,7 +125,8 @@ function printTurn(who: string, said: string, turn: TurnResult): void {
   else print(`  ${who.padEnd(6)} "${said}"${turn.lexWaitMs !== undefined ? `   (Lex waits ${turn.lexWaitMs} ms of silence after it)` : ''}`);
   // What Lex played on a voice turn while the code hook ran, before the answer.
   for (const message of turn.progress ?? []) print(`  Lex    (while it waits) ${message}`);
-  print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
+  const answer = turn.answer === '' && turn.input === 'silence' ? '(no words: the bot closes the fallback intent, and the flow decides)' : turn.answer;
+  print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${answer}`);
 }
 
 /**
