@@ -151,6 +151,8 @@ async function requestDemo(atlas: OfflineAtlas, session: string, who: string, an
 export interface SessionFigures {
   readonly hit: string;
   readonly miss: string;
+  /** A call turn answered from the cache, from the end of the callee's speech (Lex's end-of-speech wait included). */
+  readonly callTurn: string;
   readonly generation: string;
   readonly workflow: string;
   readonly workflowWarm: string;
@@ -159,7 +161,7 @@ export interface SessionFigures {
 
 async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   const session = 'web-chat-1';
-  const measured = { hits: [] as number[], misses: [] as number[] };
+  const measured = { hits: [] as number[], misses: [] as number[], callHits: [] as Array<{ ms: number; waitMs: number }> };
   const record = (t: TurnResult) => {
     if (/hit/.test(t.status)) measured.hits.push(t.handlerMs!);
     if (t.status === 'miss') measured.misses.push(t.handlerMs!);
@@ -207,6 +209,7 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
     }
     printTurn('Callee', said, t);
     record(t);
+    if (/hit/.test(t.status) && t.lexWaitMs !== undefined) measured.callHits.push({ ms: t.latencyMs, waitMs: t.lexWaitMs });
   });
   atlas.bedrock.setLatency(SEED_LATENCIES.bedrockMs);
   if (answered.status !== 'COMPLETED') throw new Error(`The call failed in its flow: ${answered.reason}`);
@@ -239,6 +242,9 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
     workflowWarm: `${warmMs} ms`,
     hit: `${median(measured.hits).toFixed(2)} ms (median of ${measured.hits.length})`,
     miss: `${median(measured.misses).toFixed(1)} ms (median of ${measured.misses.length})`,
+    callTurn: measured.callHits.length > 0
+      ? `${median(measured.callHits.map((c) => c.ms)).toFixed(0)} ms (${measured.callHits[0].waitMs} ms of it Lex's end-of-speech wait)`
+      : 'no cached call turn',
     generation: `${Math.round(gen1.ms)} ms in the background (${gen1.generated} answers)`,
     workflow: `${criticalPathMs} ms`,
     run: { lexTurnsMs: [...measured.hits, ...measured.misses], workflowStates: result.states, criticalPathMs },
@@ -304,6 +310,7 @@ async function main(): Promise<void> {
     const rows: Array<[string, string, string, string]> = [
       ['Lex turn, cached answer (handler)', figures.hit, SEED.turnCurrent, SEED.turnPlanned],
       ['Lex turn, first time asked (handler)', figures.miss, SEED.turnCurrent, '100 ms (static + async)'],
+      ['Call turn, cached answer (from end of speech)', figures.callTurn, SEED.turnCurrent, '-'],
       ['Fulfillment init (before any turn: provisioned)', `${initMs.toFixed(0)} ms, not on the turn`, SEED.coldStart, '0 (provisioned)'],
       ['Answer generation (Bedrock stand-in, 750 ms)', figures.generation, SEED.generation, '0.5-1 s, async'],
       ['Demo workflow: start -> call placed, cold', figures.workflow, SEED.workflowCurrent, SEED.workflowPlanned],
