@@ -40,6 +40,7 @@ export {
   type OfflineCall,
   type OfflineCallOptions,
   type OfflineCallTurn,
+  type OfflineCalleeAction,
   type RunConnectFlowOptions,
 } from './connect-flow';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';

@@ -90,8 +90,10 @@ export class AtlasEngineStack extends Stack {
     this.callFlow = new LexCallFlow(this, 'CallFlow', {
       instanceArn: props.connectInstanceArn,
       botAlias: this.fulfillment.botAlias!,
+      // Lex V2 speaks only once it has recognised an intent: the flow greets the callee and asks the first question.
       greeting: 'Hello, this is Atlas calling about the demo you asked for.',
-      // The callee may ask a few questions about the demo; silence ends the call.
+      prompt: 'What would you like to know about it?',
+      // The callee may ask a few questions about the demo; silence (Lex's fallback intent) ends the call.
       followUpQuestions: 3,
       ...(props.sourcePhoneNumber
         ? { sourcePhoneNumber: props.sourcePhoneNumber }
