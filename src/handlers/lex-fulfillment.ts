@@ -1,11 +1,10 @@
 // Lambda entry point of the Lex V2 fulfillment handler that CachedLexFulfillment deploys. Configuration: FAST_LEX_ENV
 // (cache table, queue, intents, workflows, fallback intents, apology; the call-context table during demo calls).
-import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../shared/defaults';
+import { DEFAULT_APOLOGY } from '../shared/defaults';
 import { FAST_LEX_ENV } from '../shared/env';
 import { optionalEnv } from '../runtime/env';
 import { createFulfillmentHandler, fulfillmentOptionsFromEnvironment, type CallContextReader, type LexFulfillmentHandler } from '../runtime/lex/fulfillment';
-import { guardLexResponse } from '../runtime/lex/response-guard';
-import { closeSilentCallFallback, elicitIntentResponse } from '../runtime/lex/responses';
+import { elicitIntentResponse } from '../runtime/lex/responses';
 
 // Module scope, built on the first event: the cache's memory tier and the clients survive warm invocations.
 let fulfill: LexFulfillmentHandler | undefined;
@@ -20,10 +19,8 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
       return elicitIntentResponse(optionalEnv(process.env, FAST_LEX_ENV.apology) ?? DEFAULT_APOLOGY, {});
     }
   }
-  // Every answer leaves in a shape Lex accepts, and a silent caller's fallback hands the call back to the flow.
-  const apology = optionalEnv(process.env, FAST_LEX_ENV.apology) ?? DEFAULT_APOLOGY;
-  const fallbackIntents = optionalEnv(process.env, FAST_LEX_ENV.fallbackIntents)?.split(',').map((s) => s.trim()).filter(Boolean) ?? DEFAULT_FALLBACK_INTENTS;
-  return guardLexResponse(closeSilentCallFallback(event, await fulfill(event, context), fallbackIntents), { apology });
+  // The handler guards every answer itself (a shape Lex accepts; a silent caller's fallback back to the flow).
+  return fulfill(event, context);
 }
 
 /**

@@ -235,6 +235,9 @@ export class ResponseCache {
     const { intent, config, key } = lookup;
     const budget = options.budget ?? TurnBudget.unbounded();
     if (config.prompt === undefined) return this.staticAnswer(lookup, 'static');
+    // A per-question intent with no words to answer (a silent caller, a custom route that passed none): nothing to
+    // generate, and nothing an intent-level answer should be cached for.
+    if (config.questions && !lookup.question) return this.staticAnswer(lookup, 'static');
     const now = this.clock();
 
     const local = this.memory.get(key);
