@@ -127,7 +127,12 @@ function intentState(type: string, state: unknown, repairs: string[]): LexIntent
     repairs.push('intent state outside the Lex states became InProgress');
     return 'InProgress';
   }
-  return (s ?? 'InProgress') as LexIntent['state'];
+  if (s === undefined) {
+    // Lex requires the state with every dialog action (Response format: "state" is required).
+    repairs.push('missing intent state became InProgress');
+    return 'InProgress';
+  }
+  return s as LexIntent['state'];
 }
 
 function cleanMessages(input: unknown, repairs: string[]): LexMessage[] {
