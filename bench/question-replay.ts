@@ -26,6 +26,8 @@ import { loadQuestionCorpus, type QuestionCorpus } from '../test/corpus/question
 /** What one mode of the replay measured. */
 export interface ReplayFigures {
   readonly mode: string;
+  /** Questions asked and answered in the first pass. */
+  readonly firstPass: number;
   /** Questions asked in the replay (after the first pass). */
   readonly asked: number;
   readonly exactHits: number;
@@ -150,7 +152,7 @@ export async function replayCorpus(options: ReplayOptions): Promise<ReplayFigure
   }
   return {
     mode: options.scope === 'intent' ? 'intent-level (today)' : options.embedding ? 'per-question, lexical + embedding' : 'per-question, lexical',
-    asked: rest.length, exactHits, nearHits, embeddingHits, misses,
+    firstPass: first.size, asked: rest.length, exactHits, nearHits, embeddingHits, misses,
     reuseRate: round((exactHits + nearHits) / rest.length),
     falseReuses, hardNegativeReuses, hardNegativesAsked: hardSeconds.size, generations, embeddingCalls,
   };
@@ -187,4 +189,65 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** `respond` latencies of a per-question intent in the handler: exact hits from memory and the table, near hits. */
+export interface HandlerLatencies {
+  readonly answeredQuestions: number;
+  readonly exactL1: Stats;
+  readonly exactL2: Stats;
+  /** A paraphrase whose answer is in memory: the index lookup and nothing else. */
+  readonly nearHitMemory: Stats;
+}
+
+interface Stats { readonly samples: number; readonly p50Ms: number; readonly p99Ms: number }
+
+/**
+ * One per-question intent with `answered` questions answered (written through `ResponseCache.put`, as the worker
+ * would), then: the same question again (L1), the same question with the memory tier emptied (one DynamoDB Query),
+ * and a paraphrase of an answered question ("… for Atlas?" of a question with the product's name ignored).
+ */
+export async function handlerLatencies(ddb: DynamoDBClient, answered = 10_000): Promise<HandlerLatencies> {
+  const tableName = `latency-${randomUUID().slice(0, 8)}`;
+  await createResponseCacheTable(ddb, tableName);
+  const intents: IntentCacheConfigs = {
+    AskIntent: { staticAnswer: 'Static.', prompt: 'Answer.', ttlSeconds: 86_400, questions: { ignoredWords: ['Atlas'], maxQuestions: answered } },
+  };
+  const cache = new ResponseCache({
+    intents, store: new DynamoResponseStore({ client: ddb, tableName }), queue: { enqueue: async () => undefined },
+    memory: { maxEntries: answered * 2 }, metrics: new CacheMetrics({ sink: () => undefined }), onError: () => undefined,
+  });
+  const corpus = loadQuestionCorpus();
+  const base = corpus.domains.flatMap((d) => d.groups.flatMap((g) => g.questions)).map((q) => q.replace(/[?.!]$/, ''));
+  // Distinct questions: a corpus wording with its own order number, as visitors ask about their own orders.
+  const questions = Array.from({ length: answered }, (_, i) => `${base[i % base.length]} for order ${i}?`);
+  for (let i = 0; i < questions.length; i += 50) {
+    await Promise.all(questions.slice(i, i + 50).map((q) => cache.put('AskIntent', {}, `The answer to question ${i}.`, Date.now(), q)));
+  }
+  const pick = (n: number) => Array.from({ length: n }, (_, i) => questions[(i * 7919) % questions.length]);
+  const timed = async (asked: string[], expect: string, before?: () => void): Promise<Stats> => {
+    const times: number[] = [];
+    for (const q of asked) {
+      before?.();
+      const started = performance.now();
+      const r = await cache.respond('AskIntent', {}, { question: q });
+      times.push(performance.now() - started);
+      if (r.status !== expect) throw new Error(`expected ${expect} for "${q}", got ${r.status}`);
+    }
+    return stats(times);
+  };
+  await timed(pick(200), 'l1-hit'); // warm-up
+  const exactL1 = await timed(pick(5_000), 'l1-hit');
+  const exactL2 = await timed(pick(300), 'l2-hit', () => cache.memory.clear());
+  // Back in memory for the near hits: each answer read once more.
+  const near = pick(2_000);
+  for (const q of near) await cache.respond('AskIntent', {}, { question: q });
+  const nearHitMemory = await timed(near.map((q) => q.replace(/\?$/, ' for Atlas?')), 'near-hit');
+  return { answeredQuestions: answered, exactL1, exactL2, nearHitMemory };
+}
+
+function stats(times: number[]): Stats {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 10_000) / 10_000;
+  return { samples: times.length, p50Ms: at(50), p99Ms: at(99) };
 }

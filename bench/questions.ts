@@ -8,7 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BedrockEmbedder } from '../src/runtime/bedrock/embeddings';
 import { QuestionIndex } from '../src/runtime/cache/question-index';
+import { DEFAULT_EMBEDDING_MODEL_ID } from '../src/shared/bedrock-defaults';
+import { DEFAULT_EMBEDDING_THRESHOLD } from '../src/shared/defaults';
+import { localBedrockClient, localDynamoDbClient, startBedrockStandIn, startLocalDynamoDb } from '../src/testing';
+import { handlerLatencies, replayCorpus } from './question-replay';
 import { DEFAULT_NEAR_MATCH_THRESHOLD, matchQuestions } from '../src/runtime/cache/question-match';
 import { hardNegativePairs, loadQuestionCorpus, paraphrasePairs, type QuestionCorpus, type QuestionPair } from '../test/corpus/questions';
 
@@ -19,7 +24,57 @@ const WARMUP = 500;
 /** The sections of questions.json, each computed by its own function. */
 const SECTIONS: Record<string, (corpus: QuestionCorpus) => Promise<object>> = {
   matcher: matcherSection,
+  replay: replaySection,
+  handler: handlerSection,
 };
+
+/**
+ * The corpus replayed through the real ResponseCache (dynalite, the Bedrock stand-in, the real worker): today's
+ * intent-level key beside per-question answers, lexical only and with the embedding stage at its default threshold.
+ * `falseReuses` counts answers served for a question of another paraphrase group, over both per-question modes.
+ */
+async function replaySection(corpus: QuestionCorpus): Promise<object> {
+  const [dynamo, bedrock] = await Promise.all([startLocalDynamoDb(), startBedrockStandIn({ latencyMs: 0 })]);
+  try {
+    const ddb = localDynamoDbClient(dynamo.endpoint);
+    const embedder = new BedrockEmbedder({ client: localBedrockClient(bedrock.endpoint) });
+    const embedding = { embedder, config: { modelId: DEFAULT_EMBEDDING_MODEL_ID, threshold: DEFAULT_EMBEDDING_THRESHOLD } };
+    const modes = [
+      await replayCorpus({ ddb, bedrock, corpus, scope: 'intent' }),
+      await replayCorpus({ ddb, bedrock, corpus, scope: 'question' }),
+      await replayCorpus({ ddb, bedrock, corpus, scope: 'question', embedding }),
+    ];
+    console.log(`The corpus replayed through the cache (first pass, then ${modes[0].asked} questions; embedding threshold ${DEFAULT_EMBEDDING_THRESHOLD}, offline stand-in embedding):`);
+    console.table(Object.fromEntries(modes.map((m) => [m.mode, {
+      'reuse rate': pct(m.reuseRate), exact: m.exactHits, near: m.nearHits, 'via embedding': m.embeddingHits, misses: m.misses,
+      'false reuses': m.falseReuses, 'hard negatives reused': `${m.hardNegativeReuses}/${m.hardNegativesAsked}`, generations: m.generations,
+      'embedding calls': m.embeddingCalls,
+    }])));
+    return {
+      questionsReplayed: modes[0].asked,
+      questionsInFirstPass: modes[1].firstPass,
+      falseReuses: modes[1].falseReuses + modes[2].falseReuses,
+      embeddingThreshold: DEFAULT_EMBEDDING_THRESHOLD,
+      embedding: 'the test kit\'s deterministic stand-in (hashed words and character trigrams): not semantic',
+      modes,
+    };
+  } finally {
+    await Promise.all([dynamo.stop(), bedrock.stop()]);
+  }
+}
+
+/** `respond` in the handler: exact hits from memory and from the table, near hits, with 10,000 answered questions. */
+async function handlerSection(): Promise<object> {
+  const dynamo = await startLocalDynamoDb();
+  try {
+    const figures = await handlerLatencies(localDynamoDbClient(dynamo.endpoint), INDEX_SIZE);
+    console.log(`ResponseCache.respond of a per-question intent with ${figures.answeredQuestions} answered questions:`);
+    console.table({ 'exact, memory': figures.exactL1, 'exact, table (dynalite)': figures.exactL2, 'near hit, memory': figures.nearHitMemory });
+    return figures;
+  } finally {
+    await dynamo.stop();
+  }
+}
 
 async function main(): Promise<void> {
   const corpus = loadQuestionCorpus();
