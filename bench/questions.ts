@@ -5,7 +5,7 @@
 // pair of wordings within a paraphrase group, and plain word-overlap Jaccard's recall at the same false-reuse rate
 // (its threshold chosen on each split, which favours Jaccard); then QuestionIndex.nearest latency with 10,000
 // answered questions in one index. The cache replay (`replay`) is another section: add its function to SECTIONS.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BedrockEmbedder } from '../src/runtime/bedrock/embeddings';
@@ -78,10 +78,15 @@ async function handlerSection(): Promise<object> {
 
 async function main(): Promise<void> {
   const corpus = loadQuestionCorpus();
-  const results: Record<string, object> = {};
-  for (const [name, section] of Object.entries(SECTIONS)) results[name] = await section(corpus);
+  // `tsx bench/questions.ts replay handler` runs those sections only and keeps the others' last figures.
+  const only = process.argv.slice(2);
+  const file = join(__dirname, 'results', 'questions.json');
+  const results: Record<string, object> = only.length > 0 && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    if (only.length === 0 || only.includes(name)) results[name] = await section(corpus);
+  }
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'questions.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results/questions.json');
 }
 

@@ -3,6 +3,7 @@ from aws_cdk import Stack, aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_fast_lex import (
+    AnswerScope,
     DemoCallWorkflow,
     FastLexBot,
     FastLexIntent,
@@ -10,6 +11,7 @@ from cdk_fast_lex import (
     FastLexVoice,
     FastLexWorkflowStart,
     LexWebChat,
+    QuestionMatching,
     ResponseCacheTable,
     ResponseCacheTableOptions,
 )
@@ -70,6 +72,15 @@ class FastLexConsumerStack(Stack):
                     utterances=["Hello", "Hi there", "Good morning"],
                     static_answer=GREETING_ANSWER,
                     prompt="Greet a caller of the Atlas Engine demo line in one friendly sentence.",
+                ),
+                # Each question about the technology gets its own answer; "Atlas" or not, a paraphrase reuses it.
+                FastLexIntent(
+                    intent_name="AboutTechnologyIntent",
+                    utterances=["What technology do you use", "How does it work"],
+                    static_answer="Atlas runs on Amazon Lex, Amazon Bedrock and Amazon Connect.",
+                    prompt="Answer a question about the technology of the Atlas Engine in two sentences.",
+                    answer_scope=AnswerScope.QUESTION,
+                    question_matching=QuestionMatching(ignored_words=["Atlas"], near_match_threshold=0.9),
                 ),
                 FastLexIntent(
                     intent_name="RequestDemoIntent",
