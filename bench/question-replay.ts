@@ -17,7 +17,7 @@ import { DynamoResponseStore } from '../src/runtime/cache/dynamo-store';
 import { encodeGenerationRequest, type GenerationQueue, type GenerationRequest } from '../src/runtime/cache/generation-request';
 import { createGeneratorWorker } from '../src/runtime/cache/generator-worker';
 import { CacheMetrics } from '../src/runtime/cache/metrics';
-import { matchQuestions } from '../src/runtime/cache/question-match';
+import { matchQuestions, questionSignature } from '../src/runtime/cache/question-match';
 import type { QuestionEmbedder } from '../src/runtime/cache/question-answers';
 import { ResponseCache, type CacheResponse } from '../src/runtime/cache/response-cache';
 import type { IntentCacheConfigs, QuestionEmbeddingConfig } from '../src/shared/wire';
@@ -220,8 +220,19 @@ export async function handlerLatencies(ddb: DynamoDBClient, answered = 10_000): 
   });
   const corpus = loadQuestionCorpus();
   const base = corpus.domains.flatMap((d) => d.groups.flatMap((g) => g.questions)).map((q) => q.replace(/[?.!]$/, ''));
-  // Distinct questions: a corpus wording with its own order number, as visitors ask about their own orders.
-  const questions = Array.from({ length: answered }, (_, i) => `${base[i % base.length]} for order ${i}?`);
+  // Distinct questions, varied the way visitors vary one: its numbers changed, a greeting before it, a circumstance after.
+  const openers = ['', 'Hi, ', 'Hello, ', 'Quick question: ', 'Sorry, ', 'Hey there, ', 'Good morning. '];
+  const circumstances = ['', ' for my business', ' in Canada', ' as a new customer', ' on the mobile app', ' before Friday', ' for my daughter',
+    ' while travelling', ' this weekend', ' in Germany', ' with a joint account', ' for a student', ' on a Sunday', ' from abroad',
+    ' after moving house', ' on the website', ' for a gift', ' in an emergency', ' at night', ' during the holidays'];
+  const random = seeded(42);
+  const bySignature = new Map<string, string>();
+  for (let n = 0; bySignature.size < answered && n < answered * 50; n++) {
+    const numbered = base[n % base.length].replace(/\d+/g, () => String(1 + Math.floor(random() * 500)));
+    const q = `${openers[Math.floor(random() * openers.length)]}${numbered}${circumstances[Math.floor(random() * circumstances.length)]}?`;
+    bySignature.set(questionSignature(q), q);
+  }
+  const questions = [...bySignature.values()];
   for (let i = 0; i < questions.length; i += 50) {
     await Promise.all(questions.slice(i, i + 50).map((q) => cache.put('AskIntent', {}, `The answer to question ${i}.`, Date.now(), q)));
   }
@@ -251,7 +262,7 @@ export async function handlerLatencies(ddb: DynamoDBClient, answered = 10_000): 
     return found ? [found] : [];
   });
   const nearHitMemory = await timed(paraphrases, 'near-hit');
-  return { answeredQuestions: answered, exactL1, exactL2, nearHitMemory };
+  return { answeredQuestions: questions.length, exactL1, exactL2, nearHitMemory };
 }
 
 function stats(times: number[]): Stats {

@@ -95,7 +95,7 @@ export interface QuestionMatching {
   /**
    * Lexical match score (0 to 1) at or above which the answer of an answered question is reused for a new one. Test a
    * threshold with `matchQuestions` of `cdk-fast-lex/runtime/cache`: it decides with the same code.
-   * @default DEFAULT_NEAR_MATCH_THRESHOLD
+   * @default DEFAULT_NEAR_MATCH_THRESHOLD (0.9)
    */
   readonly nearMatchThreshold?: number;
   /**
@@ -124,7 +124,7 @@ export interface QuestionMatching {
   readonly embeddingModelId?: string;
   /**
    * Cosine similarity at or above which the embedding stage reuses the nearest answered question's answer.
-   * @default DEFAULT_EMBEDDING_THRESHOLD
+   * @default DEFAULT_EMBEDDING_THRESHOLD (0.9)
    */
   readonly embeddingThreshold?: number;
 }

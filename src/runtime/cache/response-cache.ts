@@ -1,6 +1,7 @@
 // The two-tier response cache a Lex fulfillment Lambda calls: answer from memory or DynamoDB, never wait for Bedrock.
 // Longer than 400 lines on purpose: one class whose private methods are the steps of one algorithm (lookup, stale
 // serve, lease, enqueue, synchronous generation, turn budget); the environment, key, store and request live beside it.
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
 import type { Environment } from '../env';
@@ -154,6 +155,8 @@ export class ResponseCache {
   private readonly localLeases = new Map<string, number>();
   private readonly maxLocalLeases: number;
   private readonly questions: QuestionAnswers;
+  /** Signatures of recently asked questions, by their exact words. */
+  private readonly signatures = new LRUCache<string, string>({ max: 10_000 });
   private readonly generationBudget: GenerationBudget;
 
   constructor(options: ResponseCacheOptions) {
@@ -216,7 +219,12 @@ export class ResponseCache {
     const keyOptions = keyOptionsFor(config);
     const asked = text?.trim();
     if (!config.questions || !asked) return { intent, config, context, key: buildCacheKey(intent, context, keyOptions) };
-    const signature = questionSignature(asked);
+    // The same words again (the commonest repeat) skip the analysis: a signature costs tens of microseconds.
+    let signature = this.signatures.get(asked);
+    if (signature === undefined) {
+      signature = questionSignature(asked);
+      this.signatures.set(asked, signature);
+    }
     const question: QuestionLookup = { text: asked, signature, partition: buildQuestionIndexKey(intent, context, keyOptions) };
     return { intent, config, context, key: buildQuestionKey(intent, context, signature, keyOptions), question };
   }
