@@ -62,11 +62,25 @@ export interface CreateLeadStepOptions {
   readonly externalIdField: string;
   /** LeadSource value. @default 'Voice Demo' */
   readonly leadSource?: string;
+  /**
+   * Where the Lead's id is written for the call (the contact-event handler updates that Lead), when the event names
+   * the call's `interactionKey`. @default - not written
+   */
+  readonly store?: CallContextStore;
 }
 
-export function createCreateLeadStep(options: CreateLeadStepOptions): (event: { request: DemoRequest; leadExternalId: string }) => Promise<CreatedLead> {
-  return async ({ request, leadExternalId }) => {
+/** Event of CreateLead. */
+export interface CreateLeadEvent {
+  readonly request: DemoRequest;
+  readonly leadExternalId: string;
+  /** The call being placed at the same time, to write the Lead's id to. @default - none */
+  readonly interactionKey?: string;
+}
+
+export function createCreateLeadStep(options: CreateLeadStepOptions): (event: CreateLeadEvent) => Promise<CreatedLead> {
+  return async ({ request, leadExternalId, interactionKey }) => {
     const lead = request.lead;
+    let created: CreatedLead;
     const fields: Record<string, unknown> = {
       LastName: lead.lastName,
       Company: lead.company,
@@ -78,10 +92,16 @@ export function createCreateLeadStep(options: CreateLeadStepOptions): (event: { 
     try {
       // Upsert on the external id: a Step Functions retry after a lost response updates the same Lead.
       const out = await options.leads.upsertLead(options.externalIdField, leadExternalId, fields);
-      return { leadId: out.id ?? null, created: out.created };
+      created = { leadId: out.id ?? null, created: out.created };
     } catch (err) {
       throw classifyLeadError(err, 'CreateLead');
     }
+    // A failed write fails the step, whose retry upserts the same Lead again (the external id) and writes again.
+    if (options.store && interactionKey && created.leadId) {
+      const { leadId } = created;
+      await dependency('DynamoDB (call context)', () => options.store!.recordLead(interactionKey, leadId, leadExternalId));
+    }
+    return created;
   };
 }
 
@@ -91,10 +111,43 @@ export interface GenerateScenarioStepOptions {
   readonly prompt?: string;
   /** @default - the model's configured maximum */
   readonly maxTokens?: number;
+  /**
+   * Where the scenario is written for the call, which is already ringing, when the event names its `interactionKey`.
+   * @default - not written (the caller stores it)
+   */
+  readonly store?: CallContextStore;
 }
 
-export function createGenerateScenarioStep(options: GenerateScenarioStepOptions): (event: { request: DemoRequest }) => Promise<GeneratedScenario> {
-  return async ({ request }) => {
+/** Event of GenerateScenario; `mode: 'UNAVAILABLE'` (the workflow's catch) notes that no scenario will come. */
+export interface GenerateScenarioEvent {
+  readonly request?: DemoRequest;
+  readonly interactionKey?: string;
+  readonly mode?: 'GENERATE' | 'UNAVAILABLE';
+}
+
+export function createGenerateScenarioStep(options: GenerateScenarioStepOptions): (event: GenerateScenarioEvent) => Promise<GeneratedScenario> {
+  const generate = generateScenario(options);
+  return async (event) => {
+    if (event.mode === 'UNAVAILABLE') {
+      // The call goes on with the bot's intent-level answers; its turns stop waiting for a scenario.
+      if (options.store && event.interactionKey) {
+        const key = event.interactionKey;
+        await dependency('DynamoDB (call context)', () => options.store!.recordScenarioUnavailable(key));
+      }
+      return { scenario: '', modelId: options.model.modelId, outputTokens: 0 };
+    }
+    if (!event.request) throw new ScenarioGenerationError('GenerateScenario: the event has no request');
+    const out = await generate(event.request);
+    if (options.store && event.interactionKey) {
+      const key = event.interactionKey;
+      await dependency('DynamoDB (call context)', () => options.store!.recordScenario(key, out.scenario));
+    }
+    return out;
+  };
+}
+
+function generateScenario(options: GenerateScenarioStepOptions): (request: DemoRequest) => Promise<GeneratedScenario> {
+  return async (request) => {
     // The prompt carries names and context, never the phone number or email. What the caller typed is quoted as one
     // JSON object and introduced as data: a name cannot add a line of instructions to the prompt.
     const facts = JSON.stringify({ firstName: request.lead.firstName ?? null, company: request.lead.company, ...request.context });
@@ -136,17 +189,22 @@ export interface InvokeOutboundCallStepOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Event of InvokeOutboundCall: the prepared call context. */
+/**
+ * Event of InvokeOutboundCall: the validated request's ids and number. The call is placed while the scenario and the
+ * Lead are made; a `scenario` or `leadId` given here (a caller that has them already) is stored with the call.
+ */
 export interface InvokeOutboundCallEvent {
   readonly interactionKey: string;
   readonly clientToken: string;
   readonly phone: string;
-  readonly scenario: string;
-  readonly leadId?: string | null;
   readonly leadExternalId: string;
+  /** @default - written later by GenerateScenario */
+  readonly scenario?: string;
+  /** @default - written later by CreateLead */
+  readonly leadId?: string | null;
 }
 
-export function createInvokeOutboundCallStep(options: InvokeOutboundCallStepOptions): (event: InvokeOutboundCallEvent) => Promise<PlacedCall & { placedAt: number }> {
+export function createInvokeOutboundCallStep(options: InvokeOutboundCallStepOptions): (event: InvokeOutboundCallEvent) => Promise<PlacedCall & { placedAt: number; linked: boolean }> {
   if (!options.sourcePhoneNumber && !options.queueId) {
     throw new OutboundCallRejectedError('Configuration', 'set a source phone number or a queue id');
   }
@@ -162,18 +220,18 @@ export function createInvokeOutboundCallStep(options: InvokeOutboundCallStepOpti
       }
       if (slot.waitMs > 0) await sleep(slot.waitMs);
     }
-    // The scenario write and the dial run together: the fulfillment handler reads the scenario only after the callee
-    // answers, seconds later, so the write need not sit on the critical path.
-    const [, contactId] = await Promise.all([
-      dependency('DynamoDB (call context)', () => options.store.putScenario({
-        interactionKey: event.interactionKey, scenario: event.scenario, leadId: event.leadId ?? undefined, leadExternalId: event.leadExternalId,
-      })),
-      dial(options, event),
-    ]);
+    // The call's item is opened while Connect dials: the fulfillment handler reads it only after the callee answers,
+    // seconds later, so the write is off the critical path.
+    const opened = (event.scenario !== undefined
+      ? options.store.putScenario({ interactionKey: event.interactionKey, scenario: event.scenario, leadId: event.leadId ?? undefined, leadExternalId: event.leadExternalId })
+      : options.store.putCall({ interactionKey: event.interactionKey, leadExternalId: event.leadExternalId }))
+      .then(() => true, () => false);
+    const contactId = await dial(options, event);
     const placedAt = now();
-    // Retrying after the dial is safe: the ClientToken is fixed, so Connect returns the same contact, not a new call.
-    await dependency('DynamoDB (call context)', () => options.store.recordContact(event.interactionKey, contactId));
-    return { contactId, interactionKey: event.interactionKey, placedAt };
+    // The call is placed: from here nothing fails the step, or a retry would report a ringing phone as a failed
+    // request. A link that cannot be written is written again by the wait step; UpdateLead asks Connect how it ended.
+    const [open, link] = await Promise.all([opened, options.store.recordContact(event.interactionKey, contactId).then(() => true, () => false)]);
+    return { contactId, interactionKey: event.interactionKey, placedAt, linked: open && link };
   };
 }
 
@@ -221,8 +279,10 @@ export interface AwaitCallStepOptions {
  * The `.waitForTaskToken` task: stores the token against the call. If the call already ended (its event landed
  * first), it resumes the execution itself.
  */
-export function createAwaitCallStep(options: AwaitCallStepOptions): (event: { taskToken: string; interactionKey: string }) => Promise<{ waiting: boolean }> {
-  return async ({ taskToken, interactionKey }) => {
+export function createAwaitCallStep(options: AwaitCallStepOptions): (event: { taskToken: string; interactionKey: string; contactId?: string; linked?: boolean }) => Promise<{ waiting: boolean }> {
+  return async ({ taskToken, interactionKey, contactId, linked }) => {
+    // The call step could not link the contact (DynamoDB failed after the dial): link it now, so its event finds it.
+    if (linked === false && contactId) await options.store.recordContact(interactionKey, contactId);
     const item = await options.store.recordTaskToken(interactionKey, taskToken);
     if (item.outcome) {
       await resume(options.sfn, taskToken, item.outcome);
@@ -321,9 +381,12 @@ export interface UpdateLeadStepOptions {
   readonly describeContact?: ContactOutcomeReader;
 }
 
-/** Event of UpdateLead (after the call) and MarkLeadFailed (the failure path). */
+/**
+ * Event of UpdateLead (after the call), MarkLeadFailed (the failure path) and KeepRequest (after the call was placed:
+ * the Lead could not be created or updated; the request is kept, the alarm fires, the call is not touched).
+ */
 export interface UpdateLeadEvent {
-  readonly mode: 'OUTCOME' | 'FAILED';
+  readonly mode: 'OUTCOME' | 'FAILED' | 'KEEP';
   readonly leadId?: string | null;
   readonly leadExternalId: string;
   readonly outcome?: CallOutcome;
@@ -339,8 +402,18 @@ export interface UpdateLeadEvent {
   readonly executionId?: string;
 }
 
-export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: UpdateLeadEvent) => Promise<{ updated: boolean }> {
+export function createUpdateLeadStep(options: UpdateLeadStepOptions): (event: UpdateLeadEvent) => Promise<{ updated: boolean; kept?: boolean }> {
   return async (event) => {
+    if (event.mode === 'KEEP') {
+      // Salesforce is what failed: nothing is written there; the request waits in the table for an operator.
+      if (!options.spent || !event.request) throw new LeadWriteError('KeepRequest needs the spent-request table and the request');
+      const kept = await dependency('DynamoDB (spent request)', () => options.spent!.keep({
+        leadExternalId: event.leadExternalId, request: event.request!, error: event.error?.Error ?? 'unknown error',
+        executionId: event.executionId, callPlaced: true,
+      }));
+      if (kept) options.onSpentRequestKept?.();
+      return { updated: false, kept: true };
+    }
     if (event.mode === 'FAILED' && options.spent && event.request) {
       // Kept before Salesforce is tried: when Salesforce is what is down, this record is the one that survives.
       const kept = await dependency('DynamoDB (spent request)', () => options.spent!.keep({

@@ -25,7 +25,7 @@ afterAll(async () => {
 const state = (execution: LocalExecution, name: string) => execution.states.find((s) => s.name === name);
 
 describe('DemoCallWorkflow, executed offline', () => {
-  it('runs CreateLead and GenerateScenario in parallel, places the call, waits for it and updates the lead', async () => {
+  it('places the call right after validation, beside CreateLead and GenerateScenario, waits for it and updates the lead', async () => {
     const workflow = world.newWorkflow();
     const leadsBefore = world.salesforce.leads().length;
     const callsBefore = world.connect.calls.length;
@@ -40,6 +40,11 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(scenario.status).toBe('SUCCEEDED');
     expect(lead.enteredAtMs).toBeLessThan(scenario.exitedAtMs!);
     expect(scenario.enteredAtMs).toBeLessThan(lead.exitedAtMs!);
+    // The call is placed without waiting for either: it starts before both end, right after ValidateRequest.
+    const invoke = state(execution, 'InvokeOutboundCall')!;
+    expect(invoke.enteredAtMs).toBeLessThan(lead.exitedAtMs!);
+    expect(invoke.enteredAtMs).toBeLessThan(scenario.exitedAtMs!);
+    expect(execution.states.map((s) => s.name).slice(0, 2)).toEqual(['ValidateRequest', 'CallLeadAndScenario']);
 
     expect(world.salesforce.leads().length).toBe(leadsBefore + 1);
     const stored = world.salesforce.leads().find((l) => l[`Demo_Request_Id__c`] === 'parallel-1')!;
@@ -57,7 +62,9 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(prompt).toContain('Ada');
     expect(prompt).not.toContain('4155552671');
     const context = await world.store.get(output.interactionKey);
-    expect(context).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), contactId: call.contactId, status: 'COMPLETED', leadId: stored.Id });
+    // The scenario and the Lead id reached the call after it was placed; the output says the scenario was there.
+    expect(context).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), scenarioStatus: 'READY', contactId: call.contactId, status: 'COMPLETED', leadId: stored.Id });
+    expect((execution.output as { scenario: string }).scenario).toBe('READY');
     expect(JSON.stringify(context)).not.toContain('taskToken');
   });
 
@@ -189,7 +196,9 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('OutboundCallRejectedError');
     expect(execution.cause).toContain('DestinationNotAllowedException');
-    expect(state(execution, 'InvokeOutboundCall')).toMatchObject({ status: 'CAUGHT', attempts: 1 });
+    // The call's branch failed, and with it the Parallel, whose Catch is the failure path.
+    expect(state(execution, 'InvokeOutboundCall')).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(state(execution, 'CallLeadAndScenario')?.status).toBe('CAUGHT');
     expect(state(execution, 'MarkLeadFailed')?.status).toBe('SUCCEEDED');
     const lead = world.salesforce.leads().find((l) => l.Demo_Request_Id__c === 'rejected-call-1')!;
     expect(lead.Description).toBe('Demo call workflow failed: OutboundCallRejectedError');
