@@ -95,9 +95,12 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
     interactionKey: sfn.JsonPath.stringAt('$.interactionKey'),
   }), undefined, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
-  createLead.addCatch(new sfn.Pass(scope, 'LeadNotCreated', {
-    parameters: { leadId: null, created: false, 'error.$': '$.error' },
-  }), { errors: ['States.ALL'], resultPath: '$.error' });
+  // The result has CreateLead's shape plus the error. Parameters cannot hold a JSON null (CDK drops it), a Result can.
+  const leadNotCreated = new sfn.Pass(scope, 'LeadNotCreated', { result: sfn.Result.fromObject({ leadId: null }), resultPath: '$.noLead' });
+  leadNotCreated.next(new sfn.Pass(scope, 'LeadFailed', {
+    parameters: { 'leadId.$': '$.noLead.leadId', created: false, 'error.$': '$.leadError' },
+  }));
+  createLead.addCatch(leadNotCreated, { errors: ['States.ALL'], resultPath: '$.leadError' });
 
   const generateScenario = invoke('GenerateScenario', fns.generateScenario, sfn.TaskInput.fromObject({
     request: sfn.JsonPath.objectAt('$.request'),
