@@ -5,6 +5,7 @@
 // request that can be re-driven; never nothing, never two, and a placed call is never reported as a failed request.
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { callContextReader } from '../../src/runtime/workflow/call-context';
 import { SpentRequestStore } from '../../src/runtime/workflow/spent-requests';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, serviceUnavailable, type LocalExecution } from '../../src/testing';
 import { demoRequest, REGION, runCall, startWorld, type World } from '../support/demo-call-world';
@@ -120,6 +121,7 @@ describe('DemoCallWorkflow under faults', () => {
     expect(state(execution, 'GenerateScenario')).toMatchObject({ status: 'CAUGHT', errors: ['ScenarioGenerationError'] });
     // The call's turns stop waiting: the context says no scenario will come.
     expect(await world.store.get(output.interactionKey)).toMatchObject({ scenario: '', scenarioStatus: 'UNAVAILABLE' });
+    expect(await callContextReader({}, { store: world.store, scenarioWaitMs: 60_000 })(output.interactionKey)).toEqual({ scenarioStatus: 'UNAVAILABLE', status: 'COMPLETED' });
     expect(String(leadsOf('no-scenario-1')[0].Description)).toContain('Demo call COMPLETED');
   });
 

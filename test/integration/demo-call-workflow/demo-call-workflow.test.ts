@@ -8,6 +8,7 @@
 // (States.Timeout), as Step Functions would.
 // Run `npx projen bundle` first: the stack's function assets are the bundles in assets/handlers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callContextReader } from '../../../src/runtime/workflow/call-context';
 import { deriveInteractionKey } from '../../../src/runtime/workflow/validate';
 import type { LocalExecution } from '../../../src/testing';
 import { demoRequest, runCall, startWorld, waitFor, type World } from '../../support/demo-call-world';
@@ -66,6 +67,32 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(context).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), scenarioStatus: 'READY', contactId: call.contactId, status: 'COMPLETED', leadId: stored.Id });
     expect((execution.output as { scenario: string }).scenario).toBe('READY');
     expect(JSON.stringify(context)).not.toContain('taskToken');
+  });
+
+  it('gives the first in-call turn the scenario of a slow model by waiting for it, or answers without it when its wait is shorter', async () => {
+    const workflow = world.newWorkflow();
+    const executionName = `slow-model-${Date.now()}`;
+    const interactionKey = deriveInteractionKey(`${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`);
+    world.bedrock.setLatency(1_500); // the phone rings, and is answered, before the scenario is written
+    const running = runCall(world, workflow, demoRequest({ requestId: 'slow-model-1' }), { executionName, afterPlacedMs: 2_500 });
+    // What the fulfillment handler reads on a call turn (FulfillmentHandlerOptions.callContext), as soon as the call is placed.
+    const call = await waitFor(() => world.connect.calls.find((c) => c.attributes.interactionKey === interactionKey), running);
+    expect(call).toBeDefined();
+    // A real callee's first words come seconds after the dial; here, as soon as the call step has opened the call's item.
+    while (!(await world.store.getItem(interactionKey))) await new Promise((r) => setTimeout(r, 5));
+    const impatient = callContextReader({}, { store: world.store, scenarioWaitMs: 100 });
+    const patient = callContextReader({}, { store: world.store, scenarioWaitMs: 5_000 });
+
+    const early = await impatient(interactionKey);
+    const waited = await patient(interactionKey);
+    const execution = await running;
+    world.bedrock.setLatency(60);
+
+    // The turn whose wait ended first answers without a scenario (the bot's intent-level answer), and says why.
+    expect(early).toEqual({ scenarioStatus: 'PENDING', status: expect.stringMatching(/^(PENDING|DIALED)$/) });
+    // The turn that waited has the scenario the model wrote while the phone rang.
+    expect(waited).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), scenarioStatus: 'READY' });
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
   });
 
   it('retries InvokeOutboundCall when Connect throttles twice, then places one call', async () => {
