@@ -97,7 +97,12 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const physicalIds = new Map(stackResources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
     return Promise.all([
       measuredFromCloudWatch(report, { client, stackResources, start, end }),
-      measuredFromExecutionHistory(report, { sfn, physicalIds, start, end, connect: connect && connectInstance ? { client: connect, instanceId: connectInstance } : undefined }),
+      // The metrics stand without the histories (no states:ListExecutions permission, say): said, not fatal.
+      measuredFromExecutionHistory(report, { sfn, physicalIds, start, end, connect: connect && connectInstance ? { client: connect, instanceId: connectInstance } : undefined })
+        .catch((e: Error) => {
+          out(`Step Functions execution histories not read (${e?.name ?? 'Error'}: ${e?.message ?? e}): request -> call placed is not measured\n`);
+          return [];
+        }),
     ])
       .then(([fromMetrics, fromHistory]) => {
         const measured = mergeMeasured(fromMetrics, fromHistory);
