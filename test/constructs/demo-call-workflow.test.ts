@@ -60,8 +60,8 @@ describeConstruct('DemoCallWorkflow', () => {
     expect(parallel.Branches[1].States.CreateLead.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.leadError', Next: 'LeadNotCreated' }]);
     expect(parallel.Branches[2].States.GenerateScenario.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkScenarioUnavailable' }]);
     expect(parallel.Branches[2].States.GenerateScenario.Parameters['interactionKey.$']).toBe('$.interactionKey');
-    expect(def.States.JoinCall.Next).toBe('LeadCreated?');
-    expect(def.States['LeadCreated?'].Choices[0]).toEqual({ Variable: '$.lead.error', IsPresent: true, Next: 'KeepRequest' });
+    expect(def.States.JoinCall.Next).toBe('WasLeadCreated');
+    expect(def.States['WasLeadCreated'].Choices[0]).toEqual({ Variable: '$.lead.error', IsPresent: true, Next: 'KeepRequest' });
     expect(def.States.KeepRequest.Parameters.mode).toBe('KEEP');
     expect(def.States.LeadRequestHandled.Next).toBe('WaitForCallCompletion');
     const wait = def.States.WaitForCallCompletion;
@@ -74,6 +74,22 @@ describeConstruct('DemoCallWorkflow', () => {
     expect(def.States.UpdateLead.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.leadUpdateError', Next: 'KeepUnwrittenOutcome' }]);
     expect(def.States.KeepUnwrittenOutcome.Next).toBe('CallDone');
     expect(def.States.DemoCallFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('names every state with 0-9, A-Z, a-z, - and _ only, as CloudWatch Logs needs for the execution log', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateExitedEventDetails.html: a state name must
+    // not contain white space, brackets, ? or *, and "to enable logging with CloudWatch Logs" only these characters.
+    const names: string[] = [];
+    const visit = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        names.push(name);
+        for (const branch of state.Branches ?? []) visit(branch.States);
+      }
+    };
+    visit(definitionOf(build().template).States);
+
+    expect(names.filter((n) => !/^[0-9A-Za-z_-]{1,80}$/.test(n))).toEqual([]);
+    expect(names).toContain('WasLeadCreated');
   });
 
   it('invokes every function through its live alias, never $LATEST', () => {

@@ -150,7 +150,7 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
   const keptOrNot = new sfn.Pass(scope, 'LeadRequestHandled');
   keepRequest.addCatch(keptOrNot, { errors: ['States.ALL'], resultPath: '$.keepError' });
   keepRequest.next(keptOrNot);
-  const leadCreated = new sfn.Choice(scope, 'LeadCreated?')
+  const leadCreated = new sfn.Choice(scope, 'WasLeadCreated')
     .when(sfn.Condition.isPresent('$.lead.error'), keepRequest)
     .otherwise(keptOrNot);
 
