@@ -174,7 +174,9 @@ export interface AwaitCallStepOptions {
 export function createAwaitCallStep(options: AwaitCallStepOptions): (event: { taskToken: string; interactionKey: string; contactId?: string; linked?: boolean }) => Promise<{ waiting: boolean }> {
   return async ({ taskToken, interactionKey, contactId, linked }) => {
     // The call step could not link the contact (DynamoDB failed after the dial): link it now, so its event finds it.
-    if (linked === false && contactId) await options.store.recordContact(interactionKey, contactId);
+    // A failed write is DependencyUnavailableError, which the workflow retries with backoff before it gives up on the
+    // wait (then UpdateLead asks Connect how the call ended).
+    if (linked === false && contactId) await dependency('DynamoDB (call context)', () => options.store.recordContact(interactionKey, contactId));
     const item = await options.store.recordTaskToken(interactionKey, taskToken);
     if (item.outcome) {
       await resume(options.sfn, taskToken, item.outcome);
