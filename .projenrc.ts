@@ -190,6 +190,9 @@ function configureBenchmarks(p: awscdk.AwsCdkConstructLibrary, bundle: Task) {
     }
     task.exec(`tsx bench/${name}.ts`, { receiveArgs: true });
   }
+  // The README's Measured table comes from one run at one machine load: these, one after another.
+  const table = p.addTask('bench:readme', { description: "Benchmarks behind the README's Measured table, in one run" });
+  for (const name of ['fulfillment', 'cache', 'salesforce', 'workflow', 'faults']) table.spawn(p.tasks.tryFind(`bench:${name}`)!);
 }
 
 /** `npm test`: build the package exactly as it ships, then run every vitest suite with coverage. */

@@ -43,6 +43,7 @@ export {
   type OfflineCalleeAction,
   type RunConnectFlowOptions,
 } from './connect-flow';
+export { recordedExecution, type HistoryEvent, type RecordedExecution } from './execution-history';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
 export { lexResponseProblems } from './lex-response';
 export {

@@ -57,7 +57,10 @@ describe('the offline Atlas Engine (npm run atlas)', () => {
     expect(stdout).toContain('the call went through the flow: EnableFlowLogging -> Greeting -> AskBot [Error NoMatchingCondition] -> FollowUp1 [Error NoMatchingCondition] -> FollowUp2 [Condition FallbackIntent] -> Goodbye -> Disconnect');
     expect(stdout).toContain('Connect said: "Hello, this is Atlas calling about the demo you asked for.", "What would you like to know about it?"');
     expect(stdout).toMatch(/Lex session attributes from the flow: \{"interactionKey":"[A-Za-z0-9_-]{32}","x-amz-lex:allow-interrupt:\*:\*":"true"\}/);
-    expect(stdout).toMatch(/execution SUCCEEDED in \d+ ms: ValidateRequest/);
+    // The call is placed right after validation: the Lead and the scenario are made while the phone rings.
+    expect(stdout).toMatch(/The demo workflow runs \(validate, then InvokeOutboundCall ∥ CreateLead ∥ GenerateScenario\)/);
+    expect(stdout).toMatch(/the phone rings \d+ ms after the execution started \(critical path: Validate \+ pacing \+ the call;\n {2}the Lead and the scenario are made while it rings\)/);
+    expect(stdout).toMatch(/execution SUCCEEDED in \d+ ms: ValidateRequest \d+ ms, CallLeadAndScenario/);
     expect(stdout).toMatch(/\| Demo workflow: start -> call placed, warm +\| \d+ ms/);
     // The run wrote its measured figures into cdk.out: the report puts them beside the model, step by step.
     expectMeasuredReportOfRun(join(root, 'examples', 'atlas-engine', 'cdk.out'), mkdtempSync(join(tmpdir(), 'atlas-measured-report-')));

@@ -1,8 +1,8 @@
 // The prebundled Lex fulfillment handler, run as shipped (assets/handlers/lex-fulfillment/index.js) against
 // DynamoDB (dynalite and moto), SQS and Step Functions (moto) and the Bedrock stand-in, through real SDK clients.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -218,6 +218,25 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(response.sessionState.dialogAction.type).toBe('Delegate');
     expect(response.sessionState.intent).toMatchObject({ name: 'RequestDemoIntent', slots: { name: null, company: null, phoneNumber: null } });
     expect(response.messages).toBeUndefined();
+  });
+
+  it('refuses a premium-rate number with the phone rules it loads from their own file beside index.js, and starts nothing', async () => {
+    await deploy();
+    const handler = freshInstance();
+    const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+    const event = structuredClone(events.fulfillRequestDemo);
+    event.sessionState.intent!.slots!.phoneNumber = { shape: 'Scalar', value: { originalValue: '+1 900 555 0123', interpretedValue: '+19005550123', resolvedValues: [] } } as never;
+    event.sessionState.originatingRequestId = 'req-premium-1';
+
+    const response = await handler(event);
+
+    // What the caller hears: why, and a question for another number; the slot is cleared for the answer.
+    expect(response.sessionState.dialogAction).toEqual({ type: 'ElicitSlot', slotToElicit: 'phoneNumber' });
+    expect((response.messages![0] as { content: string }).content).toContain('that phone number is a premium-rate number');
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).toHaveLength(before.length);
+    // The metadata is not in the handler's own file: a cold start never parses it.
+    expect(readFileSync(BUNDLE, 'utf8')).not.toContain('country_calling_codes');
+    expect(readFileSync(join(dirname(BUNDLE), 'demo-request-rules.js'), 'utf8')).toContain('country_calling_codes');
   });
 
   it('starts the demo workflow with the slots mapped into its input and answers at once', async () => {

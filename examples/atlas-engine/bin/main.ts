@@ -197,11 +197,12 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 
   const [executionArn, execution] = [...atlas.executions.entries()].at(-1) ?? [];
   if (!executionArn || !execution) throw new Error('The demo request started no workflow.');
-  let done = step('The demo workflow runs (validate, CreateLead ∥ GenerateScenario, InvokeOutboundCall)');
+  let done = step('The demo workflow runs (validate, then InvokeOutboundCall ∥ CreateLead ∥ GenerateScenario)');
   const call = await atlas.waitForCall(executionArn);
   done();
   const criticalPathMs = call.placedAt - execution.startedAt;
-  print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: start -> call placed)`);
+  print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: Validate + pacing + the call;`);
+  print('  the Lead and the scenario are made while it rings)');
 
   print('\nThe call: Connect runs the synthesized flow for the call, which hands the callee to the same bot with the');
   print('call\'s interactionKey in the Lex session, so the bot knows the scenario');

@@ -164,7 +164,7 @@ def test_demo_request_intent_starts_the_demo_call_workflow(synthesized):
     assert machine["StateMachineType"] == "STANDARD"
     definition = json.dumps(machine["DefinitionString"])
     assert "waitForTaskToken" in definition
-    assert "CreateLeadAndScenario" in definition
+    assert "CallLeadAndScenario" in definition  # the call placed beside the Lead and the scenario
     template.has_resource_properties(
         "AWS::IAM::Policy",
         {
