@@ -44,8 +44,14 @@ async function replaySection(corpus: QuestionCorpus): Promise<object> {
       await replayCorpus({ ddb, bedrock, corpus, scope: 'question' }),
       await replayCorpus({ ddb, bedrock, corpus, scope: 'question', embedding }),
     ];
+    // Lower embedding thresholds, to show what they trade (not the defaults: `falseReuses` counts the defaults only).
+    const sweep = [];
+    for (const threshold of [0.6, 0.75]) {
+      const mode = await replayCorpus({ ddb, bedrock, corpus, scope: 'question', embedding: { embedder, config: { ...embedding.config, threshold } } });
+      sweep.push({ ...mode, mode: `${mode.mode} at ${threshold}` });
+    }
     console.log(`The corpus replayed through the cache (first pass, then ${modes[0].asked} questions; embedding threshold ${DEFAULT_EMBEDDING_THRESHOLD}, offline stand-in embedding):`);
-    console.table(Object.fromEntries(modes.map((m) => [m.mode, {
+    console.table(Object.fromEntries([...modes, ...sweep].map((m) => [m.mode, {
       'reuse rate': pct(m.reuseRate), exact: m.exactHits, near: m.nearHits, 'via embedding': m.embeddingHits, misses: m.misses,
       'false reuses': m.falseReuses, 'hard negatives reused': `${m.hardNegativeReuses}/${m.hardNegativesAsked}`, generations: m.generations,
       'embedding calls': m.embeddingCalls,
@@ -57,6 +63,7 @@ async function replaySection(corpus: QuestionCorpus): Promise<object> {
       embeddingThreshold: DEFAULT_EMBEDDING_THRESHOLD,
       embedding: 'the test kit\'s deterministic stand-in (hashed words and character trigrams): not semantic',
       modes,
+      embeddingThresholdSweep: sweep,
     };
   } finally {
     await Promise.all([dynamo.stop(), bedrock.stop()]);
