@@ -185,26 +185,15 @@ export interface BedrockGuardrail {
 }
 
 /**
- * Properties of `CachedLexFulfillment`.
+ * The fulfillment settings `CachedLexFulfillment` and `FastLexBot` share: the model, the cache table, the function,
+ * the bounds and the progress messages.
  */
-export interface CachedLexFulfillmentProps {
-  /** Intents answered through the response cache. */
-  readonly intents: IntentResponse[];
+export interface CachedLexFulfillmentOptions {
   /**
    * What the fallback intent (and any intent not configured) answers; the conversation stays open.
    * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
    */
   readonly fallbackAnswer?: string;
-  /**
-   * The intents answered like the fallback (ElicitIntent).
-   * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
-   */
-  readonly fallbackIntentNames?: string[];
-  /**
-   * Intents that start a workflow.
-   * @default - none
-   */
-  readonly workflowIntents?: WorkflowIntent[];
   /**
    * A response cache table of your own, in the response cache schema (see `ResponseCacheTable`). Conflicts with
    * `cacheTableProps`.
@@ -297,6 +286,29 @@ export interface CachedLexFulfillmentProps {
    */
   readonly progressMessages?: ProgressMessages;
   /**
+   * Name of the bot alias the construct creates.
+   * @default 'live'
+   */
+  readonly botAliasName?: string;
+}
+
+/**
+ * Properties of `CachedLexFulfillment`.
+ */
+export interface CachedLexFulfillmentProps extends CachedLexFulfillmentOptions {
+  /** Intents answered through the response cache. */
+  readonly intents: IntentResponse[];
+  /**
+   * The intents answered like the fallback (ElicitIntent).
+   * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
+   */
+  readonly fallbackIntentNames?: string[];
+  /**
+   * Intents that start a workflow.
+   * @default - none
+   */
+  readonly workflowIntents?: WorkflowIntent[];
+  /**
    * The bot to wire: the construct creates a bot version and a bot alias whose code hook is the fulfillment alias.
    * @default - no bot is wired; call `attachToBotAlias` or use `botAliasLocaleSettings` for your own alias
    */
@@ -306,9 +318,4 @@ export interface CachedLexFulfillmentProps {
    * @default DEFAULT_BOT_LOCALE_IDS (['en_US'])
    */
   readonly botLocaleIds?: string[];
-  /**
-   * Name of the bot alias the construct creates.
-   * @default 'live'
-   */
-  readonly botAliasName?: string;
 }

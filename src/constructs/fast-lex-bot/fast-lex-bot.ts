@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { Construct } from 'constructs';
 import { CachedLexFulfillment } from '../cached-lex-fulfillment';
-import type { CachedLexFulfillmentProps, IntentResponse, WorkflowIntent } from '../cached-lex-fulfillment/props';
+import type { CachedLexFulfillmentOptions, IntentResponse, WorkflowIntent } from '../cached-lex-fulfillment/props';
 import { cfnLocale, checkLocales, FALLBACK_INTENT_NAME, FastLexBotError, localesOf } from './bot-locales';
 import { readLexExport } from './lex-export';
 import type { FastLexBotProps, FastLexFulfillmentOptions, FastLexIntent, FastLexLocale, FastLexWorkflowStart } from './props';
@@ -49,9 +49,10 @@ export interface FastLexBotFromExportProps extends FastLexFulfillmentOptions {
 const IDLE_TTL_SECONDS = { min: 60, max: 86_400 };
 
 /** The fulfillment settings of the props, as CachedLexFulfillment takes them. */
-function fulfillmentOptions(p: FastLexFulfillmentOptions): Omit<CachedLexFulfillmentProps, 'intents'> {
+/** The settings `CachedLexFulfillmentOptions` names, picked from the bot's props (which hold more). */
+function fulfillmentOptions(p: FastLexFulfillmentOptions): CachedLexFulfillmentOptions {
   return {
-    fallbackAnswer: p.fallbackAnswer, modelId: p.modelId, maxTokens: p.maxTokens, guardrail: p.guardrail,
+    fallbackAnswer: p.fallbackAnswer, modelId: p.modelId, maxTokens: p.maxTokens, guardrail: p.guardrail, generationLimits: p.generationLimits,
     syncGenerationDeadline: p.syncGenerationDeadline, turnBudget: p.turnBudget, secrets: p.secrets, callContext: p.callContext,
     provisionedConcurrency: p.provisionedConcurrency, fulfillmentMemorySize: p.fulfillmentMemorySize, fulfillmentCode: p.fulfillmentCode,
     fulfillmentHandler: p.fulfillmentHandler, fulfillmentTimeout: p.fulfillmentTimeout, progressMessages: p.progressMessages,

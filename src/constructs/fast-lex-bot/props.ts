@@ -1,14 +1,8 @@
 // The props of FastLexBot: one object per intent (its utterances, slots, confirmation and answer), the locales, the bot.
 import type { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { ICallContextSource } from '../call-context-source';
-import type { AnswerSettings, BedrockGuardrail, IntentResponse } from '../cached-lex-fulfillment/props';
-import type { ProgressMessages } from '../cached-lex-fulfillment/progress-messages';
-import type { ResponseCacheTableOptions } from '../response-cache-table';
+import type { AnswerSettings, CachedLexFulfillmentOptions, IntentResponse } from '../cached-lex-fulfillment/props';
 import type { IWorkflowInputContract } from '../workflow-input-contract';
 
 /**
@@ -179,100 +173,16 @@ export interface FastLexLocale {
 }
 
 /**
- * The fulfillment settings of a FastLexBot, passed to its `CachedLexFulfillment` as they are.
+ * The fulfillment settings of a FastLexBot, passed to its `CachedLexFulfillment` as they are, and how its fallback
+ * intent answers.
  */
-export interface FastLexFulfillmentOptions {
-  /**
-   * What the fallback intent (and any intent not configured) answers.
-   * @default DEFAULT_APOLOGY ("Sorry, I didn't catch that. Could you say it another way?")
-   */
-  readonly fallbackAnswer?: string;
+export interface FastLexFulfillmentOptions extends CachedLexFulfillmentOptions {
   /**
    * How the fallback intent answers what no intent matches, e.g. each open question with Bedrock
    * (`{ staticAnswer, prompt, answerScope: AnswerScope.QUESTION }`).
    * @default - `fallbackAnswer`, always (no generation)
    */
   readonly fallback?: AnswerSettings;
-  /**
-   * Bedrock model id or inference profile id.
-   * @default DEFAULT_BEDROCK_MODEL_ID (Claude Haiku 4.5, US inference profile)
-   */
-  readonly modelId?: string;
-  /**
-   * Bedrock maxTokens of a generated answer.
-   * @default DEFAULT_MAX_TOKENS (150)
-   */
-  readonly maxTokens?: number;
-  /**
-   * A guardrail for every generation.
-   * @default - none
-   */
-  readonly guardrail?: BedrockGuardrail;
-  /**
-   * Generate synchronously on a miss within this deadline before falling back to the static answer.
-   * @default - off
-   */
-  readonly syncGenerationDeadline?: Duration;
-  /**
-   * Longest a turn spends on DynamoDB, SQS and Step Functions (see `CachedLexFulfillmentProps.turnBudget`).
-   * @default - 2 seconds
-   */
-  readonly turnBudget?: Duration;
-  /**
-   * Secrets the fulfillment function may read.
-   * @default - none
-   */
-  readonly secrets?: secretsmanager.ISecret[];
-  /**
-   * Where the call context of a phone call is kept (a `DemoCallWorkflow`).
-   * @default - none
-   */
-  readonly callContext?: ICallContextSource;
-  /**
-   * Provisioned instances of the fulfillment function.
-   * @default 2
-   */
-  readonly provisionedConcurrency?: number;
-  /**
-   * Memory of the fulfillment function in MB.
-   * @default 512
-   */
-  readonly fulfillmentMemorySize?: number;
-  /**
-   * Your own fulfillment code instead of the prebundled handler.
-   * @default - the prebundled handler
-   */
-  readonly fulfillmentCode?: lambda.Code;
-  /**
-   * The handler of `fulfillmentCode`.
-   * @default 'index.handler'
-   */
-  readonly fulfillmentHandler?: string;
-  /**
-   * Timeout of the fulfillment function.
-   * @default Duration.seconds(10), or 5 s more than `progressMessages.timeout`
-   */
-  readonly fulfillmentTimeout?: Duration;
-  /**
-   * Progress messages played on calls while a slow intent is fulfilled.
-   * @default - none
-   */
-  readonly progressMessages?: ProgressMessages;
-  /**
-   * A response cache table of your own. Conflicts with `cacheTableProps`.
-   * @default - a new ResponseCacheTable
-   */
-  readonly existingCacheTable?: dynamodb.ITable;
-  /**
-   * Settings of the response cache table the construct creates. Conflicts with `existingCacheTable`.
-   * @default - on-demand, AWS owned key, point-in-time recovery, retained on removal
-   */
-  readonly cacheTableProps?: ResponseCacheTableOptions;
-  /**
-   * Name of the bot alias.
-   * @default 'live'
-   */
-  readonly botAliasName?: string;
 }
 
 /**

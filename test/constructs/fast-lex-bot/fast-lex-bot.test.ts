@@ -112,6 +112,14 @@ describeConstruct('FastLexBot', () => {
     expect((intentsFile(bot).GreetingIntent as { questions?: unknown }).questions).toEqual({ nearMatchThreshold: 0.95 });
   });
 
+  it('passes the generation bounds of per-question answers to its fulfillment', () => {
+    const { template } = build({ intents: [GREETING], generationLimits: { perSession: 3, perMinute: 30 } });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FAST_LEX_GENERATIONS_PER_SESSION: '3', FAST_LEX_GENERATIONS_PER_MINUTE: '30' }) },
+    });
+  });
+
   it('answers the fallback intent as `fallback` says: each open question with Bedrock', () => {
     const { bot } = build({
       intents: [GREETING],
