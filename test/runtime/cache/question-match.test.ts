@@ -1,4 +1,6 @@
 // Tests of the question matcher: pairwise decisions, signatures, the bounded index, and the project's corpus.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_NEAR_MATCH_THRESHOLD,
@@ -288,5 +290,20 @@ describe('the question corpus', () => {
   it('finds at least 23% of the training paraphrase pairs and 12% of the held-out ones', () => {
     expect(recall(paraphrases.filter((p) => !p.heldOut))).toBeGreaterThanOrEqual(0.23);
     expect(recall(paraphrases.filter((p) => p.heldOut))).toBeGreaterThanOrEqual(0.12);
+  });
+});
+
+describe("the README's matchQuestions examples", () => {
+  it('print what matchQuestions returns', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### How it answers'));
+    const block = /```js\n([\s\S]*?)```/.exec(section)![1];
+    const examples = [...block.matchAll(/^(matchQuestions\(.*\));\n\/\/ (\{.*\})$/gm)];
+
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const [, call, printed] of examples) {
+      const actual = new Function('matchQuestions', `return ${call}`)(matchQuestions);
+      expect(actual, call).toEqual(new Function(`return (${printed})`)());
+    }
   });
 });
