@@ -65,7 +65,8 @@ export function grantStreaming(fn: RightSizedFunction, streaming: WebChatStreami
       resources: [Stack.of(fn).formatArn({ service: 'bedrock', resource: 'guardrail', resourceName: f.guardrail.guardrailId })],
     }));
   }
-  f.cacheTable.table.grant(fn.role, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+  // On the table alone: these item writes never touch its analytics index.
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [f.cacheTable.table.tableArn] }));
   f.cacheTable.table.encryptionKey?.grantEncryptDecrypt(fn.role);
   f.generationQueue.grantSendMessages(fn.role);
   fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lex:GetSession', 'lex:PutSession'], resources: [aliasArn] }));
