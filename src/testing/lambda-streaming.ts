@@ -19,11 +19,16 @@ export interface StreamPrelude {
   readonly cookies?: string[];
 }
 
-/** Installs `globalThis.awslambda` (when the process has none) so a streaming bundle can load outside Lambda. */
+/**
+ * Gives `globalThis.awslambda` the streaming members (where the process lacks them) so a streaming bundle can load
+ * outside Lambda. The object may already exist: the AWS SDK's invoke store (`@aws/lambda-invoke-store`) creates it
+ * for its own member, so the members are added, never the object replaced.
+ */
 export function installAwsLambdaGlobal(): void {
-  const g = globalThis as { awslambda?: unknown };
-  if (g.awslambda) return;
-  g.awslambda = {
+  const g = globalThis as { awslambda?: Record<string, unknown> };
+  g.awslambda ??= {};
+  if (typeof g.awslambda.streamifyResponse === 'function') return;
+  Object.assign(g.awslambda, {
     streamifyResponse<T extends (...args: never[]) => unknown>(handler: T): T {
       Object.defineProperty(handler, STREAMING_HANDLER, { value: 'response' });
       return handler;
@@ -35,7 +40,7 @@ export function installAwsLambdaGlobal(): void {
         return stream;
       },
     },
-  };
+  });
 }
 
 /** True for a handler wrapped by `awslambda.streamifyResponse`. */
