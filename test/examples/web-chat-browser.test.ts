@@ -75,6 +75,11 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     return on.locator('.msg.bot, .msg.system').evaluateAll((els, n) => els.slice(n).map((e) => e.textContent ?? ''), before);
   }
 
+  /** The status of the last Lex turn the fulfillment logged (the proxy logs lines of its own). */
+  function lastTurnStatus(): string {
+    return String(chat.turnLines.filter((l) => l.route !== undefined).at(-1)?.status);
+  }
+
   /** Sends a question and waits for the first streamed words to be painted. */
   async function askAndWatch(text: string): Promise<number> {
     const before = await page.locator('.msg.bot, .msg.system').count();
@@ -113,11 +118,13 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     const visitor = await other.newPage();
     await visitor.goto(chat.url);
     const second = await say('what technology do you use', visitor);
-    const secondStatus = String(chat.turnLines.at(-1)?.status);
+    const secondStatus = lastTurnStatus();
     await visitor.screenshot({ path: join(screenshots, '02c-next-visitor-from-cache.png') });
     await other.close();
 
-    expect(greeting).toEqual(['Hello! I am Atlas. Ask me about our technology, or ask for a live demo call.']);
+    // The greeting is a generated intent too: its first answer streamed (instantly, the stand-in unpaced then).
+    expect(greeting).toHaveLength(1);
+    expect(greeting[0]).toMatch(/^The offline Bedrock stand-in/);
     expect(first).toHaveLength(1);
     expect(first[0]).toMatch(/^The offline Bedrock stand-in, not a model, answers your question about technology/);
     expect(first[0].startsWith(midway.trim())).toBe(true);
@@ -162,11 +169,12 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
 
     expect(shown.filter((t) => /^The offline Bedrock stand-in/.test(t))).toHaveLength(1);
     expect(shown).not.toContain(STATIC_TECH);
-    expect(consoleErrors).toEqual([]);
+    // While the proxy finishes the answer, the reloaded page's request is answered 409 (in progress) and asked again.
+    expect(consoleErrors.filter((e) => !e.includes('409'))).toEqual([]);
   });
 
   it('answers a new question of the technology intent, serves its paraphrase as a near hit, and keeps an injected question to itself', async () => {
-    const status = () => String(chat.turnLines.at(-1)?.status);
+    const status = () => lastTurnStatus();
     const staticAnswer = 'Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.';
 
     const asked = await say('Do you use machine learning?');
@@ -254,7 +262,9 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await expect(page.locator('.msg.me').last().innerText()).resolves.toBe(text);
     await expect(log().locator('script, img, b').count()).resolves.toBe(0);
     expect(dialogs).toBe(0);
-    expect(answer).toEqual(["Sorry, I didn't catch that. You can ask about our technology, the demo, or ask for a demo call."]);
+    // The fallback answers per question: a new question's answer streams (the stand-in names the words it read).
+    expect(answer).toHaveLength(1);
+    expect(answer[0]).toMatch(/^The offline Bedrock stand-in, not a model, answers your question about script alert/);
   });
 
   it('offers Retry when the answer is lost on the network, and the retry reaches the bot only once', async () => {
@@ -278,7 +288,8 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await shot('10-retried');
 
     expect(failedText).toContain('Not delivered: the connection failed.');
-    await expect(page.locator('.msg.bot').last().innerText()).resolves.toBe('In the demo, Atlas calls you, plays a scenario written for your company, and answers your questions live.');
+    // The first answer streamed and was lost; the retry (same message id) gets what was stored for it, once.
+    await expect(page.locator('.msg.bot').last().innerText()).resolves.toMatch(/^Scenario: Atlas calls the visitor/);
     expect(chat.lex.turns.length).toBe(turns + 1);
   });
 
