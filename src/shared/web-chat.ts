@@ -68,17 +68,9 @@ export interface WebChatMessageResponse {
   readonly notice?: string;
 }
 
-/**
- * The request attribute the proxy sends with RecognizeText when it can stream the turn's answer. The proxy removes
- * it from whatever the page sends: only the proxy says it can stream.
- */
-export const WEB_CHAT_STREAM_REQUEST_ATTRIBUTE = 'x-fast-lex-stream';
-
-/**
- * The session attribute through which the fulfillment hands the proxy a generation ticket: a random id, nothing
- * else (never the question). The proxy removes it from the session once the stream ends (PutSession).
- */
-export const WEB_CHAT_STREAM_TICKET_ATTRIBUTE = 'fastLexStreamTicket';
+// The two attributes between the proxy and the fulfillment live in their own module: the fulfillment bundle imports
+// them without the rest of this contract.
+export { WEB_CHAT_STREAM_REQUEST_ATTRIBUTE, WEB_CHAT_STREAM_TICKET_ATTRIBUTE } from './web-chat-stream';
 
 /** Content type of a streamed answer: one JSON `WebChatStreamEvent` per line. */
 export const WEB_CHAT_STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
-import { WEB_CHAT_STREAM_REQUEST_ATTRIBUTE, WEB_CHAT_STREAM_TICKET_ATTRIBUTE } from '../../shared/web-chat';
+import { WEB_CHAT_STREAM_REQUEST_ATTRIBUTE, WEB_CHAT_STREAM_TICKET_ATTRIBUTE } from '../../shared/web-chat-stream';
 import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG, TURN_RESERVE_MS, type PhoneRules } from '../../shared/fault-tolerance';
 import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
