@@ -1,8 +1,8 @@
 // Lambda response streaming offline: the `awslambda` global the Node.js runtime gives streaming handlers, and an
 // invoker that runs such a handler as a RESPONSE_STREAM function URL does (status and headers first, then the body).
 // Lambda docs: "Writing response streaming-enabled Lambda functions"
-// (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-write-functions.html) and "Invoking a function URL with
-// response streaming" (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html).
+// (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-write-functions.html) and "Invoking a response streaming
+// enabled function using Lambda function URLs" (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html).
 import { PassThrough, type Writable } from 'node:stream';
 
 /** The marker the runtime reads on a handler `streamifyResponse` returned. */

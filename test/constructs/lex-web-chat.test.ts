@@ -157,10 +157,13 @@ describe('LexWebChat', () => {
     });
   });
 
-  // Lambda, "Invoking a function URL with response streaming" (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html):
-  // a streaming handler needs InvokeMode RESPONSE_STREAM on its URL. CloudFront, "Using Amazon CloudFront with a Lambda
-  // function URL origin" (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistS3AndCustomOrigins.html#concept_lambda_function_url):
-  // the origin's response is streamed on to the viewer; a behaviour that neither caches nor compresses passes each chunk on.
+  // Lambda, "Invoking a response streaming enabled function using Lambda function URLs"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html): with InvokeMode RESPONSE_STREAM Lambda
+  // invokes the function with InvokeWithResponseStream and streams the payload as it becomes available (BUFFERED, the
+  // default, waits for the whole payload). CloudFront, "Restricting access to an AWS Lambda function URL origin"
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html):
+  // the function URL stays behind origin access control; the /api/* behaviour neither caches nor compresses, so each
+  // chunk passes on as it comes.
   it('streams the proxy\'s answers: a RESPONSE_STREAM function URL behind a behaviour that neither caches nor compresses /api/*', () => {
     const stack = newStack();
     chat(stack);

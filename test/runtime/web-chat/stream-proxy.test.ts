@@ -1,7 +1,8 @@
 // The streaming web-chat proxy through the real clients: Lex (offline runtime) runs the real fulfillment handler on a
 // real response cache; a new question's answer streams from ConverseStream (Bedrock stand-in, AWS event-stream
 // framing) and is stored for the next asker; failures, the deadline and a guardrail refusal show the static answer
-// with a reason. AWS pages: Lambda response streaming (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html),
+// with a reason. AWS pages: Lambda response streaming (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html and
+// https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html),
 // Lex V2 GetSession (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_runtime_GetSession.html) and
 // PutSession (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_runtime_PutSession.html).
 import { randomUUID } from 'node:crypto';
