@@ -4,11 +4,12 @@
 // - Lex-only turn: the bot answers a slot prompt itself (no code hook).
 // - Code hook turn: an intent fulfilled by an in-process hook that answers at once.
 // - Classification: classify() alone on a 60-intent locale (20 samples each).
+// - Slot values: resolveSlotValue() over the modelled built-in types; the gazetteer's first load (AMAZON.City) apart.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LexRuntimeV2Client, RecognizeTextCommand } from '@aws-sdk/client-lex-runtime-v2';
 import { LOCAL_CREDENTIALS } from '../src/testing/local-server';
-import { classify, startLexStandIn, type BotIntent } from '../src/testing/lex-stand-in';
+import { classify, resolveSlotValue, startLexStandIn, type BotIntent } from '../src/testing/lex-stand-in';
 
 const TURNS = 300;
 const say = (value: string) => [{ message: { plainTextMessage: { value } } }];
@@ -59,10 +60,27 @@ async function main(): Promise<void> {
       classifyMs.push(performance.now() - started);
     }
 
+    // The first AMAZON.City value loads city-timezones (about 7,300 cities) once per process.
+    let started = performance.now();
+    resolveSlotValue('Seattle', 'AMAZON.City');
+    const gazetteerLoadMs = performance.now() - started;
+    const samples: Array<[string, string]> = [['Seattle', 'AMAZON.City'], ['Germany', 'AMAZON.Country'], ['next week', 'AMAZON.Date'], ['5 in the evening', 'AMAZON.Time'],
+      ['five hours ten minutes', 'AMAZON.Duration'], ['jane dot doe at example dot com', 'AMAZON.EmailAddress'], ['four one five five five five two six seven one', 'AMAZON.PhoneNumber'],
+      ['twenty five percent', 'AMAZON.Percentage'], ['two hundred and five', 'AMAZON.Number'], ['yes please', 'AMAZON.Confirmation']];
+    const slotMs: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const [text, type] = samples[i % samples.length];
+      started = performance.now();
+      resolveSlotValue(text, type);
+      slotMs.push(performance.now() - started);
+    }
+
     const metrics = {
       lexOnlyTurnMs: { p50: percentile(lexOnly, 0.5), p95: percentile(lexOnly, 0.95) },
       codeHookTurnMs: { p50: percentile(hook, 0.5), p95: percentile(hook, 0.95) },
       classify60x20Ms: { p50: percentile(classifyMs, 0.5), p95: percentile(classifyMs, 0.95) },
+      builtInSlotValueMs: { p50: percentile(slotMs, 0.5), p95: percentile(slotMs, 0.95) },
+      gazetteerFirstLoadMs: gazetteerLoadMs,
     };
     const round = (v: number) => Math.round(v * 100) / 100;
     console.log('| RecognizeText through the Lex stand-in | p50 ms | p95 ms |');
@@ -70,6 +88,8 @@ async function main(): Promise<void> {
     console.log(`| Lex-only turn (slot prompt) | ${round(metrics.lexOnlyTurnMs.p50)} | ${round(metrics.lexOnlyTurnMs.p95)} |`);
     console.log(`| Turn with an in-process code hook | ${round(metrics.codeHookTurnMs.p50)} | ${round(metrics.codeHookTurnMs.p95)} |`);
     console.log(`| classify() alone, 60 intents x 20 samples | ${round(metrics.classify60x20Ms.p50)} | ${round(metrics.classify60x20Ms.p95)} |`);
+    console.log(`| resolveSlotValue(), 10 built-in types | ${round(metrics.builtInSlotValueMs.p50)} | ${round(metrics.builtInSlotValueMs.p95)} |`);
+    console.log(`| first AMAZON.City value (loads the gazetteer) | ${round(gazetteerLoadMs)} | |`);
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'lex-stand-in.json'), `${JSON.stringify({

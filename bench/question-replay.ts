@@ -17,6 +17,7 @@ import { DynamoResponseStore } from '../src/runtime/cache/dynamo-store';
 import { encodeGenerationRequest, type GenerationQueue, type GenerationRequest } from '../src/runtime/cache/generation-request';
 import { createGeneratorWorker } from '../src/runtime/cache/generator-worker';
 import { CacheMetrics } from '../src/runtime/cache/metrics';
+import { matchQuestions, questionSignature } from '../src/runtime/cache/question-match';
 import type { QuestionEmbedder } from '../src/runtime/cache/question-answers';
 import { ResponseCache, type CacheResponse } from '../src/runtime/cache/response-cache';
 import type { IntentCacheConfigs, QuestionEmbeddingConfig } from '../src/shared/wire';
@@ -26,6 +27,8 @@ import { loadQuestionCorpus, type QuestionCorpus } from '../test/corpus/question
 /** What one mode of the replay measured. */
 export interface ReplayFigures {
   readonly mode: string;
+  /** Questions asked and answered in the first pass. */
+  readonly firstPass: number;
   /** Questions asked in the replay (after the first pass). */
   readonly asked: number;
   readonly exactHits: number;
@@ -74,7 +77,7 @@ export async function replayCorpus(options: ReplayOptions): Promise<ReplayFigure
     embed: (text, o) => { embeddingCalls++; return options.embedding!.embedder.embed(text, o); },
   };
   const cache = new ResponseCache({
-    intents, store, queue, embedder,
+    intents, store, queue, embedders: embedder && (() => embedder),
     generationLimits: { perSession: 1_000_000, perMinute: 1_000_000 },
     metrics: new CacheMetrics({ sink: () => undefined }),
     onError: () => undefined,
@@ -150,7 +153,7 @@ export async function replayCorpus(options: ReplayOptions): Promise<ReplayFigure
   }
   return {
     mode: options.scope === 'intent' ? 'intent-level (today)' : options.embedding ? 'per-question, lexical + embedding' : 'per-question, lexical',
-    asked: rest.length, exactHits, nearHits, embeddingHits, misses,
+    firstPass: first.size, asked: rest.length, exactHits, nearHits, embeddingHits, misses,
     reuseRate: round((exactHits + nearHits) / rest.length),
     falseReuses, hardNegativeReuses, hardNegativesAsked: hardSeconds.size, generations, embeddingCalls,
   };
@@ -187,4 +190,83 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** `respond` latencies of a per-question intent in the handler: exact hits from memory and the table, near hits. */
+export interface HandlerLatencies {
+  readonly answeredQuestions: number;
+  readonly exactL1: Stats;
+  readonly exactL2: Stats;
+  /** A paraphrase whose answer is in memory: the index lookup and nothing else. */
+  readonly nearHitMemory: Stats;
+}
+
+interface Stats { readonly samples: number; readonly p50Ms: number; readonly p99Ms: number }
+
+/**
+ * One per-question intent with `answered` questions answered (written through `ResponseCache.put`, as the worker
+ * would), then: the same question again (L1), the same question with the memory tier emptied (one DynamoDB Query),
+ * and a paraphrase of an answered question ("I would like to know: …", generic words added).
+ */
+export async function handlerLatencies(ddb: DynamoDBClient, answered = 10_000): Promise<HandlerLatencies> {
+  const tableName = `latency-${randomUUID().slice(0, 8)}`;
+  await createResponseCacheTable(ddb, tableName);
+  const intents: IntentCacheConfigs = {
+    AskIntent: { staticAnswer: 'Static.', prompt: 'Answer.', ttlSeconds: 86_400, questions: { ignoredWords: ['Atlas'], maxQuestions: answered } },
+  };
+  const cache = new ResponseCache({
+    intents, store: new DynamoResponseStore({ client: ddb, tableName }), queue: { enqueue: async () => undefined },
+    memory: { maxEntries: answered * 2 }, metrics: new CacheMetrics({ sink: () => undefined }), onError: () => undefined,
+  });
+  const corpus = loadQuestionCorpus();
+  const base = corpus.domains.flatMap((d) => d.groups.flatMap((g) => g.questions)).map((q) => q.replace(/[?.!]$/, ''));
+  // Distinct questions, varied the way visitors vary one: its numbers changed, a greeting before it, a circumstance after.
+  const openers = ['', 'Hi, ', 'Hello, ', 'Quick question: ', 'Sorry, ', 'Hey there, ', 'Good morning. '];
+  const circumstances = ['', ' for my business', ' in Canada', ' as a new customer', ' on the mobile app', ' before Friday', ' for my daughter',
+    ' while travelling', ' this weekend', ' in Germany', ' with a joint account', ' for a student', ' on a Sunday', ' from abroad',
+    ' after moving house', ' on the website', ' for a gift', ' in an emergency', ' at night', ' during the holidays'];
+  const random = seeded(42);
+  const bySignature = new Map<string, string>();
+  for (let n = 0; bySignature.size < answered && n < answered * 50; n++) {
+    const numbered = base[n % base.length].replace(/\d+/g, () => String(1 + Math.floor(random() * 500)));
+    const q = `${openers[Math.floor(random() * openers.length)]}${numbered}${circumstances[Math.floor(random() * circumstances.length)]}?`;
+    bySignature.set(questionSignature(q), q);
+  }
+  const questions = [...bySignature.values()];
+  for (let i = 0; i < questions.length; i += 50) {
+    await Promise.all(questions.slice(i, i + 50).map((q) => cache.put('AskIntent', {}, `The answer to question ${i}.`, Date.now(), q)));
+  }
+  const pick = (n: number) => Array.from({ length: n }, (_, i) => questions[(i * 7919) % questions.length]);
+  const timed = async (asked: string[], expect: string, before?: () => void): Promise<Stats> => {
+    const times: number[] = [];
+    for (const q of asked) {
+      before?.();
+      const started = performance.now();
+      const r = await cache.respond('AskIntent', {}, { question: q });
+      times.push(performance.now() - started);
+      if (r.status !== expect) throw new Error(`expected ${expect} for "${q}", got ${r.status}`);
+    }
+    return stats(times);
+  };
+  await timed(pick(200), 'l1-hit'); // warm-up
+  const exactL1 = await timed(pick(5_000), 'l1-hit');
+  const exactL2 = await timed(pick(300), 'l2-hit', () => cache.memory.clear());
+  // Back in memory for the near hits: each answer read once more.
+  const near = pick(2_000);
+  for (const q of near) await cache.respond('AskIntent', {}, { question: q });
+  // A paraphrase of each: generic words added, or the product's name (ignored); the public matcher picks one it reuses.
+  const settings = { ignoredWords: ['Atlas'] };
+  const paraphrases = near.flatMap((q) => {
+    const found = [`I would like to know: ${q}`, `Please tell me, ${q}`, q.replace(/\?$/, ' at Atlas?')]
+      .find((p) => { const m = matchQuestions(q, p, settings); return m.reuse && !m.exact; });
+    return found ? [found] : [];
+  });
+  const nearHitMemory = await timed(paraphrases, 'near-hit');
+  return { answeredQuestions: questions.length, exactL1, exactL2, nearHitMemory };
+}
+
+function stats(times: number[]): Stats {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 10_000) / 10_000;
+  return { samples: times.length, p50Ms: at(50), p99Ms: at(99) };
 }

@@ -5,6 +5,7 @@ import {
   dig, flatten, FunctionFacts, grants, isObject, Qualifier, TemplateModel, TemplateResource,
 } from './template-model';
 import { CACHE_GENERATED_AT_ATTRIBUTE, CACHE_INTENT_ATTRIBUTE, CACHE_PARTITION_KEY, CACHE_SORT_KEY } from '../shared/cache-schema';
+import { SHORT_ANSWER_RULE_EXPLANATION, shortAnswersAtDefault } from './voice-rules';
 
 /** A rule's description. */
 export interface RuleInfo {
@@ -126,6 +127,12 @@ export const RULES: RuleInfo[] = [
       'Extension layer. Heuristic: the role can call secretsmanager:GetSecretValue and the function has neither the ' +
       'marker nor the extension layer; acknowledge with the reason if your code caches the secret another way.',
   },
+  {
+    id: 'FastLex-L11',
+    severity: 'warning',
+    title: 'A bot Amazon Connect calls leaves a short-answer slot at Lex\'s default end-of-speech silence',
+    explanation: SHORT_ANSWER_RULE_EXPLANATION,
+  },
 ];
 
 export function ruleInfo(id: string): RuleInfo {
@@ -220,6 +227,10 @@ export function runRules(model: TemplateModel, options: RuleOptions = DEFAULT_RU
   for (const fn of model.ofType('AWS::Lambda::Function')) {
     const f = model.functionFacts(fn);
     if (readsSecretsUncached(f)) add('FastLex-L10', fn.logicalId, 'secretsmanager:GetSecretValue without a secrets cache');
+  }
+
+  for (const slot of shortAnswersAtDefault(model)) {
+    add('FastLex-L11', slot.botLogicalId, `slot ${slot.intentName}.${slot.slotName} (${slot.slotTypeName}) waits Lex's default 600 ms after each answer on a call`);
   }
   return findings;
 }

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_PRICES_US_EAST_1, lambdaMonthlyCost } from '../shared/pricing';
+import { environmentTooLarge } from './environment-size';
 
 /**
  * What a function does, which decides its defaults.
@@ -308,6 +309,9 @@ export class RightSizedFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
+    // At synth, once every variable is written (addEnvironment, lazies): Lambda refuses more than 4 KB of them.
+    const userVariables = Object.keys(props.environment ?? {});
+    this.node.addValidation({ validate: () => { const e = environmentTooLarge(`RightSizedFunction '${this.node.path}'`, this.function, userVariables); return e ? [e] : []; } });
     if (tracing === lambda.Tracing.ACTIVE) {
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -19,6 +19,7 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
       return elicitIntentResponse(optionalEnv(process.env, FAST_LEX_ENV.apology) ?? DEFAULT_APOLOGY, {});
     }
   }
+  // The handler guards every answer itself (a shape Lex accepts; a silent caller's fallback back to the flow).
   return fulfill(event, context);
 }
 

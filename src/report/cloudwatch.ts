@@ -84,7 +84,8 @@ export async function measuredFromCloudWatch(report: LatencyReport, options: Clo
         });
       }
     } else {
-      for (const s of leafSteps(p.current.segments)) {
+      // Every task: those after the call (beside it, or once it is placed) are measured too.
+      for (const s of leafSteps([...p.current.segments, ...(p.current.afterCall ?? [])])) {
         if (s.functionLogicalId) queries.push({ path: i, step: s.name, series: duration(s.functionLogicalId) });
       }
       const arn = physical.get(p.logicalId);

@@ -259,9 +259,20 @@ export function workflowPaths(tm: TemplateModel, model: LatencyModel, load: Load
 
 /**
  * The critical path ends where the outbound call is placed: the caller's phone rings then, and what follows (waiting
- * for the call to end, updating the lead) runs while they talk.
+ * for the call to end, updating the lead) runs while they talk. When the call is placed in one branch of a Parallel
+ * state, the critical path goes through that branch only: the other branches run while the phone rings, and are
+ * listed after the call.
  */
 function untilCallPlaced(segments: Segment[]): { segments: Segment[]; afterCall: Segment[] } {
   const i = segments.findIndex((s) => leafSteps([s]).some((x) => x.placesCall));
-  return i < 0 ? { segments, afterCall: [] } : { segments: segments.slice(0, i + 1), afterCall: segments.slice(i + 1) };
+  if (i < 0) return { segments, afterCall: [] };
+  const at = segments[i];
+  if (at.kind === 'step') return { segments: segments.slice(0, i + 1), afterCall: segments.slice(i + 1) };
+  const b = at.branches.findIndex((branch) => leafSteps(branch).some((x) => x.placesCall));
+  const inBranch = untilCallPlaced(at.branches[b]);
+  const others = at.branches.filter((_, j) => j !== b);
+  const beside: Segment[] = others.length === 0 ? [] : [{
+    kind: 'parallel', name: `${at.name} (beside the call)`, ms: Math.max(0, ...others.map(segmentsMs)), branches: others,
+  }];
+  return { segments: [...segments.slice(0, i), ...inBranch.segments], afterCall: [...inBranch.afterCall, ...beside, ...segments.slice(i + 1)] };
 }

@@ -4,3 +4,6 @@ export * from './report';
 export * from './svg';
 export * from './write';
 export * from './measured';
+export {
+  HISTORY_STEPS, callPlacedFromHistory, measuredFromExecutionHistory, percentile, type CallPlacedFigures, type ExecutionHistoryReadOptions,
+} from './execution-history';

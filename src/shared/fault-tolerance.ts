@@ -43,9 +43,10 @@ export const DEFAULT_CALL_BURST = 5;
 
 /**
  * Deadlines of the workflow steps' AWS clients, ms: one HTTP attempt, and the TCP connect. A hung DynamoDB or Secrets
- * Manager fails the attempt in time for the SDK's and then Step Functions' retries.
+ * Manager fails the attempt in time for the SDK's and then Step Functions' retries. `throwOnRequestTimeout` makes the
+ * request deadline real: without it `NodeHttpHandler` only logs a warning and waits on (@smithy/node-http-handler 4.x).
  */
-export const STEP_CLIENT_TIMEOUTS = { requestTimeout: 3_000, connectionTimeout: 1_000 } as const;
+export const STEP_CLIENT_TIMEOUTS = { requestTimeout: 3_000, connectionTimeout: 1_000, throwOnRequestTimeout: true } as const;
 
 /** Error names the demo workflow retries besides `RETRYABLE_WORKFLOW_ERRORS`: an AWS dependency was down or slow. */
 export const RETRYABLE_DEPENDENCY_ERRORS = {

@@ -40,18 +40,23 @@ export {
   type OfflineCall,
   type OfflineCallOptions,
   type OfflineCallTurn,
+  type OfflineCalleeAction,
   type RunConnectFlowOptions,
 } from './connect-flow';
+export { recordedExecution, type HistoryEvent, type RecordedExecution } from './execution-history';
 export { lexEvent, scalarSlot, type LexEventOptions } from './lex-events';
 export { lexResponseProblems } from './lex-response';
 export {
   LEX_RUNTIME_ERRORS,
-  LexAssemblyError, LexStandInError, MATCHING_METHOD, MAX_TEXT_LENGTH, classify, parseNumber, resolveSlotValue, spokenDigits, startLexStandIn,
+  LexAssemblyError, LexStandInError, MATCHING_METHOD, MAX_TEXT_LENGTH, MODELLED_BUILT_IN_SLOT_TYPES, classify, parseNumber, resolveSlotValue, spokenDigits, startLexStandIn,
   type AssemblyBotOptions, type BotCodeHook, type BotFulfillmentUpdates, type BotIntent, type BotLocale, type BotMessage, type BotMessageGroup,
   type BotPrompt, type BotResponse, type BotSlot, type BotSlotType, type Classification, type CodeHookCall, type IntentScore, type LexBotDefinition,
   type LexProgressMessage, type LexRuntimeErrorType, type LexStandIn, type LexStandInOptions, type LexTurnRecord, type ResolvedSlotValue,
   type RuntimeTurnResponse, type SlotResolutionContext, type VoiceTurnRequest, type VoiceTurnResult,
 } from './lex-stand-in';
+export {
+  fastLexBotDefinition, lexExportDefinition, type FastLexBotDefinitionOptions, type LexExportDefinitionOptions,
+} from './lex-stand-in/from-definition';
 export { LOCAL_REGION, localBedrockClient, localSqsClient } from './local-clients';
 export { createResponseCacheTable, localDynamoDbClient, startLocalDynamoDb, type LocalDynamoDbOptions } from './local-dynamodb';
 export { LOCAL_CREDENTIALS, type LocalEndpoint } from './local-server';

@@ -49,6 +49,14 @@ export function lexResponseProblems(response: unknown): string[] {
   if (type === 'Close' && intent && !['Fulfilled', 'Failed', 'InProgress'].includes(intent.state)) {
     problems.push('Close needs sessionState.intent.state Fulfilled, Failed or InProgress (Response format)');
   }
+  // Response format, Session state > intent: "state – Required. The state can only be ReadyForFulfillment if
+  // dialogAction.type is Delegate." Lex fills in a missing state only where it carries on itself (Delegate).
+  if ((type === 'ConfirmIntent' || type === 'ElicitSlot' || type === 'ElicitIntent') && intent && typeof intent === 'object' && intent.state === undefined) {
+    problems.push(`dialogAction ${type} needs sessionState.intent.state (Response format: state is required)`);
+  }
+  if (intent && typeof intent === 'object' && intent.state === 'ReadyForFulfillment' && type !== 'Delegate') {
+    problems.push(`sessionState.intent.state ReadyForFulfillment is allowed only with dialogAction Delegate, not ${type} (Response format)`);
+  }
   if (type === 'ElicitSlot') {
     const slot = state.dialogAction.slotToElicit;
     if (typeof slot !== 'string' || slot === '' || slot.length > SLOT_NAME_MAX_CHARS) {

@@ -1,5 +1,7 @@
 // A local Step Functions stand-in for the callback API (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) over the
-// AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient.
+// AWS JSON 1.0 protocol, so handlers that resume a `.waitForTaskToken` task run unchanged against the real SFNClient;
+// it also lists recorded executions and serves their histories (ListExecutions, GetExecutionHistory).
+import type { RecordedExecution } from './execution-history';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenLocal, parseJsonObject, readRequestText, sendAwsError, type LocalEndpoint } from './local-server';
@@ -28,6 +30,8 @@ export interface StepFunctionsStandIn extends LocalEndpoint {
   createTask(): PendingTask;
   /** Every callback call received: operation and whether it was accepted. */
   readonly calls: ReadonlyArray<{ readonly operation: string; readonly accepted: boolean }>;
+  /** Records an execution for ListExecutions and GetExecutionHistory (e.g. `recordedExecution(arn, localExecution)`). */
+  recordExecution(execution: RecordedExecution): void;
 }
 
 interface TaskState {
@@ -81,6 +85,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   const executions = new Map<string, { input: string; executionArn: string; startDate: number }>();
   const tasks = new Map<string, TaskState>();
   const calls: Array<{ operation: string; accepted: boolean }> = [];
+  const recorded: RecordedExecution[] = [];
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => sendError(res, 500, 'InternalFailure', String(err)));
@@ -92,6 +97,14 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     if (req.method === 'POST' && operation === 'StartExecution' && options.onStartExecution) {
       startExecution(raw, res, options.onStartExecution);
+      return;
+    }
+    if (req.method === 'POST' && (operation === 'ListExecutions' || operation === 'GetExecutionHistory')) {
+      calls.push({ operation, accepted: true });
+      const answer = operation === 'ListExecutions' ? listExecutions(recorded, parseJsonObject(raw) ?? {}) : executionHistory(recorded, parseJsonObject(raw) ?? {});
+      if (typeof answer.error === 'string') return sendError(res, 400, answer.error, String(answer.message));
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': randomUUID() });
+      res.end(JSON.stringify(answer));
       return;
     }
     if (req.method !== 'POST' || !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) {
@@ -174,6 +187,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   return {
     ...endpoint,
     calls,
+    recordExecution: (execution) => { recorded.push(execution); },
     createTask: () => {
       // Real tokens are long opaque strings; this one is too, so length limits in handlers are exercised.
       const taskToken = `AQ${randomBytes(96).toString('base64url')}`;
@@ -196,3 +210,41 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   sendAwsError(res, status, { protocol: 'json-1.0', type, message, qualifiedType: `com.amazonaws.sfn#${type}` });
 }
 
+type Answer = { error: string; message: string } | { error?: undefined; [key: string]: unknown };
+
+/** A page of `items` from `nextToken` (the index, as the stand-in issues it); maxResults 1-1000, default 100. */
+function page<T>(items: readonly T[], body: Record<string, unknown>): { items: T[]; nextToken?: string } | { error: string; message: string } {
+  const max = body.maxResults === undefined || body.maxResults === 0 ? 100 : Number(body.maxResults);
+  if (!Number.isInteger(max) || max < 0 || max > 1000) return { error: 'ValidationException', message: 'maxResults must be between 0 and 1000' };
+  const from = body.nextToken === undefined ? 0 : Number(body.nextToken);
+  if (!Number.isInteger(from) || from < 0 || from > items.length) return { error: 'InvalidToken', message: 'Invalid Token.' };
+  const slice = items.slice(from, from + max);
+  return from + max < items.length ? { items: slice, nextToken: String(from + max) } : { items: slice };
+}
+
+/** ListExecutions: the state machine's executions, most recent first (API Reference, "ListExecutions"). */
+function listExecutions(recorded: readonly RecordedExecution[], body: Record<string, unknown>): Answer {
+  const mine = recorded.filter((e) => e.stateMachineArn === body.stateMachineArn && (body.statusFilter === undefined || e.status === body.statusFilter))
+    .sort((a, b) => b.startDate - a.startDate);
+  const p = page(mine, body);
+  if ('error' in p) return p;
+  return {
+    executions: p.items.map((e) => ({
+      executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status,
+      startDate: e.startDate / 1000, ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate / 1000 }),
+    })),
+    ...(p.nextToken ? { nextToken: p.nextToken } : {}),
+  };
+}
+
+/** GetExecutionHistory: the events in order, or newest first with reverseOrder (API Reference, "GetExecutionHistory"). */
+function executionHistory(recorded: readonly RecordedExecution[], body: Record<string, unknown>): Answer {
+  const execution = recorded.find((e) => e.executionArn === body.executionArn);
+  if (!execution) return { error: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${String(body.executionArn)}'` };
+  const events = body.reverseOrder === true ? [...execution.events].reverse() : execution.events;
+  const withData = body.includeExecutionData !== false;
+  const p = page(events.map((e) => (withData || !e.stateExitedEventDetails?.output ? e
+    : { ...e, stateExitedEventDetails: { name: e.stateExitedEventDetails.name } })), body);
+  if ('error' in p) return p;
+  return { events: p.items, ...(p.nextToken ? { nextToken: p.nextToken } : {}) };
+}

@@ -1,8 +1,10 @@
 // LatencyChecks on the seed's "current" stack (every rule fires) and on a clean stack (none fires).
-import { Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as lex from 'aws-cdk-lib/aws-lex';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { LatencyChecks } from '../../src/checks';
+import { LexCallFlow } from '../../src/constructs/lex-call-flow';
 import { ResponseCacheTable } from '../../src/constructs/response-cache-table';
 import { runRules } from '../../src/checks/rules';
 import { TemplateModel } from '../../src/checks/template-model';
@@ -94,7 +96,7 @@ describe('LatencyChecks', () => {
   it('lists its rules with severity and explanation', () => {
     const rules = LatencyChecks.rules();
     expect(rules.map((r) => r.id)).toEqual(['FastLex-L1', 'FastLex-L2', 'FastLex-L3', 'FastLex-L4', 'FastLex-L5',
-      'FastLex-L6', 'FastLex-L7', 'FastLex-L8', 'FastLex-L9', 'FastLex-L10']);
+      'FastLex-L6', 'FastLex-L7', 'FastLex-L8', 'FastLex-L9', 'FastLex-L10', 'FastLex-L11']);
     expect(rules.filter((r) => r.severity === 'error').map((r) => r.id)).toEqual(['FastLex-L1', 'FastLex-L7']);
     for (const r of rules) expect(r.explanation).toMatch(/Fix:/);
   });
@@ -152,5 +154,66 @@ describe('rules on hand-written template fragments', () => {
     new sfn.StateMachine(stack, 'Standard', { definitionBody: def('Wait', sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN) });
     new sfn.StateMachine(stack, 'Express', { definitionBody: def('Call', sfn.IntegrationPattern.REQUEST_RESPONSE), stateMachineType: sfn.StateMachineType.EXPRESS });
     expect(LatencyChecks.unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
+
+// Lex V2 developer guide, "Configuring timeouts for capturing user input": x-amz-lex:audio:end-timeout-ms, 600 ms by
+// default (https://docs.aws.amazon.com/lexv2/latest/dg/session-attribs-speech.html); AudioSpecification.EndTimeoutMs
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-audiospecification.html).
+describe('FastLex-L11: short answers on a bot Connect calls', () => {
+  const model = (resources: Record<string, unknown>) => new TemplateModel({ stackName: 'T', resources });
+  const slot = (name: string, slotTypeName: string, endTimeoutMs?: number) => ({
+    Name: name, SlotTypeName: slotTypeName,
+    ValueElicitationSetting: {
+      SlotConstraint: 'Required',
+      PromptSpecification: {
+        MaxRetries: 1, MessageGroupsList: [],
+        ...(endTimeoutMs ? { PromptAttemptsSpecification: { Initial: { AllowInterrupt: true, AllowedInputTypes: { AllowAudioInput: true, AllowDTMFInput: true }, AudioAndDtmfInputSpecification: { StartTimeoutMs: 4000, AudioSpecification: { EndTimeoutMs: endTimeoutMs, MaxLengthMs: 13000 } } } } } : {}),
+      },
+    },
+  });
+  const voiceBot = (slots: unknown[], flowAttributes?: Record<string, string>) => ({
+    Bot: { Type: 'AWS::Lex::Bot', Properties: { BotLocales: [{ LocaleId: 'en_US', Intents: [{ Name: 'Book', Slots: slots }] }] } },
+    Alias: { Type: 'AWS::Lex::BotAlias', Properties: { BotId: { Ref: 'Bot' } } },
+    Association: { Type: 'AWS::Connect::IntegrationAssociation', Properties: { IntegrationType: 'LEX_BOT', IntegrationArn: { 'Fn::GetAtt': ['Alias', 'Arn'] }, InstanceId: 'arn' } },
+    ...(flowAttributes ? { Flow: { Type: 'AWS::Connect::ContactFlow', Properties: { Content: { 'Fn::Join': ['', ['{"Actions":[{"Parameters":{"LexV2Bot":{"AliasArn":"', { 'Fn::GetAtt': ['Alias', 'Arn'] }, `"},"LexSessionAttributes":${JSON.stringify(flowAttributes)}}}]}`]] } } } } : {}),
+  });
+  const l11 = (resources: Record<string, unknown>) => runRules(model(resources)).filter((f) => f.ruleId === 'FastLex-L11').map((f) => `${f.logicalId}: ${f.message}`);
+
+  it('finds a yes/no and a number slot at Lex\'s default on a bot associated with Connect, not a name slot', () => {
+    expect(l11(voiceBot([slot('Sure', 'AMAZON.Confirmation'), slot('Seats', 'AMAZON.Number'), slot('Name', 'AMAZON.FirstName')]))).toEqual([
+      "Bot: slot Book.Sure (AMAZON.Confirmation) waits Lex's default 600 ms after each answer on a call",
+      "Bot: slot Book.Seats (AMAZON.Number) waits Lex's default 600 ms after each answer on a call",
+    ]);
+  });
+
+  it('accepts a shorter end silence from the flow (the slot\'s key or a wildcard) or from the slot\'s own audio settings', () => {
+    expect(l11(voiceBot([slot('Sure', 'AMAZON.Confirmation'), slot('Seats', 'AMAZON.Number', 450)], { 'x-amz-lex:audio:end-timeout-ms:Book:Sure': '400' }))).toEqual([]);
+    expect(l11(voiceBot([slot('Sure', 'AMAZON.Confirmation')], { 'x-amz-lex:audio:end-timeout-ms:*:*': '500' }))).toEqual([]);
+    // The slot's own key wins over the wildcard, as Lex applies them.
+    expect(l11(voiceBot([slot('Sure', 'AMAZON.Confirmation')], { 'x-amz-lex:audio:end-timeout-ms:*:*': '500', 'x-amz-lex:audio:end-timeout-ms:Book:Sure': '600' }))).toHaveLength(1);
+  });
+
+  it('says nothing about a bot no Connect instance calls', () => {
+    const { Association: _, ...chatOnly } = voiceBot([slot('Sure', 'AMAZON.Confirmation')]);
+    expect(l11(chatOnly)).toEqual([]);
+  });
+
+  it('finds nothing on a LexCallFlow with its defaults, and fires when shortAnswerEndSilence is put back to 600 ms', () => {
+    const build = (shortAnswerEndSilence?: Duration) => {
+      const stack = new Stack(newApp(), 'Voice', { env: { account: '123456789012', region: 'us-east-1' } });
+      const b = new lex.CfnBot(stack, 'Bot', {
+        name: 'VoiceBot', roleArn: 'arn:aws:iam::123456789012:role/lex', dataPrivacy: { ChildDirected: false }, idleSessionTtlInSeconds: 300,
+        botLocales: [{ localeId: 'en_US', nluConfidenceThreshold: 0.4, intents: [
+          { name: 'Book', sampleUtterances: [{ utterance: 'book' }], slots: [{ name: 'Sure', slotTypeName: 'AMAZON.Confirmation', valueElicitationSetting: { slotConstraint: 'Required', promptSpecification: { maxRetries: 1, messageGroupsList: [{ message: { plainTextMessage: { value: 'Sure?' } } }] } } }], slotPriorities: [{ priority: 1, slotName: 'Sure' }] },
+          { name: 'FallbackIntent', parentIntentSignature: 'AMAZON.FallbackIntent' },
+        ] }],
+      });
+      const botAlias = new lex.CfnBotAlias(stack, 'Alias', { botId: b.attrId, botAliasName: 'live', botVersion: '1' });
+      new LexCallFlow(stack, 'Flow', { instanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555', botAlias, shortAnswerEndSilence });
+      return LatencyChecks.unacknowledgedFindings(stack).filter((l) => l.startsWith('FastLex-L11'));
+    };
+    expect(build()).toEqual([]);
+    expect(build(Duration.millis(600))).toEqual([expect.stringContaining('FastLex-L11 Voice/Bot: A bot Amazon Connect calls leaves a short-answer slot')]);
   });
 });

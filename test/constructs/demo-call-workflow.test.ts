@@ -37,7 +37,7 @@ function statementsOf(template: Template, policyIdPrefix: string): any[] {
 }
 
 describeConstruct('DemoCallWorkflow', () => {
-  it('builds a Standard workflow: validate, lead and scenario in parallel, call, wait for the call, update the lead', () => {
+  it('builds a Standard workflow: validate, then the call beside the lead and the scenario, wait for the call, update the lead', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
@@ -46,19 +46,50 @@ describeConstruct('DemoCallWorkflow', () => {
     });
     const def = definitionOf(template);
     expect(def.StartAt).toBe('ValidateRequest');
-    expect(def.States.ValidateRequest.Next).toBe('CreateLeadAndScenario');
+    expect(def.States.ValidateRequest.Next).toBe('CallLeadAndScenario');
     expect(def.States.ValidateRequest.Catch).toBeUndefined();
-    expect(def.States.CreateLeadAndScenario.Type).toBe('Parallel');
-    expect(def.States.CreateLeadAndScenario.Branches.map((b: any) => b.StartAt)).toEqual(['CreateLead', 'GenerateScenario']);
-    expect(def.States.PrepareCallContext.Type).toBe('Pass');
-    expect(def.States.InvokeOutboundCall.Next).toBe('WaitForCallCompletion');
+    // The call is placed at once: its branch needs nothing but the validated request.
+    const parallel = def.States.CallLeadAndScenario;
+    expect(parallel.Type).toBe('Parallel');
+    expect(parallel.Branches.map((b: any) => b.StartAt)).toEqual(['InvokeOutboundCall', 'CreateLead', 'GenerateScenario']);
+    expect(Object.keys(parallel.Branches[0].States)).toEqual(['InvokeOutboundCall']);
+    expect(parallel.Branches[0].States.InvokeOutboundCall.Parameters).toEqual({
+      'interactionKey.$': '$.interactionKey', 'clientToken.$': '$.clientToken', 'phone.$': '$.request.lead.phone', 'leadExternalId.$': '$.leadExternalId',
+    });
+    // The Lead and the scenario catch their own failures: once the call may be ringing, neither fails the execution.
+    expect(parallel.Branches[1].States.CreateLead.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.leadError', Next: 'LeadNotCreated' }]);
+    expect(parallel.Branches[2].States.GenerateScenario.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkScenarioUnavailable' }]);
+    expect(parallel.Branches[2].States.GenerateScenario.Parameters['interactionKey.$']).toBe('$.interactionKey');
+    expect(def.States.JoinCall.Next).toBe('WasLeadCreated');
+    expect(def.States['WasLeadCreated'].Choices[0]).toEqual({ Variable: '$.lead.error', IsPresent: true, Next: 'KeepRequest' });
+    expect(def.States.KeepRequest.Parameters.mode).toBe('KEEP');
+    expect(def.States.LeadRequestHandled.Next).toBe('WaitForCallCompletion');
     const wait = def.States.WaitForCallCompletion;
     expect(wait.Resource).toContain('lambda:invoke.waitForTaskToken');
     expect(wait.TimeoutSeconds).toBe(1200); // 20 minutes: a demo call and its ringing, not an hour of PENDING
     expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
-    expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], Next: 'CallOutcomeUnknown' });
+    // Any failure of the wait ends in UNKNOWN, and UpdateLead asks Connect: the call was placed.
+    expect(wait.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.waitError', Next: 'CallOutcomeUnknown' }]);
     expect(def.States.CallOutcomeUnknown.Next).toBe('UpdateLead');
+    expect(def.States.UpdateLead.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.leadUpdateError', Next: 'KeepUnwrittenOutcome' }]);
+    expect(def.States.KeepUnwrittenOutcome.Next).toBe('CallDone');
     expect(def.States.DemoCallFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('names every state with 0-9, A-Z, a-z, - and _ only, as CloudWatch Logs needs for the execution log', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateExitedEventDetails.html: a state name must
+    // not contain white space, brackets, ? or *, and "to enable logging with CloudWatch Logs" only these characters.
+    const names: string[] = [];
+    const visit = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        names.push(name);
+        for (const branch of state.Branches ?? []) visit(branch.States);
+      }
+    };
+    visit(definitionOf(build().template).States);
+
+    expect(names.filter((n) => !/^[0-9A-Za-z_-]{1,80}$/.test(n))).toEqual([]);
+    expect(names).toContain('WasLeadCreated');
   });
 
   it('invokes every function through its live alias, never $LATEST', () => {
@@ -71,21 +102,23 @@ describeConstruct('DemoCallWorkflow', () => {
     for (const alias of aliases.filter((a) => !a.includes('CallCompleted'))) expect(def).toContain(`TOKEN[${alias}]`);
   });
 
-  it('retries every task with backoff and full jitter, including Connect throttling, and catches to the failure path', () => {
+  it('retries every task with backoff and full jitter, including Connect throttling; only a call not placed reaches the failure path', () => {
     const def = definitionOf(build().template);
-    const tasks = ['CreateLead', 'GenerateScenario'].map((n) => def.States.CreateLeadAndScenario.Branches.find((b: any) => b.StartAt === n).States[n])
-      .concat(['ValidateRequest', 'InvokeOutboundCall', 'WaitForCallCompletion', 'UpdateLead', 'MarkLeadFailed'].map((n) => def.States[n]));
+    const branch = (name: string) => def.States.CallLeadAndScenario.Branches.find((b: any) => b.States[name]).States[name];
+    const tasks = ['InvokeOutboundCall', 'CreateLead', 'GenerateScenario', 'MarkScenarioUnavailable'].map(branch)
+      .concat(['ValidateRequest', 'KeepRequest', 'WaitForCallCompletion', 'UpdateLead', 'KeepUnwrittenOutcome', 'MarkLeadFailed'].map((n) => def.States[n]));
     for (const task of tasks) {
       expect(task.Retry.length).toBeGreaterThan(0);
       for (const r of task.Retry) expect(r).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2, MaxDelaySeconds: expect.any(Number) });
       expect(task.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
     }
-    expect(def.States.InvokeOutboundCall.Retry[1].ErrorEquals).toEqual(['OutboundCallThrottledError']);
-    expect(tasks[0].Retry[1].ErrorEquals).toEqual(['LeadServiceUnavailableError']);
-    expect(tasks[1].Retry[1].ErrorEquals).toEqual(['ScenarioGenerationThrottledError']);
-    for (const name of ['CreateLeadAndScenario', 'InvokeOutboundCall', 'WaitForCallCompletion', 'UpdateLead']) {
-      expect(def.States[name].Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkLeadFailed' });
-    }
+    expect(tasks[0].Retry[1].ErrorEquals).toEqual(['OutboundCallThrottledError']);
+    expect(tasks[1].Retry[1].ErrorEquals).toEqual(['LeadServiceUnavailableError']);
+    expect(tasks[2].Retry[1].ErrorEquals).toEqual(['ScenarioGenerationThrottledError']);
+    expect(def.States.CallLeadAndScenario.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkLeadFailed' }]);
+    // After the Parallel nothing leads to the failure path: the call was placed.
+    const toFailure = Object.entries(def.States).filter(([, st]: [string, any]) => (st.Catch ?? []).some((c: any) => c.Next === 'MarkLeadFailed')).map(([n]) => n);
+    expect(toFailure).toEqual(['CallLeadAndScenario']);
   });
 
   it('rejects EXPRESS with a callback wait at synth time, explaining why', () => {
@@ -99,7 +132,8 @@ describeConstruct('DemoCallWorkflow', () => {
     expect(workflow.awaitCallFunction).toBeUndefined();
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', LoggingConfiguration: Match.objectLike({ Level: 'ALL' }) });
     const def = definitionOf(template);
-    expect(def.States.InvokeOutboundCall.Next).toBe('CallPlaced');
+    expect(def.States.CallLeadAndScenario.Branches[0].States.InvokeOutboundCall.End).toBe(true);
+    expect(def.States.LeadRequestHandled.Next).toBe('CallPlaced');
     expect(def.States.WaitForCallCompletion).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAST_LEX_WORKFLOW_MODE: 'EXPRESS', FAST_LEX_RUNTIME: '1' }) },
@@ -187,7 +221,7 @@ describeConstruct('DemoCallWorkflow', () => {
       SSESpecification: { SSEEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '87600' }) } }, 4);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_CONTEXT_TTL_SECONDS: '87600' }) } }, 6);
   });
 
   it('tells the Validate step which countries and number types may be called, and paces calls to Connect\'s rate', () => {
@@ -200,8 +234,8 @@ describeConstruct('DemoCallWorkflow', () => {
       Environment: { Variables: Match.objectLike({ FAST_LEX_CALL_RATE_PER_SECOND: '5', FAST_LEX_CALL_BURST: '10' }) },
     });
     const def = definitionOf(template);
-    expect(def.States.InvokeOutboundCall.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['OutboundCallThrottledError'], ['DependencyUnavailableError']]));
-    expect(def.States.CreateLeadAndScenario.Branches[0].States.CreateLead.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['DependencyUnavailableError']]));
+    expect(def.States.CallLeadAndScenario.Branches[0].States.InvokeOutboundCall.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['OutboundCallThrottledError'], ['DependencyUnavailableError']]));
+    expect(def.States.CallLeadAndScenario.Branches[1].States.CreateLead.Retry.map((r: any) => r.ErrorEquals)).toEqual(expect.arrayContaining([['DependencyUnavailableError']]));
     expect(def.States.MarkLeadFailed.Parameters).toMatchObject({ 'state.$': '$', 'executionId.$': '$$.Execution.Id' });
   });
 

@@ -74,25 +74,32 @@ describe('FastLexMonitoring', () => {
     }
   });
 
-  it('alarms on Lex with the V2 dimensions (BotId, BotAliasId, LocaleId, Operation), summed over text and speech operations', () => {
+  // InputMode is "speech, text, or DTMF" and CloudWatch matches dimension sets exactly, so keypad turns are a series
+  // of their own (https://docs.aws.amazon.com/lexv2/latest/dg/monitoring-cloudwatch.html).
+  it('alarms on Lex with the V2 dimensions (BotId, BotAliasId, LocaleId, Operation), summed over text, speech and keypad operations', () => {
     const b = build();
 
     const errors = alarmProps(b, 'LexCodeHookErrors');
     const metrics = mathMetrics(errors);
-    expect(metrics.map((m) => m.name)).toEqual(['RuntimeLambdaErrors', 'RuntimeLambdaErrors', 'RuntimeLambdaErrors']);
+    expect(metrics.map((m) => m.name)).toEqual(Array(4).fill('RuntimeLambdaErrors'));
     expect(metrics.map((m) => m.dims)).toEqual([
       { BotId: { 'Fn::GetAtt': ['Bot', 'Id'] }, BotAliasId: { 'Fn::GetAtt': [expect.stringMatching(/^FulfillmentBotAlias/), 'BotAliasId'] }, LocaleId: 'en_US', Operation: 'RecognizeText' },
       expect.objectContaining({ LocaleId: 'en_US', Operation: 'RecognizeUtterance', InputMode: 'Speech' }),
       expect.objectContaining({ LocaleId: 'en_US', Operation: 'StartConversation', InputMode: 'Speech' }),
+      expect.objectContaining({ LocaleId: 'en_US', Operation: 'StartConversation', InputMode: 'DTMF' }),
     ]);
     expect(metrics.every((m) => m.namespace === 'AWS/Lex' && m.stat === 'Sum' && m.period === 300)).toBe(true);
-    expect(errors.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(lambdaErrors_0, 0) + FILL(lambdaErrors_1, 0) + FILL(lambdaErrors_2, 0)');
+    expect(errors.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(lambdaErrors_0, 0) + FILL(lambdaErrors_1, 0) + FILL(lambdaErrors_2, 0) + FILL(lambdaErrors_3, 0)');
     expect(errors).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
-    expect(mathMetrics(alarmProps(b, 'LexInvalidCodeHookResponses')).map((m) => m.name)).toEqual(Array(3).fill('RuntimeInvalidLambdaResponses'));
-    expect(mathMetrics(alarmProps(b, 'LexThrottles')).map((m) => m.name)).toEqual(Array(3).fill('RuntimeThrottledEvents'));
+    expect(mathMetrics(alarmProps(b, 'LexInvalidCodeHookResponses')).map((m) => m.name)).toEqual(Array(4).fill('RuntimeInvalidLambdaResponses'));
+    expect(mathMetrics(alarmProps(b, 'LexThrottles')).map((m) => m.name)).toEqual(Array(4).fill('RuntimeThrottledEvents'));
+    // RuntimeSuccessfulRequestLatency is "between the time the request was made and the response was passed back": one
+    // turn for RecognizeText and RecognizeUtterance, the whole call's stream for StartConversation, which is not read.
     const latency = alarmProps(b, 'LexP99Latency');
-    expect(mathMetrics(latency).map((m) => [m.name, m.stat])).toEqual(Array(3).fill(['RuntimeSuccessfulRequestLatency', 'p99']));
-    expect(latency.Metrics.find((m: any) => m.Expression).Expression).toBe('MAX([successfulRequestLatency_p99_0, successfulRequestLatency_p99_1, successfulRequestLatency_p99_2])');
+    expect(mathMetrics(latency).map((m) => [m.name, m.stat, m.dims.Operation])).toEqual([
+      ['RuntimeSuccessfulRequestLatency', 'p99', 'RecognizeText'], ['RuntimeSuccessfulRequestLatency', 'p99', 'RecognizeUtterance'],
+    ]);
+    expect(latency.Metrics.find((m: any) => m.Expression).Expression).toBe('MAX([successfulRequestLatency_p99_0, successfulRequestLatency_p99_1])');
     expect(latency).toMatchObject({ Threshold: 3000, EvaluationPeriods: 3, DatapointsToAlarm: 3, ComparisonOperator: 'GreaterThanThreshold' });
     // Never the V1 dimensions that aws-cdk-lib's LexMetrics use.
     expect(JSON.stringify(b.template.findResources('AWS::CloudWatch::Alarm'))).not.toMatch(/"BotName"|"BotAlias"[^I]/);
@@ -168,6 +175,9 @@ describe('FastLexMonitoring', () => {
     expect(alarmProps(b, 'ContactFlowErrors')).toMatchObject({ Namespace: 'AWS/Connect', MetricName: 'ContactFlowErrors', Statistic: 'Sum',
       Period: 300, Threshold: 1 });
     expect(dims(alarmProps(b, 'ContactFlowErrors'))).toEqual({ InstanceId: INSTANCE_ID, MetricGroup: 'ContactFlow', ContactFlowName: 'FastLexInbound' });
+    // "Logs are generated only for flows that include a Set logging behavior block" and only once the instance's flow
+    // logs are on (https://docs.aws.amazon.com/connect/latest/adminguide/contact-flow-logs.html): the operator is told both.
+    expect(alarmProps(b, 'ContactFlowErrors').AlarmDescription).toMatch(/only if the instance has flow logs enabled .*CONTACTFLOW_LOGS.* as well as the flow's Set logging behavior block/);
   });
 
   it('alarms when the whole-bot cache hit rate stays below 50% for 15 minutes, from the [service] EMF dimension set', () => {
@@ -237,7 +247,7 @@ describe('FastLexMonitoring', () => {
   });
 
   it('refuses a bot scope an alarm cannot read, half a Connect pair, and an instance ARN for the id', () => {
-    expect(() => build({ bot: { botId: 'B', botAliasId: 'A', localeIds: ['en_US', 'en_GB', 'es_US', 'fr_CA'] } }))
+    expect(() => build({ bot: { botId: 'B', botAliasId: 'A', localeIds: ['en_US', 'en_GB', 'es_US'] } }))
       .toThrow(/'bot' has 12 locale x operation series.*allows 10 per alarm/);
     expect(() => build({ bot: { botId: 'B', botAliasId: 'A', localeIds: [] } })).toThrow(/'bot.localeIds' and 'bot.operations' must not be empty/);
     expect(() => build({ contactFlowName: undefined })).toThrow(/give both 'connectInstanceId' and 'contactFlowName'/);

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { describe, expect, it } from 'vitest';
@@ -69,19 +69,30 @@ describe('LexCallFlow: the generated flow', () => {
     const flow = flowOf(template);
     expect(flow.Version).toBe('2019-10-30');
     expect(flow.StartAction).toBe('EnableFlowLogging');
-    expect(action(flow, 'EnableFlowLogging')).toMatchObject({ Type: 'UpdateFlowLoggingBehavior', Parameters: { FlowLoggingBehavior: 'Enabled' }, Transitions: { NextAction: 'AskBot' } });
+    expect(action(flow, 'EnableFlowLogging')).toMatchObject({ Type: 'UpdateFlowLoggingBehavior', Parameters: { FlowLoggingBehavior: 'Enabled' }, Transitions: { NextAction: 'Greeting' } });
   });
 
-  it('hands the call to the live alias ARN with interactionKey from the contact attributes and barge-in on', () => {
+  // Connect admin guide, Get customer input, "Barge-in configuration and usage for Amazon Lex": Lex V2 takes
+  // x-amz-lex:allow-interrupt:*:*; x-amz-lex:barge-in-enabled is the Lex Classic key.
+  // https://docs.aws.amazon.com/connect/latest/adminguide/get-customer-input.html
+  it('hands the call to the live alias ARN with interactionKey from the contact attributes and Lex V2 barge-in on', () => {
     const flow = flowOf(build().template);
     const ask = action(flow, 'AskBot');
     expect(ask.Type).toBe('ConnectParticipantWithLexBot');
     expect(ask.Parameters.LexV2Bot).toEqual({ AliasArn: 'TOKEN[LiveAlias.Arn]' });
     expect(ask.Parameters.LexSessionAttributes).toEqual({
       'interactionKey': '$.Attributes.interactionKey',
-      'x-amz-lex:barge-in-enabled:*:*': 'true',
+      'x-amz-lex:allow-interrupt:*:*': 'true',
     });
-    expect(ask.Parameters.Text).toBeUndefined();
+    expect(JSON.stringify(flow)).not.toContain('barge-in-enabled');
+  });
+
+  // "The initial response is sent to the user after Amazon Lex V2 determines the intent"
+  // (https://docs.aws.amazon.com/lexv2/latest/dg/intent-initial.html): the callee hears the flow's words first.
+  it('never starts a call in silence: by default Connect greets the callee and the bot asks a question', () => {
+    const flow = flowOf(build().template);
+    expect(action(flow, 'Greeting')).toMatchObject({ Type: 'MessageParticipant', Parameters: { Text: 'Hello, this is an automated assistant calling.' }, Transitions: { NextAction: 'AskBot' } });
+    expect(action(flow, 'AskBot').Parameters.Text).toBe('How can I help you today?');
   });
 
   it('speaks the greeting first and the prompt as the bot listens, when given', () => {
@@ -91,18 +102,20 @@ describe('LexCallFlow: the generated flow', () => {
     expect(action(flow, 'AskBot').Parameters.Text).toBe('How can I help?');
   });
 
-  it('asks again a bounded number of times on a no-match intent or silence, then apologises and hangs up', () => {
+  // A voice Lex block has no InputTimeLimitExceeded branch: that is the chat timeout (LexTimeoutSeconds); a silent caller
+  // reaches the fallback intent after Lex's re-prompts (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-fallback.html,
+  // https://docs.aws.amazon.com/connect/latest/adminguide/get-customer-input.html).
+  it('asks again a bounded number of times on the fallback intent (a callee not understood, or silent), then apologises and hangs up', () => {
     const flow = flowOf(build({ maxReAsks: 2 }).template);
     const chain = ['AskBot', 'ReAsk1', 'ReAsk2'];
     chain.forEach((id, i) => {
       const t = action(flow, id).Transitions;
       const onNoMatch = chain[i + 1] ?? 'NoMatchGoodbye';
       expect(t.Conditions).toEqual([{ NextAction: onNoMatch, Condition: { Operator: 'Equals', Operands: ['FallbackIntent'] } }]);
-      expect(t.Errors).toEqual(expect.arrayContaining([
-        { NextAction: onNoMatch, ErrorType: 'InputTimeLimitExceeded' },
+      expect(t.Errors).toEqual([
         { NextAction: 'Goodbye', ErrorType: 'NoMatchingCondition' },
         { NextAction: 'ErrorApology', ErrorType: 'NoMatchingError' },
-      ]));
+      ]);
       expect(t.NextAction).toBe('Goodbye');
     });
     expect(action(flow, 'ReAsk1').Parameters.Text).toBe("Sorry, I didn't catch that. Could you say it another way?");
@@ -117,13 +130,20 @@ describe('LexCallFlow: the generated flow', () => {
     expect(action(flow, 'Disconnect')).toEqual({ Identifier: 'Disconnect', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} });
   });
 
-  it('maps the session attributes and voice settings given', () => {
+  it('ends the call with the goodbye when a follow-up question ends in the fallback intent (silence or not understood)', () => {
+    const flow = flowOf(build({ followUpQuestions: 2 }).template);
+    expect(action(flow, 'FollowUp1').Transitions).toMatchObject({ NextAction: 'FollowUp2', Conditions: [{ NextAction: 'Goodbye' }] });
+    expect(action(flow, 'FollowUp2').Transitions).toMatchObject({ NextAction: 'Goodbye', Conditions: [{ NextAction: 'Goodbye' }] });
+    expect(JSON.stringify(flow)).not.toContain('InputTimeLimitExceeded');
+  });
+
+  it('maps the session attributes and voice settings given, bargeIn false turning barge-in off', () => {
     const flow = flowOf(build({ sessionAttributes: { interactionKey: 'callKey', locale: 'lang' }, bargeIn: false, noMatchIntentNames: ['FallbackIntent', 'RepeatIntent'], maxReAsks: 0 }).template);
     const ask = action(flow, 'AskBot');
     expect(ask.Parameters.LexSessionAttributes).toEqual({
       'interactionKey': '$.Attributes.callKey',
       'locale': '$.Attributes.lang',
-      'x-amz-lex:barge-in-enabled:*:*': 'false',
+      'x-amz-lex:allow-interrupt:*:*': 'false',
     });
     expect(ask.Transitions.Conditions.map((c: any) => c.Condition.Operands[0])).toEqual(['FallbackIntent', 'RepeatIntent']);
     expect(ask.Transitions.Conditions.every((c: any) => c.NextAction === 'NoMatchGoodbye')).toBe(true);
@@ -170,7 +190,67 @@ describe('LexCallFlow: the bot alias', () => {
   });
 });
 
-describe('LexCallFlow: association and resource policy', () => {
+describe('LexCallFlow: voice timing (https://docs.aws.amazon.com/lexv2/latest/dg/session-attribs-speech.html)', () => {
+  /** A bot with a yes/no slot, a number slot and a name slot, on a live alias. */
+  function voiceBotAlias(stack: Stack): lex.CfnBotAlias {
+    const bot = minimalBot(stack);
+    const slot = (name: string, slotTypeName: string) => ({ name, slotTypeName, valueElicitationSetting: { slotConstraint: 'Required', promptSpecification: { maxRetries: 1, messageGroupsList: [{ message: { plainTextMessage: { value: `${name}?` } } }] } } });
+    const locales = bot.botLocales as lex.CfnBot.BotLocaleProperty[];
+    bot.botLocales = [{ ...locales[0], intents: [...(locales[0].intents as lex.CfnBot.IntentProperty[]), {
+      name: 'BookIntent', sampleUtterances: [{ utterance: 'book' }],
+      slots: [slot('Sure', 'AMAZON.Confirmation'), slot('Seats', 'AMAZON.Number'), slot('Name', 'AMAZON.FirstName')],
+      slotPriorities: [{ priority: 1, slotName: 'Sure' }, { priority: 2, slotName: 'Seats' }, { priority: 3, slotName: 'Name' }],
+    }] }];
+    return new lex.CfnBotAlias(stack, 'LiveAlias', { botId: bot.attrId, botAliasName: 'live', botVersion: '1' });
+  }
+
+  it('gives yes/no and number slots 400 ms of end silence and leaves longer answers at Lex\'s 600 ms', () => {
+    const stack = newStack();
+    new LexCallFlow(stack, 'CallFlow', { instanceArn: INSTANCE_ARN, botAlias: voiceBotAlias(stack) });
+    const attributes = action(flowOf(Template.fromStack(stack)), 'AskBot').Parameters.LexSessionAttributes;
+    expect(attributes).toMatchObject({
+      'x-amz-lex:audio:end-timeout-ms:BookIntent:Sure': '400',
+      'x-amz-lex:audio:end-timeout-ms:BookIntent:Seats': '400',
+    });
+    expect(attributes['x-amz-lex:audio:end-timeout-ms:BookIntent:Name']).toBeUndefined();
+  });
+
+  it('writes voiceTiming per intent and slot, which wins over the short-answer default', () => {
+    const stack = newStack();
+    new LexCallFlow(stack, 'CallFlow', {
+      instanceArn: INSTANCE_ARN,
+      botAlias: voiceBotAlias(stack),
+      shortAnswerEndSilence: Duration.millis(350),
+      voiceTiming: [
+        { intentName: 'BookIntent', slotName: 'Seats', endSilence: Duration.millis(500), keypadEndCharacter: '#', keypadMaxDigits: 2 },
+        { startTimeout: Duration.seconds(6), maxSpeechLength: Duration.seconds(15), keypadEndTimeout: Duration.seconds(3) },
+      ],
+    });
+    expect(action(flowOf(Template.fromStack(stack)), 'AskBot').Parameters.LexSessionAttributes).toEqual({
+      'interactionKey': '$.Attributes.interactionKey',
+      'x-amz-lex:allow-interrupt:*:*': 'true',
+      'x-amz-lex:audio:end-timeout-ms:BookIntent:Sure': '350',
+      'x-amz-lex:audio:end-timeout-ms:BookIntent:Seats': '500',
+      'x-amz-lex:dtmf:end-character:BookIntent:Seats': '#',
+      'x-amz-lex:dtmf:max-length:BookIntent:Seats': '2',
+      'x-amz-lex:audio:start-timeout-ms:*:*': '6000',
+      'x-amz-lex:audio:max-length-ms:*:*': '15000',
+      'x-amz-lex:dtmf:end-timeout-ms:*:*': '3000',
+    });
+  });
+
+  it.each([
+    [{ voiceTiming: [{ maxSpeechLength: Duration.seconds(16) }] }, "LexCallFlow 'CallFlow': 'voiceTiming[0]'.maxSpeechLength must be a whole number of milliseconds from 1 to 15,000, got 16000."],
+    [{ voiceTiming: [{ intentName: 'Book Intent' }] }, "LexCallFlow 'CallFlow': 'voiceTiming[0]'.intentName must be '*' or an intent or slot name, got 'Book Intent'."],
+    [{ voiceTiming: [{ keypadEndCharacter: 'A' }] }, "LexCallFlow 'CallFlow': 'voiceTiming[0]'.keypadEndCharacter must be one keypad key (0-9, * or #), got 'A'."],
+    [{ voiceTiming: [{ keypadMaxDigits: 2000 }] }, "LexCallFlow 'CallFlow': 'voiceTiming[0]'.keypadMaxDigits must be a whole number from 1 to 1,024, got 2000."],
+    [{ shortAnswerEndSilence: Duration.millis(0) }, "LexCallFlow 'CallFlow': 'shortAnswerEndSilence' must be a whole number of milliseconds from 1, got 0."],
+  ] as Array<[Partial<LexCallFlowProps>, string]>)('refuses a voice setting Lex would not take: %j', (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('LexCallFlow: the bot association, the one writer of the alias\'s resource policy', () => {
   it('associates the alias with the instance (instance ARN, LEX_BOT) before the flow is created', () => {
     const { template, stack, flow } = build();
     template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
@@ -179,24 +259,14 @@ describe('LexCallFlow: association and resource policy', () => {
       IntegrationArn: { 'Fn::GetAtt': ['LiveAlias', 'Arn'] },
     });
     const [flowResource] = Object.values(template.findResources('AWS::Connect::ContactFlow')) as any[];
-    expect(flowResource.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(flow.integrationAssociation), stack.getLogicalId(flow.botResourcePolicy)]));
+    expect(flowResource.DependsOn).toEqual([stack.getLogicalId(flow.integrationAssociation)]);
   });
 
-  it('lets only this instance in this account start conversations on this alias', () => {
-    build().template.hasResourceProperties('AWS::Lex::ResourcePolicy', {
-      ResourceArn: { 'Fn::GetAtt': ['LiveAlias', 'Arn'] },
-      Policy: {
-        Version: '2012-10-17',
-        Statement: [{
-          Sid: 'AmazonConnectInstance',
-          Effect: 'Allow',
-          Principal: { Service: 'connect.amazonaws.com' },
-          Action: ['lex:RecognizeText', 'lex:StartConversation'],
-          Resource: { 'Fn::GetAtt': ['LiveAlias', 'Arn'] },
-          Condition: { StringEquals: { 'AWS:SourceAccount': '123456789012' }, ArnEquals: { 'AWS:SourceArn': INSTANCE_ARN } },
-        }],
-      },
-    });
+  // "When you associate an Amazon Lex bot with your Amazon Connect instance, the resource-based policy on the bot is
+  // updated to give Amazon Connect permission to invoke the bot" (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-lex.html);
+  // a Lex resource holds one policy, guarded by revision ids (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_UpdateResourcePolicy.html).
+  it('writes no AWS::Lex::ResourcePolicy: the association is the policy\'s one writer', () => {
+    build().template.resourceCountIs('AWS::Lex::ResourcePolicy', 0);
   });
 });
 
@@ -241,6 +311,10 @@ describe('LexCallFlow: wrong props are refused with the prop and the fix', () =>
       "LexCallFlow 'CallFlow': 'claimPhoneNumber.countryCode' must be an ISO 3166-1 alpha-2 code such as 'US', got 'USA'."],
     ['a prefix without +', { claimPhoneNumber: { countryCode: 'US', type: PhoneNumberType.DID, prefix: '1415' } },
       "LexCallFlow 'CallFlow': 'claimPhoneNumber.prefix' must be '+' and digits, such as '+1415', got '1415'."],
+    // "If a flow has a dimension name in non-ASCII characters, you won't be able to see it in CloudWatch"
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html).
+    ['a flow name CloudWatch cannot show', { flowName: 'Démo-appels' },
+      "LexCallFlow 'CallFlow': 'flowName' must be 1-127 printable ASCII characters, got 'Démo-appels'. CloudWatch does not show a flow whose name has other characters, so its ContactFlowErrors alarm would never see data."],
     ['too many re-asks', { maxReAsks: 6 }, "LexCallFlow 'CallFlow': 'maxReAsks' must be a whole number from 0 to 5, got 6."],
     ['too many follow-up questions', { followUpQuestions: 21 }, "LexCallFlow 'CallFlow': 'followUpQuestions' must be a whole number from 0 to 20, got 21."],
     ['a reserved session key', { sessionAttributes: { 'x-amz-lex:barge-in-enabled:*:*': 'x' } },

@@ -190,3 +190,33 @@ describeConstruct('RightSizedFunction', () => {
     expectSnapshot(stack);
   });
 });
+
+// Lambda quotas: "The total size of all environment variables doesn't exceed 4 KB"
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); a function over it fails to deploy.
+describeConstruct('RightSizedFunction: Lambda\'s 4 KB environment limit, checked at synth', () => {
+  it('refuses at synth an environment over 4 KB, naming the largest variable and that the function\'s environment wrote it', () => {
+    skipNagCheck('the stack does not synthesize: that is what the test shows');
+    const stack = testStack();
+    new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code, environment: { BIG: 'x'.repeat(4200), SMALL: 'y' } });
+
+    expect(() => Template.fromStack(stack)).toThrow(/RightSizedFunction 'Test\/Fn': its environment variables come to about 4,[0-9]{3} bytes, over Lambda's 4 KB \(4,096 bytes\) limit.*The largest: BIG 4,203 bytes, written by the function's 'environment'/);
+  });
+
+  it('estimates values that hold tokens at their deployed size (names and ARNs CloudFormation fills in)', () => {
+    skipNagCheck('the stack does not synthesize: that is what the test shows');
+    const stack = testStack();
+    const fn = new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code });
+    // 40 ARNs of this function's own role: each a token of a few characters at synth, about 70 bytes deployed.
+    for (let i = 0; i < 40; i++) fn.addEnvironment(`ROLE_ARN_${i}`, fn.function.role!.roleArn);
+
+    expect(() => Template.fromStack(stack)).toThrow(/over Lambda's 4 KB.*ROLE_ARN_\d+ \d+ bytes \(estimated: it holds tokens\), written by the construct/);
+  });
+
+  it('passes an environment within 4 KB, tokens and all', () => {
+    const stack = testStack();
+    const fn = new RightSizedFunction(stack, 'Fn', { profile: WorkloadProfile.IO_BOUND, code, environment: { SOME: 'x'.repeat(2000) } });
+    fn.addEnvironment('ROLE_ARN', fn.function.role!.roleArn);
+
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});

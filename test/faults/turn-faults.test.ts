@@ -12,7 +12,7 @@ import { CacheMetric } from '../../src/runtime/cache/metrics';
 import { ResponseCache } from '../../src/runtime/cache/response-cache';
 import { createFulfillmentHandler, type LexFulfillmentHandler, type TurnLog } from '../../src/runtime/lex/fulfillment';
 import type { LexV2Event, LexV2Response } from '../../src/runtime/lex/types';
-import { DENIED_ANSWER, START_FAILED_ANSWER } from '../../src/runtime/lex/workflow-start';
+import { DENIED_ANSWER, START_FAILED_ANSWER, START_UNKNOWN_ANSWER } from '../../src/runtime/lex/workflow-start';
 import { TURN_CLIENT_CONFIG } from '../../src/shared/fault-tolerance';
 import type { IntentCacheConfigs } from '../../src/shared/wire';
 import {
@@ -232,12 +232,10 @@ describe('a Lex turn under faults of DynamoDB, SQS and Step Functions', () => {
 
   it.each([
     ['down (closed port)', 'closed'],
-    ['hanging', 'hang'],
     ['throttling', 'throttle'],
   ] as const)('hears that nothing is booked when Step Functions is %s, and a "yes" afterwards starts exactly one execution', async (_what, fault) => {
     const closed = fault === 'closed';
     const { turn, lines } = await instance(closed ? { sfnEndpoint: 'http://127.0.0.1:9' } : {});
-    if (fault === 'hang') sfnProxy.hang = true;
     if (fault === 'throttle') sfnProxy.failWith = throttling('ThrottlingException');
     const before = await executions();
     const event = demo('+14155552671', { originatingRequestId: undefined });
@@ -258,6 +256,40 @@ describe('a Lex turn under faults of DynamoDB, SQS and Step Functions', () => {
     }
     expect(text(retried!)).toBe(DEMO_ANSWER);
     expect(text(again!)).toBe(DEMO_ANSWER);
+    expect(await executions()).toBe(before + 1);
+  });
+
+  it('hears that the request may have gone through when Step Functions hangs, which is true: the held start lands later, and a "yes" does not start a second', async () => {
+    const { turn, lines } = await instance();
+    sfnProxy.hang = true;
+    const before = await executions();
+    const event = demo('+14155552671', { originatingRequestId: undefined });
+
+    const unknown = await turn('sfn hangs', event);
+    // The requests the turn sent (the first and the one asking again) reach Step Functions after it stopped waiting.
+    sfnProxy.release();
+    await eventually(async () => (await executions()) === before + 1);
+    const yes = await turn('sfn hangs, then yes', { ...event, sessionState: { ...event.sessionState, intent: { ...unknown.sessionState.intent!, confirmationState: 'Confirmed' } } });
+
+    expect(text(unknown)).toBe(START_UNKNOWN_ANSWER);
+    expect(text(unknown)).not.toContain('nothing is scheduled');
+    expect(unknown.sessionState.dialogAction.type).toBe('ConfirmIntent');
+    expect(lines[0]).toMatchObject({ route: 'workflow', status: 'start-unknown' });
+    expect(text(yes)).toBe(DEMO_ANSWER);
+    expect(await executions()).toBe(before + 1);
+  });
+
+  it('finds out within the turn that a start answered late went through, by asking again under the same name', async () => {
+    const { turn, lines } = await instance({ budgetMs: 1_500 });
+    sfnProxy.hang = true;
+    const before = await executions();
+    // Step Functions answers the first request only after the turn stopped waiting for it (40 % of the budget, 600 ms).
+    const late = setTimeout(() => sfnProxy.release(), 750);
+
+    const response = await turn('sfn answers late', demo('+14155552671', { originatingRequestId: undefined })).finally(() => clearTimeout(late));
+
+    expect(text(response)).toBe(DEMO_ANSWER);
+    expect(lines[0]).toMatchObject({ route: 'workflow', status: expect.stringMatching(/^(started|already-started)$/) });
     expect(await executions()).toBe(before + 1);
   });
 
@@ -289,3 +321,12 @@ describe('a Lex turn under faults of DynamoDB, SQS and Step Functions', () => {
     expect(answered.flatMap(({ name, response }) => lexResponseProblems(response).map((p) => `${name}: ${p}`))).toEqual([]);
   });
 });
+
+/** Polls `probe` until it holds (a late request lands at its own pace); fails after 5 s. */
+async function eventually(probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the condition never held');
+}

@@ -1,9 +1,11 @@
 // Faults under the synthesized DemoCallWorkflow, run offline with its bundled handlers against the stand-ins: a
-// Secrets Manager outage on a cold start, a persistent Salesforce outage, a DynamoDB error right after the dial, a
-// call-end event after the wait gave up, and a premium-rate number. Each says what is recorded: a Lead, a call, or a
-// spent request that can be re-driven; never nothing, never two.
+// Secrets Manager outage on a cold start, a Salesforce outage while the call is placed, a call Connect rejects, a
+// scenario Bedrock cannot generate, a DynamoDB error right after the dial, Connect throttling a burst, a call-end
+// event after the wait gave up, and a premium-rate number. Each says what is recorded: a Lead, a call, or a spent
+// request that can be re-driven; never nothing, never two, and a placed call is never reported as a failed request.
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { callContextReader } from '../../src/runtime/workflow/call-context';
 import { SpentRequestStore } from '../../src/runtime/workflow/spent-requests';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, serviceUnavailable, type LocalExecution } from '../../src/testing';
 import { demoRequest, REGION, runCall, startWorld, type World } from '../support/demo-call-world';
@@ -44,20 +46,45 @@ describe('DemoCallWorkflow under faults', () => {
     expect(callsTo((execution.output as { interactionKey: string }).interactionKey)).toHaveLength(1);
   });
 
-  it('keeps the request where it can be seen and re-driven when Salesforce stays down, then the re-drive makes one Lead and one call', async () => {
+  it('keeps the request when Salesforce stays down while the call is placed: the call goes on, the alarm fires, the execution reports the call', async () => {
     world.salesforce.failNext({ status: 503, errorCode: 'SERVER_UNAVAILABLE', count: 10_000 });
-    const connectBefore = world.connect.requests.length;
+    // The SpentRequestKept metric goes to stdout as an EMF document (CloudWatch Logs turns it into the alarm's metric).
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: any, ...rest: any[]) => { printed.push(String(chunk)); return write(chunk, ...rest); });
 
-    const execution = await run('salesforce-down-1', { hangUp: false });
+    const execution = await run('salesforce-down-1', { afterPlacedMs: 200 }).finally(() => spy.mockRestore());
     world.salesforce.clearFailures();
     const spent = await spentStore().get('salesforce-down-1');
 
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('LeadServiceUnavailableError');
+    // The phone rang and the callee hung up: that is what the execution says, not "failed".
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    const output = execution.output as { interactionKey: string; leadId: string | null; outcome: { status: string } };
+    expect(callsTo(output.interactionKey)).toHaveLength(1);
+    expect(output.outcome.status).toBe('COMPLETED');
+    expect(output.leadId).toBeNull();
+    expect(state(execution, 'CreateLead')).toMatchObject({ status: 'CAUGHT', attempts: 6 }); // 1 + MaxAttempts 5
+    expect(state(execution, 'KeepRequest')?.status).toBe('SUCCEEDED');
+    expect(printed.filter((l) => l.includes('"SpentRequestKept":1'))).toHaveLength(1);
     expect(leadsOf('salesforce-down-1')).toHaveLength(0);
-    expect(world.connect.requests.length).toBe(connectBefore); // no call
-    expect(spent).toMatchObject({ leadExternalId: 'salesforce-down-1', error: 'LeadServiceUnavailableError', callPlaced: false, leadMarked: false, redrives: 0 });
+    // Kept for an operator, marked as called: a re-drive would ring the prospect a second time, so it is refused.
+    expect(spent).toMatchObject({ leadExternalId: 'salesforce-down-1', error: 'LeadServiceUnavailableError', callPlaced: true, leadMarked: false });
     expect(spent!.request.lead).toMatchObject({ lastName: 'Lovelace', phone: '+14155552671' });
+    const sfn = new SFNClient({ region: REGION, credentials: LOCAL_CREDENTIALS, endpoint: world.moto.endpoint });
+    expect(await spentStore().redrive('salesforce-down-1', { sfn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:unused' }))
+      .toEqual({ refused: 'its call was placed; pass evenIfCalled to call again' });
+    sfn.destroy();
+  });
+
+  it('keeps the request where it can be seen and re-driven when the call cannot be placed, then the re-drive makes one Lead and one call', async () => {
+    world.connect.failNext('DestinationNotAllowedException');
+
+    const execution = await run('call-rejected-1', { hangUp: false });
+    const spent = await spentStore().get('call-rejected-1');
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('OutboundCallRejectedError');
+    expect(spent).toMatchObject({ leadExternalId: 'call-rejected-1', error: 'OutboundCallRejectedError', callPlaced: false, redrives: 0 });
 
     // The operator re-drives it (StartExecution on moto's Step Functions, which records the input), and the workflow
     // runs that input: a new execution with the same request id, so the same Lead is upserted.
@@ -66,21 +93,39 @@ describe('DemoCallWorkflow under faults', () => {
       name: `redrive-${Date.now()}`, roleArn: 'arn:aws:iam::123456789012:role/demo',
       definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
     }));
-    const { executionArn } = await spentStore().redrive('salesforce-down-1', { sfn, stateMachineArn: stateMachineArn! });
-    const again = await spentStore().redrive('salesforce-down-1', { sfn, stateMachineArn: stateMachineArn! });
+    const { executionArn } = await spentStore().redrive('call-rejected-1', { sfn, stateMachineArn: stateMachineArn! });
+    const again = await spentStore().redrive('call-rejected-1', { sfn, stateMachineArn: stateMachineArn! });
     const started = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn }))).input!);
     sfn.destroy();
-    const redriven = await run('salesforce-down-1', {}, started);
+    const redriven = await run('call-rejected-1', {}, started);
 
-    expect(started).toMatchObject({ requestId: 'salesforce-down-1', lead: { lastName: 'Lovelace' } });
+    expect(started).toMatchObject({ requestId: 'call-rejected-1', lead: { lastName: 'Lovelace' } });
     expect(again.executionArn).not.toBe(executionArn); // counted: a second re-drive is a new, deliberate execution
 
     expect(redriven.status, `${redriven.error}: ${redriven.cause}`).toBe('SUCCEEDED');
-    expect(leadsOf('salesforce-down-1')).toHaveLength(1);
-    expect((await spentStore().get('salesforce-down-1'))?.redrives).toBe(2);
+    expect(leadsOf('call-rejected-1')).toHaveLength(1);
+    expect(callsTo((redriven.output as { interactionKey: string }).interactionKey)).toHaveLength(1);
+    expect((await spentStore().get('call-rejected-1'))?.redrives).toBe(2);
   });
 
-  it('retries a DynamoDB error right after the call was dialled: the same ClientToken, so one call, and its end event is recorded', async () => {
+  it('places the call with the bot\'s intent-level answers when the scenario cannot be generated, and says so in the output', async () => {
+    world.bedrock.failNext('ValidationException');
+
+    const execution = await run('no-scenario-1', { afterPlacedMs: 200 });
+
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    const output = execution.output as { interactionKey: string; scenario: string; outcome: { status: string } };
+    expect(output.scenario).toBe('UNAVAILABLE');
+    expect(output.outcome.status).toBe('COMPLETED');
+    expect(callsTo(output.interactionKey)).toHaveLength(1);
+    expect(state(execution, 'GenerateScenario')).toMatchObject({ status: 'CAUGHT', errors: ['ScenarioGenerationError'] });
+    // The call's turns stop waiting: the context says no scenario will come.
+    expect(await world.store.get(output.interactionKey)).toMatchObject({ scenario: '', scenarioStatus: 'UNAVAILABLE' });
+    expect(await callContextReader({}, { store: world.store, scenarioWaitMs: 60_000 })(output.interactionKey)).toEqual({ scenarioStatus: 'UNAVAILABLE', status: 'COMPLETED' });
+    expect(String(leadsOf('no-scenario-1')[0].Description)).toContain('Demo call COMPLETED');
+  });
+
+  it('never fails a placed call over a DynamoDB error right after the dial: one call, the wait links it, and its end event is recorded', async () => {
     const proxy = world.proxies.dynamoDb;
     // Three failures: every attempt of the step's DynamoDB client (maxAttempts 3) at the contact link, after the dial.
     Object.assign(proxy, { failWith: serviceUnavailable('InternalServerError'), failCount: 3, affects: (op: string) => op === 'PutItem' });
@@ -91,12 +136,28 @@ describe('DemoCallWorkflow under faults', () => {
     proxy.affects = undefined;
 
     expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
-    expect(state(execution, 'InvokeOutboundCall')!.attempts, JSON.stringify({ calls: proxy.calls, states: execution.states })).toBe(2);
+    // One attempt: the step did not fail after the dial (a retry would have reported the ringing phone as a failure).
+    expect(state(execution, 'InvokeOutboundCall')!.attempts, JSON.stringify({ calls: proxy.calls, states: execution.states })).toBe(1);
     const output = execution.output as { interactionKey: string; outcome: { status: string } };
     expect(callsTo(output.interactionKey)).toHaveLength(1);
-    expect(world.connect.requests.length - requestsBefore).toBe(2); // two requests, one call
+    expect(world.connect.requests.length - requestsBefore).toBe(1);
     expect(output.outcome.status).toBe('COMPLETED');
     expect(String(leadsOf('dynamodb-after-dial-1')[0].Description)).toContain('Demo call COMPLETED');
+  });
+
+  it('paces a burst that Connect also throttles: every request gets one call and one Lead, none twice', async () => {
+    world.connect.failNext('TooManyRequestsException', 'TooManyRequestsException');
+    const ids = Array.from({ length: 7 }, (_, i) => `burst-${i}`);
+
+    const executions = await Promise.all(ids.map((id) => run(id, { afterPlacedMs: 100 })));
+
+    for (const [i, execution] of executions.entries()) {
+      expect(execution.status, `${ids[i]}: ${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+      expect(callsTo((execution.output as { interactionKey: string }).interactionKey)).toHaveLength(1);
+      expect(leadsOf(ids[i])).toHaveLength(1);
+    }
+    // The throttled attempts were retried with their ClientToken, not lost.
+    expect(executions.reduce((n, e) => n + (state(e, 'InvokeOutboundCall')!.errors.length), 0)).toBeGreaterThanOrEqual(2);
   });
 
   it('updates the Lead with a call-end event that comes after the wait gave up', async () => {

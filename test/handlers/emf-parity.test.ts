@@ -212,7 +212,7 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
     }
   });
 
-  it('emits the kept-request series the workflow alarm reads when the bundled UpdateLead keeps a request on the failure path', async () => {
+  it('emits the kept-request series the workflow alarm reads when the bundled UpdateLead keeps a request (no Lead while the call was placed)', async () => {
     process.env = { ...saved };
     // What the alarm reads, from a stack with the workflow watched.
     const stack = new Stack(new App(), 'WorkflowParity', { env: { account: ACCOUNT, region: REGION } });
@@ -232,14 +232,25 @@ describe('EMF parity: what FastLexMonitoring reads, the bundled handlers emit', 
 
       let status: string | undefined;
       const docs = await capturingEmf(async () => {
-        status = (await runCall(world, world.newWorkflow(), demoRequest({ requestId: 'parity-spent-1' }), { hangUp: false })).status;
+        status = (await runCall(world, world.newWorkflow(), demoRequest({ requestId: 'parity-spent-1' }), { afterPlacedMs: 100 })).status;
+      });
+      // The failure path: a call Connect refuses, with Salesforce still down, so MarkLeadFailed runs through its retries.
+      world.connect.failNext('DestinationNotAllowedException');
+      let failedStatus: string | undefined;
+      const failedDocs = await capturingEmf(async () => {
+        failedStatus = (await runCall(world, world.newWorkflow(), demoRequest({ requestId: 'parity-spent-2' }), { hangUp: false })).status;
       });
 
-      expect(status).toBe('FAILED');
+      // The call was placed, so the execution reports it; the request the Lead could not take is kept, and counted.
+      expect(status).toBe('SUCCEEDED');
       expect(read).toHaveLength(1);
       const kept = docs.filter((d) => 'SpentRequestKept' in d);
-      expect(kept).toHaveLength(1); // once, though MarkLeadFailed ran through its retries
+      expect(kept).toHaveLength(1);
       expect(kept.flatMap(seriesOf)).toEqual(read);
+      expect(failedStatus).toBe('FAILED');
+      const keptOnFailure = failedDocs.filter((d) => 'SpentRequestKept' in d);
+      expect(keptOnFailure).toHaveLength(1); // once, though MarkLeadFailed ran through its retries
+      expect(keptOnFailure.flatMap(seriesOf)).toEqual(read);
       // Nothing of the request goes into the document: no phone number, no name, no request id.
       expect(JSON.stringify(kept)).not.toMatch(/4155552671|Lovelace|parity-spent-1/);
     } finally {

@@ -1,8 +1,8 @@
 // The prebundled Lex fulfillment handler, run as shipped (assets/handlers/lex-fulfillment/index.js) against
 // DynamoDB (dynalite and moto), SQS and Step Functions (moto) and the Bedrock stand-in, through real SDK clients.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -194,6 +194,21 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect((response.messages![0] as { content: string }).content).toMatch(/^Sorry, I didn't catch that/);
   });
 
+  // A silent caller reaches the fallback intent with no words ("Audio input is noise",
+  // https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-fallback.html); Connect's Lex block returns only when the
+  // bot closes an intent, so an ElicitIntent would keep the caller in the bot hearing the apology on every silence.
+  it('closes the fallback intent of a silent call turn, without words, so the contact flow asks again or says goodbye', async () => {
+    await deploy();
+    const handler = freshInstance();
+
+    const response = await handler({ ...events.fallback, inputMode: 'Speech', inputTranscript: '', requestAttributes: { 'x-amz-lex:channels:platform': 'Connect' } });
+
+    expect(response.sessionState.dialogAction.type).toBe('Close');
+    expect(response.sessionState.intent).toMatchObject({ name: 'FallbackIntent', state: 'Fulfilled' });
+    expect(response.messages).toBeUndefined();
+    expect(lexResponseProblems(response)).toEqual([]);
+  });
+
   it('delegates dialog turns to Lex so it elicits the slots the bot defines', async () => {
     await deploy();
     const handler = freshInstance();
@@ -203,6 +218,25 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
     expect(response.sessionState.dialogAction.type).toBe('Delegate');
     expect(response.sessionState.intent).toMatchObject({ name: 'RequestDemoIntent', slots: { name: null, company: null, phoneNumber: null } });
     expect(response.messages).toBeUndefined();
+  });
+
+  it('refuses a premium-rate number with the phone rules it loads from their own file beside index.js, and starts nothing', async () => {
+    await deploy();
+    const handler = freshInstance();
+    const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+    const event = structuredClone(events.fulfillRequestDemo);
+    event.sessionState.intent!.slots!.phoneNumber = { shape: 'Scalar', value: { originalValue: '+1 900 555 0123', interpretedValue: '+19005550123', resolvedValues: [] } } as never;
+    event.sessionState.originatingRequestId = 'req-premium-1';
+
+    const response = await handler(event);
+
+    // What the caller hears: why, and a question for another number; the slot is cleared for the answer.
+    expect(response.sessionState.dialogAction).toEqual({ type: 'ElicitSlot', slotToElicit: 'phoneNumber' });
+    expect((response.messages![0] as { content: string }).content).toContain('that phone number is a premium-rate number');
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).toHaveLength(before.length);
+    // The metadata is not in the handler's own file: a cold start never parses it.
+    expect(readFileSync(BUNDLE, 'utf8')).not.toContain('country_calling_codes');
+    expect(readFileSync(join(dirname(BUNDLE), 'demo-request-rules.js'), 'utf8')).toContain('country_calling_codes');
   });
 
   it('starts the demo workflow with the slots mapped into its input and answers at once', async () => {
@@ -286,4 +320,33 @@ describe.each(DYNAMODB_BACKENDS)('prebundled lex-fulfillment handler on $name', 
       expect(text).not.toContain(secret);
     }
   });
+
+  // Lex V2 "Response format" (https://docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html) and the quotas
+  // (https://docs.aws.amazon.com/lexv2/latest/dg/quotas.html), as the test kit's lexResponseProblems checks them.
+  // Last in the block: the mutated events start demo executions, which would crowd the listing the test above reads.
+  it('answers 150 mutated events (odd slots, states, session attributes, silent calls) with a response Lex accepts', async () => {
+    await deploy();
+    const handler = freshInstance();
+    let seed = 7;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+    const failures: string[] = [];
+
+    for (let i = 0; i < 150; i++) {
+      const base = JSON.parse(JSON.stringify(pick([events.textGreeting, events.speechAboutTechnology, events.dialogRequestDemo, events.fulfillRequestDemo, events.fallback]))) as any;
+      const intent = base.sessionState.intent;
+      intent.name = pick([intent.name, 'FallbackIntent', 'GreetingIntent', 'RequestDemoIntent', 'NoSuchIntent']);
+      intent.state = pick([intent.state, 'ReadyForFulfillment', 'Waiting', 'Nonsense']);
+      intent.confirmationState = pick([intent.confirmationState, 'Confirmed', 'Denied', 'Maybe']);
+      intent.slots = { ...intent.slots, [pick(['topic', 'name', 'phoneNumber'])]: pick([null, { value: { originalValue: 'purple' } }, { value: { interpretedValue: 'x' } }, { shape: 'List', values: [{ value: {} }] }]) };
+      base.inputMode = pick(['Text', 'Speech', 'DTMF']);
+      base.inputTranscript = pick(['', 'hello', '😀'.repeat(300)]);
+      base.invocationSource = pick(['FulfillmentCodeHook', 'DialogCodeHook']);
+      base.sessionState.sessionAttributes = pick([{}, { interactionKey: 'call-1' }, { history: 'h'.repeat(13_000) }, { count: 3, interactionKey: 'k' }]);
+      const { result: response } = await withLogs(() => handler(base));
+      const problems = lexResponseProblems(response);
+      if (problems.length > 0) failures.push(`#${i} ${intent.name}/${base.invocationSource}/${base.inputMode}: ${problems.join('; ')}`);
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ describe('the npm package, installed into a fresh CDK app', () => {
     const cdkVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
     const constructsVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
     // What a Lambda author installs to import cdk-fast-lex/runtime (README, "Runtime and test-kit packages").
-    const runtimePackages = ['lru-cache', '@aws-lambda-powertools/metrics', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-secrets-manager']
+    const runtimePackages = ['lru-cache', '@aws-lambda-powertools/metrics', 'wink-porter2-stemmer', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-secrets-manager']
       .map((name) => `${name}@${JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, version: '1.0.0' }));
     execFileSync('npm', [

@@ -65,11 +65,12 @@ describe('the latency/cost report on the Atlas Engine example', () => {
     expect(lex.current.monthlyUsd).toBeCloseTo(expected, 6);
   });
 
-  it('runs CreateLead and GenerateScenario side by side on the workflow path, and finds nothing to fix', () => {
+  it('places the call right after ValidateRequest, with CreateLead and GenerateScenario side by side beside it, and finds nothing to fix', () => {
     const workflow = report.paths.find((p) => p.kind === 'state-machine')!;
-    const parallel = workflow.current.segments.find((s) => s.kind === 'parallel');
+    const beside = (workflow.current.afterCall ?? []).find((s) => s.kind === 'parallel');
 
-    expect(parallel && parallel.kind === 'parallel' && parallel.branches.map((b) => leafSteps(b).map((s) => s.name))).toEqual([['CreateLead'], ['GenerateScenario']]);
+    expect(leafSteps(workflow.current.segments).map((s) => s.name)).toEqual(['ValidateRequest', 'InvokeOutboundCall']);
+    expect(beside && beside.kind === 'parallel' && beside.branches.map((b) => leafSteps(b).map((s) => s.name))).toEqual([['CreateLead'], ['GenerateScenario']]);
     expect(report.findings.filter((f) => !f.acknowledged)).toEqual([]);
   });
 

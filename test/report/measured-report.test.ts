@@ -1,6 +1,9 @@
 // Measured beside modelled: the comparison's arithmetic on the Atlas example's report, the file format's checks, the
 // chart's measured bars, axis and legend, and `--from-cloudwatch` against moto's CloudWatch (GetMetricData, with data
-// points this test puts there with PutMetricData: CloudWatch API Reference, "GetMetricData", "PutMetricData").
+// points this test puts there with PutMetricData: CloudWatch API Reference, "GetMetricData", "PutMetricData"), with
+// request -> call placed read from execution histories on the Step Functions stand-in (API Reference, "ListExecutions",
+// "GetExecutionHistory": https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html)
+// and the contact's InitiationTimestamp from the Connect stand-in (Amazon Connect API Reference, "DescribeContact").
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +16,10 @@ import {
   buildReport, compareMeasured, leafSteps, MEASURED_FORMAT, measuredFromRun, modelledMs, readMeasuredLatencies, renderSvg,
   ReportInputError, tickStep, writeMeasuredLatencies, type LatencyReport, type MeasuredLatencies, type PathReport,
 } from '../../src/report';
-import { LOCAL_CREDENTIALS, startMotoServer, type LocalEndpoint } from '../../src/testing';
+import { ConnectClient, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
+import {
+  LOCAL_CREDENTIALS, recordedExecution, startConnectStandIn, startMotoServer, startStepFunctionsStandIn, type LocalEndpoint, type LocalExecution,
+} from '../../src/testing';
 
 const REGION = 'us-east-1';
 let outdir: string;
@@ -113,11 +119,11 @@ describe('report --from-cloudwatch (moto CloudWatch)', () => {
   it('reads the alias and task durations, Lex latency and execution time of the deployed app and compares them', async () => {
     const fnName = (id: string) => `atlas-${id.slice(0, 20)}`;
     const resources = [
-      ...new Set([lex.functionLogicalId!, ...leafSteps(workflow.current.segments).map((s) => s.functionLogicalId).filter((x): x is string => !!x)]),
+      ...new Set([lex.functionLogicalId!, ...leafSteps([...workflow.current.segments, ...(workflow.current.afterCall ?? [])]).map((s) => s.functionLogicalId).filter((x): x is string => !!x)]),
     ].map((id) => ({ LogicalResourceId: id, PhysicalResourceId: fnName(id), ResourceType: 'AWS::Lambda::Function' }));
     resources.push({ LogicalResourceId: lex.logicalId, PhysicalResourceId: 'ALIAS12345|BOT1234567', ResourceType: 'AWS::Lex::BotAlias' });
     resources.push({ LogicalResourceId: workflow.logicalId, PhysicalResourceId: 'arn:aws:states:us-east-1:123456789012:stateMachine:demo', ResourceType: 'AWS::StepFunctions::StateMachine' });
-    const createLead = leafSteps(workflow.current.segments).find((s) => s.name === 'CreateLead')!;
+    const createLead = leafSteps(workflow.current.afterCall ?? []).find((s) => s.name === 'CreateLead')!; // beside the call
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
     const datum = (MetricName: string, dims: Record<string, string>, Value: number, minutesAgo: number): MetricDatum => ({
       MetricName, Value, Unit: 'Milliseconds', Timestamp: at(minutesAgo), Dimensions: Object.entries(dims).map(([Name, v]) => ({ Name, Value: v })),
@@ -144,7 +150,8 @@ describe('report --from-cloudwatch (moto CloudWatch)', () => {
     const resourcesFile = join(dir, 'resources.json');
     writeFileSync(resourcesFile, JSON.stringify({ StackResources: resources }));
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint, AWS_REGION: REGION,
+      // No Step Functions here (a closed port): the metrics stand without the execution histories, and the report says so.
+      AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint, AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:9', AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     });
     const printed: string[] = [];
@@ -162,6 +169,67 @@ describe('report --from-cloudwatch (moto CloudWatch)', () => {
     expect(row('Execution (whole, CloudWatch ExecutionTime)').modelledMs).toBeUndefined(); // it includes the call
     expect(readMeasuredLatencies(join(dir, 'out', 'measured-latency.json')).source).toMatch(/^CloudWatch GetMetricData, /);
     expect(printed.join('')).toContain('Measured beside modelled (CloudWatch GetMetricData');
+    expect(printed.join('')).toMatch(/Step Functions execution histories not read \(.*\): request -> call placed is not measured/);
+  });
+
+  it('measures request -> call placed of the deployed workflow from its execution histories (p50, p99) and from Connect\'s contacts', async () => {
+    const sfnLocal = await startStepFunctionsStandIn();
+    const instanceId = '11111111-2222-3333-4444-555555555555';
+    const connectLocal = await startConnectStandIn({ instanceIds: [instanceId] });
+    const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:demo-history';
+    const connect = new ConnectClient({ endpoint: connectLocal.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      const callStep = leafSteps(workflow.current.segments).find((st) => st.placesCall)!.name;
+      // Five executions that placed a call 700-1100 ms after they started, one refused before any call, one too old.
+      const now = Date.now();
+      const execution = async (i: number, placedAfterMs: number | undefined, minutesAgo = 10): Promise<LocalExecution> => {
+        const startedAt = now - minutesAgo * 60_000 + i;
+        const states: LocalExecution['states'] = [
+          { name: 'ValidateRequest', type: 'Task', enteredAtMs: 0, exitedAtMs: 40, durationMs: 40, status: placedAfterMs === undefined ? 'FAILED' : 'SUCCEEDED', attempts: 1, errors: [] },
+          ...(placedAfterMs === undefined ? [] : [
+            { name: 'CallLeadAndScenario', type: 'Parallel', enteredAtMs: 41, exitedAtMs: 1_900, durationMs: 1_859, status: 'SUCCEEDED' as const, attempts: 1, errors: [] },
+            { name: callStep, type: 'Task', enteredAtMs: 42, exitedAtMs: placedAfterMs, durationMs: placedAfterMs - 42, status: 'SUCCEEDED' as const, attempts: 1, errors: [] },
+          ]),
+        ];
+        return { executionArn: `${machineArn.replace(':stateMachine:', ':execution:')}:e${i}`, status: placedAfterMs === undefined ? 'FAILED' : 'SUCCEEDED', startedAt, durationMs: 2_000, states };
+      };
+      for (const [i, ms] of [700, 800, 900, 1_000, 1_100].entries()) {
+        const placed = await connect.send(new StartOutboundVoiceContactCommand({
+          InstanceId: instanceId, ContactFlowId: '66666666-7777-8888-9999-000000000000', DestinationPhoneNumber: '+14155552671', SourcePhoneNumber: '+14155550100', ClientToken: `history-${i}`,
+        }));
+        const e = await execution(i, ms);
+        // The contact was initiated when the stand-in placed it: that many ms after this execution "started".
+        const initiatedAfter = connectLocal.calls.at(-1)!.placedAt - e.startedAt;
+        sfnLocal.recordExecution(recordedExecution(machineArn, { ...e, startedAt: e.startedAt }, { [callStep]: { contactId: placed.ContactId, interactionKey: 'k' } }));
+        expect(initiatedAfter).toBeGreaterThan(0);
+      }
+      sfnLocal.recordExecution(recordedExecution(machineArn, await execution(9, undefined)));
+      sfnLocal.recordExecution(recordedExecution(machineArn, await execution(10, 500, 600))); // 10 hours ago: outside --hours 2
+      const dir = mkdtempSync(join(tmpdir(), 'from-history-'));
+      const resourcesFile = join(dir, 'resources.json');
+      writeFileSync(resourcesFile, JSON.stringify({ StackResources: [{ LogicalResourceId: workflow.logicalId, PhysicalResourceId: machineArn }] }));
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint, AWS_ENDPOINT_URL_SFN: sfnLocal.endpoint, AWS_ENDPOINT_URL_CONNECT: connectLocal.endpoint, AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      });
+      const printed: string[] = [];
+
+      const code = await main(['report', outdir, '--from-cloudwatch', '--stack-resources', resourcesFile, '--hours', '2', '--connect-instance', instanceId, '--out', join(dir, 'out')], (x) => printed.push(x));
+
+      expect(code, printed.join('')).toBe(0);
+      const json = JSON.parse(readFileSync(join(dir, 'out', 'latency-report.json'), 'utf8')) as LatencyReport;
+      const row = (step: string) => json.measured!.rows.find((r) => r.path === workflow.name && r.step === step);
+      // The p50 is the workflow's measured critical path, beside the modelled one; the p99 is shown with it.
+      expect(row('Critical path')).toMatchObject({ measuredMs: 900, samples: 5, modelledMs: workflow.current.totalMs });
+      expect(row('Critical path p99 (execution history)')).toMatchObject({ measuredMs: 1_100, samples: 5 });
+      // Connect's own record of each contact: initiated after the execution started, for all five.
+      expect(row('Critical path p50 (Connect contact initiated)')).toMatchObject({ samples: 5 });
+      expect(row('Critical path p50 (Connect contact initiated)')!.measuredMs).toBeGreaterThan(0);
+      expect(sfnLocal.calls.filter((c) => c.operation === 'GetExecutionHistory')).toHaveLength(6); // the old one is not read
+    } finally {
+      connect.destroy();
+      await Promise.all([sfnLocal.stop(), connectLocal.stop()]);
+    }
   });
 
   it('names what is missing: the stack resources file, and a file that is not describe-stack-resources output', () => {

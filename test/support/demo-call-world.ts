@@ -146,7 +146,7 @@ export async function startWorld(props: Partial<DemoCallWorkflowProps> = {}, lat
         const wf = LocalWorkflow.fromTemplate(template, {
           assemblyDirectory: assembly.directory, region: REGION, account: ACCOUNT, stepFunctions,
           environment: { ...environment, ...o.environment },
-          retryIntervalOverrides: Object.fromEntries(['ValidateRequest', 'CreateLead', 'GenerateScenario', 'InvokeOutboundCall', 'WaitForCallCompletion', 'UpdateLead', 'MarkLeadFailed'].map((s) => [s, pause])),
+          retryIntervalOverrides: Object.fromEntries(['ValidateRequest', 'CreateLead', 'GenerateScenario', 'MarkScenarioUnavailable', 'InvokeOutboundCall', 'KeepRequest', 'WaitForCallCompletion', 'UpdateLead', 'KeepUnwrittenOutcome', 'MarkLeadFailed'].map((s) => [s, pause])),
         });
         workflows.push(wf);
         return wf;

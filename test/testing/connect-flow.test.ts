@@ -58,17 +58,20 @@ describe('runConnectFlow on the flow LexCallFlow synthesizes', () => {
     expect(call.status).toBe('COMPLETED');
     expect(call.flowLogging).toBe(true);
     expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'Goodbye', 'Disconnect']);
-    expect(seen).toEqual([{ aliasArn: ALIAS_ARN, sessionAttributes: { 'interactionKey': 'call-42', 'x-amz-lex:barge-in-enabled:*:*': 'true' }, prompt: undefined }]);
-    expect(call.spoken).toEqual([GREETING, 'Thank you for your time. Goodbye.']);
+    expect(seen).toEqual([{ aliasArn: ALIAS_ARN, sessionAttributes: { 'interactionKey': 'call-42', 'x-amz-lex:allow-interrupt:*:*': 'true' }, prompt: 'How can I help you today?' }]);
+    expect(call.spoken).toEqual([GREETING, 'How can I help you today?', 'Thank you for your time. Goodbye.']);
   });
 
-  it('hands the call back to the bot for follow-up questions, and says goodbye when the caller stays silent', async () => {
+  // On voice a silent caller ends in the fallback intent once Lex's re-prompts go unanswered
+  // (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-fallback.html).
+  it('hands the call back to the bot for follow-up questions, and says goodbye when one ends in the fallback intent (a silent caller)', async () => {
     const { flow, botAliasArns } = offline(synthesized({ followUpQuestions: 2 }));
-    const { lex: conversation, seen } = caller({ intentName: 'AboutDemoIntent' }, { intentName: 'AboutTechnologyIntent' }, { error: 'InputTimeLimitExceeded' });
+    const { lex: conversation, seen } = caller({ intentName: 'AboutDemoIntent' }, { intentName: 'AboutTechnologyIntent' }, { intentName: 'FallbackIntent' });
     const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: conversation });
     expect(call.status).toBe('COMPLETED');
     expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'FollowUp1', 'FollowUp2', 'Goodbye', 'Disconnect']);
-    expect(seen.map((c) => c.prompt)).toEqual([undefined, 'Is there anything else I can help you with?', 'Is there anything else I can help you with?']);
+    expect(call.steps.at(-3)!.branch).toBe('Condition FallbackIntent');
+    expect(seen.map((c) => c.prompt)).toEqual(['How can I help you today?', 'Is there anything else I can help you with?', 'Is there anything else I can help you with?']);
     expect(seen.every((c) => c.sessionAttributes.interactionKey === 'k')).toBe(true);
   });
 
@@ -79,14 +82,22 @@ describe('runConnectFlow on the flow LexCallFlow synthesizes', () => {
     expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'FollowUp1', 'Goodbye', 'Disconnect']);
   });
 
-  it('asks again after a no-match intent and after silence, then continues', async () => {
+  it('asks again after each fallback intent (not understood, or silent through Lex\'s re-prompts), then continues', async () => {
     const { flow, botAliasArns } = offline();
-    const { lex: conversation, seen } = caller({ intentName: 'FallbackIntent' }, { error: 'InputTimeLimitExceeded' }, { intentName: 'GreetingIntent' });
+    const { lex: conversation, seen } = caller({ intentName: 'FallbackIntent' }, { intentName: 'FallbackIntent' }, { intentName: 'GreetingIntent' });
     const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: conversation });
     expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot', 'ReAsk1', 'ReAsk2', 'Goodbye', 'Disconnect']);
     expect(call.steps[2].branch).toBe('Condition FallbackIntent');
-    expect(call.steps[3].branch).toBe('Error InputTimeLimitExceeded');
-    expect(seen.map((s) => s.prompt)).toEqual([undefined, "Sorry, I didn't catch that. Could you say it another way?", "Sorry, I didn't catch that. Could you say it another way?"]);
+    expect(call.steps[3].branch).toBe('Condition FallbackIntent');
+    expect(seen.map((s) => s.prompt)).toEqual(['How can I help you today?', "Sorry, I didn't catch that. Could you say it another way?", "Sorry, I didn't catch that. Could you say it another way?"]);
+  });
+
+  it('ends the call where the caller hangs up during a conversation with the bot, with no goodbye', async () => {
+    const { flow, botAliasArns } = offline();
+    const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: caller({ disconnected: true }).lex });
+    expect(call).toMatchObject({ status: 'COMPLETED', endedBy: 'caller' });
+    expect(call.steps.map((s) => s.identifier)).toEqual(['EnableFlowLogging', 'Greeting', 'AskBot']);
+    expect(call.spoken).toEqual([GREETING, 'How can I help you today?']);
   });
 
   it('gives up after the re-asks with a spoken apology', async () => {
@@ -108,12 +119,22 @@ describe('runConnectFlow on the flow LexCallFlow synthesizes', () => {
 });
 
 describe('runConnectFlow fails the offline call with the reason', () => {
-  it('when the contact lacks the attribute the flow passes to the bot', async () => {
+  // A missing contact attribute reads as empty (no Connect document says a contact fails on one); the bot's key is
+  // then empty, which the offline call refuses because the bot could not find the call.
+  it('when the contact lacks the attribute the flow passes to the bot as its interactionKey', async () => {
     const { flow, botAliasArns } = offline();
     const call = await runConnectFlow({ flow, botAliasArns, attributes: {}, lex: caller({ intentName: 'X' }).lex });
     expect(call.status).toBe('FAILED');
-    expect(call.reason).toBe("action 'AskBot' (ConnectParticipantWithLexBot) references the contact attribute 'interactionKey', which the contact does not have.");
+    expect(call.reason).toBe("action 'AskBot' (ConnectParticipantWithLexBot) passes the Lex session attribute 'interactionKey' empty (the contact lacks the attribute it is filled from); the bot cannot tell which call this is.");
     expect(call.conversations).toEqual([]);
+  });
+
+  it('not when the contact lacks an attribute the flow only passes along: it reads as empty', async () => {
+    const { flow, botAliasArns } = offline(synthesized({ sessionAttributes: { interactionKey: 'interactionKey', locale: 'lang' } }));
+    const { lex: conversation, seen } = caller({ intentName: 'GreetingIntent' });
+    const call = await runConnectFlow({ flow, botAliasArns, attributes: { interactionKey: 'k' }, lex: conversation });
+    expect(call.status).toBe('COMPLETED');
+    expect(seen[0].sessionAttributes.locale).toBe('');
   });
 
   it('when the flow names a bot not associated with the instance', async () => {

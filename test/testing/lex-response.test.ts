@@ -18,6 +18,7 @@ describe('lexResponseProblems', () => {
   it.each<[string, unknown]>([
     ['a Close with a message', CLOSE],
     ['a Delegate without an intent (Lex carries on with the current one)', { sessionState: { dialogAction: { type: 'Delegate' } } }],
+    ['a Delegate ready for fulfillment', { sessionState: { dialogAction: { type: 'Delegate' }, intent: { ...INTENT, state: 'ReadyForFulfillment' } } }],
     ['sessionAttributes null', withState({ sessionAttributes: null })],
     ['a list slot of resolved values', withState({ intent: { ...INTENT, slots: { toppings: { shape: 'List', values: [{ shape: 'Scalar', value: { interpretedValue: 'ham' } }] } } } })],
     ['a card with 5 buttons of 50 characters', withState({}, card({ buttons: Array.from({ length: 5 }, () => ({ text: 'x'.repeat(50), value: 'v' })) }))],
@@ -43,6 +44,12 @@ describe('lexResponseProblems', () => {
       'dialogAction Close needs sessionState.intent with a name (Response format)'],
     ['a Close still waiting', withState({ intent: { ...INTENT, state: 'ReadyForFulfillment' } }),
       'Close needs sessionState.intent.state Fulfilled, Failed or InProgress (Response format)'],
+    // lexv2/latest/dg/lambda-common-structures.html, Session state > intent: "state – Required. The state can only be
+    // ReadyForFulfillment if dialogAction.type is Delegate."
+    ['an ElicitSlot without intent.state', withState({ dialogAction: { type: 'ElicitSlot', slotToElicit: 'size' }, intent: { name: 'OrderIntent', slots: { size: null } } }),
+      'dialogAction ElicitSlot needs sessionState.intent.state (Response format: state is required)'],
+    ['a ConfirmIntent ready for fulfillment', withState({ dialogAction: { type: 'ConfirmIntent' }, intent: { ...INTENT, state: 'ReadyForFulfillment' } }),
+      'sessionState.intent.state ReadyForFulfillment is allowed only with dialogAction Delegate, not ConfirmIntent (Response format)'],
     ['an unknown confirmation state', withState({ intent: { ...INTENT, confirmationState: 'Yes' } }),
       'sessionState.intent.confirmationState "Yes" must be Confirmed, Denied or None (Intent)'],
     ['a slot without interpretedValue', withState({ intent: { ...INTENT, slots: { size: { shape: 'Scalar', value: { originalValue: 'big' } } } } }),

@@ -121,10 +121,12 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 function printTurn(who: string, said: string, turn: TurnResult): void {
   const ms = turn.latencyMs < 10 ? turn.latencyMs.toFixed(2) : turn.latencyMs.toFixed(0);
-  print(`  ${who.padEnd(6)} "${said}"`);
+  if (turn.input === 'silence') print(`  ${who.padEnd(6)} (says nothing: Lex waits its ${turn.lexWaitMs} ms start timeout, then hears no words)`);
+  else print(`  ${who.padEnd(6)} "${said}"${turn.lexWaitMs !== undefined ? `   (Lex waits ${turn.lexWaitMs} ms of silence after it)` : ''}`);
   // What Lex played on a voice turn while the code hook ran, before the answer.
   for (const message of turn.progress ?? []) print(`  Lex    (while it waits) ${message}`);
-  print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${turn.answer}`);
+  const answer = turn.answer === '' && turn.input === 'silence' ? '(no words: the bot closes the fallback intent, and the flow decides)' : turn.answer;
+  print(`  Atlas  ${`[${ms} ms, ${turn.status}]`.padEnd(26)} ${answer}`);
 }
 
 /**
@@ -149,6 +151,8 @@ async function requestDemo(atlas: OfflineAtlas, session: string, who: string, an
 export interface SessionFigures {
   readonly hit: string;
   readonly miss: string;
+  /** A call turn answered from the cache, from the end of the callee's speech (Lex's end-of-speech wait included). */
+  readonly callTurn: string;
   readonly generation: string;
   readonly workflow: string;
   readonly workflowWarm: string;
@@ -157,7 +161,7 @@ export interface SessionFigures {
 
 async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   const session = 'web-chat-1';
-  const measured = { hits: [] as number[], misses: [] as number[] };
+  const measured = { hits: [] as number[], misses: [] as number[], callHits: [] as Array<{ ms: number; waitMs: number }> };
   const record = (t: TurnResult) => {
     if (/hit/.test(t.status)) measured.hits.push(t.handlerMs!);
     if (t.status === 'miss') measured.misses.push(t.handlerMs!);
@@ -171,8 +175,10 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
       record(t);
     }
   };
+  const generations: Array<{ generated: number; ms: number }> = [];
   const background = async () => {
     const gen = await atlas.runGenerator();
+    generations.push(gen);
     print(`  (background) the generator worker wrote ${gen.generated} answers with Bedrock in ${Math.round(gen.ms)} ms; nobody waited for it`);
   };
   print('Greetings are answered per intent; questions about the technology, and open questions (the fallback), per question.');
@@ -191,11 +197,12 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
 
   const [executionArn, execution] = [...atlas.executions.entries()].at(-1) ?? [];
   if (!executionArn || !execution) throw new Error('The demo request started no workflow.');
-  let done = step('The demo workflow runs (validate, CreateLead ∥ GenerateScenario, InvokeOutboundCall)');
+  let done = step('The demo workflow runs (validate, then InvokeOutboundCall ∥ CreateLead ∥ GenerateScenario)');
   const call = await atlas.waitForCall(executionArn);
   done();
   const criticalPathMs = call.placedAt - execution.startedAt;
-  print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: start -> call placed)`);
+  print(`  the phone rings ${criticalPathMs} ms after the execution started (critical path: Validate + pacing + the call;`);
+  print('  the Lead and the scenario are made while it rings)');
 
   print('\nThe call: Connect runs the synthesized flow for the call, which hands the callee to the same bot with the');
   print('call\'s interactionKey in the Lex session, so the bot knows the scenario');
@@ -203,13 +210,22 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
   // stand-in's usual Bedrock latency the answer comes before Lex's first message (1 s at the soonest), so for this
   // call Bedrock takes 1.8 s: the turn that waits is heard as "One moment..." and then the answer.
   atlas.bedrock.setLatency(1800);
+  let bargeInShown = false;
+  // The callee asks two questions and then stays silent: on a call silence is Lex's (no words reach the fallback
+  // intent), and the flow's follow-up ends with the goodbye. Turn times run from the end of the callee's speech.
   const answered = await atlas.answerCall(call.contactId, ['what happens in the demo', 'tell me about the demo'], async (said, t) => {
+    if (t.bargeIn !== undefined && !bargeInShown) {
+      bargeInShown = true;
+      print(`  barge-in ${t.bargeIn ? 'on' : 'off'} (Lex V2 session attribute x-amz-lex:allow-interrupt:*:* from the flow): the callee ${t.bargeIn ? 'may talk over the bot' : 'must let the bot finish'}`);
+    }
     printTurn('Callee', said, t);
     record(t);
+    if (/hit/.test(t.status) && t.lexWaitMs !== undefined) measured.callHits.push({ ms: t.latencyMs, waitMs: t.lexWaitMs });
   });
   atlas.bedrock.setLatency(BEDROCK_STAND_IN_DEFAULT_LATENCY);
   if (answered.status !== 'COMPLETED') throw new Error(`The call failed in its flow: ${answered.reason}`);
-  print(`  the call went through the flow: ${answered.steps.map((st) => st.identifier).join(' -> ')}`);
+  // The Lex blocks show how each conversation came back: a closed question, or the fallback intent after the silence.
+  print(`  the call went through the flow: ${answered.steps.map((st) => `${st.identifier}${st.type === 'ConnectParticipantWithLexBot' ? ` [${st.branch}]` : ''}`).join(' -> ')}`);
   print(`  Connect said: ${answered.spoken.map((text) => `"${text}"`).join(', ')}`);
   print(`  Lex session attributes from the flow: ${JSON.stringify(answered.conversations[0]?.sessionAttributes ?? {})}`);
 
@@ -237,7 +253,10 @@ async function scripted(atlas: OfflineAtlas): Promise<SessionFigures> {
     workflowWarm: `${warmMs} ms`,
     hit: `${median(measured.hits).toFixed(2)} ms (median of ${measured.hits.length})`,
     miss: `${median(measured.misses).toFixed(1)} ms (median of ${measured.misses.length})`,
-    generation: `${Math.round(gen1.ms)} ms in the background (${gen1.generated} answers)`,
+    callTurn: measured.callHits.length > 0
+      ? `${median(measured.callHits.map((c) => c.ms)).toFixed(0)} ms (${measured.callHits[0].waitMs} ms of it Lex's end-of-speech wait)`
+      : 'no cached call turn',
+    generation: `${Math.round(generations[0].ms)} ms in the background (${generations[0].generated} answers)`,
     workflow: `${criticalPathMs} ms`,
     run: { lexTurnsMs: [...measured.hits, ...measured.misses], workflowStates: result.states, criticalPathMs },
   };
@@ -302,6 +321,7 @@ async function main(): Promise<void> {
     const rows: Array<[string, string, string, string]> = [
       ['Lex turn, cached answer (handler)', figures.hit, SEED.turnCurrent, SEED.turnPlanned],
       ['Lex turn, first time asked (handler)', figures.miss, SEED.turnCurrent, '100 ms (static + async)'],
+      ['Call turn, cached answer (from end of speech)', figures.callTurn, SEED.turnCurrent, '-'],
       ['Fulfillment init (before any turn: provisioned)', `${initMs.toFixed(0)} ms, not on the turn`, SEED.coldStart, '0 (provisioned)'],
       ['Answer generation (Bedrock stand-in, Haiku 4.5 figures)', figures.generation, SEED.generation, '0.5-1 s, async'],
       ['Demo workflow: start -> call placed, cold', figures.workflow, SEED.workflowCurrent, SEED.workflowPlanned],

@@ -1,12 +1,11 @@
 // The Atlas Engine, assembled from cdk-fast-lex: a Lex V2 bot whose turns are answered from a response cache, and the
 // demo workflow that creates the Salesforce lead, writes a scenario with Bedrock and calls the visitor.
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AnswerScope, CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
+import { AnswerScope, type CachedLexFulfillment, DemoCallWorkflow, DEFAULT_BEDROCK_MODEL_ID, FastLexBot, FastLexMonitoring, LexCallFlow, LexWebChat, PhoneNumberType } from 'cdk-fast-lex';
 import type { Construct } from 'constructs';
-import { ATLAS_NAMES, COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from './bot-definition';
+import { ATLAS_NAMES, COMPANY_NAMES, COMPANY_SLOT_TYPE, DEMO_REQUEST_ANSWER, FALLBACK_ANSWER, FALLBACK_PROMPT, INTENTS } from './bot-definition';
 
 export interface AtlasEngineStackProps extends StackProps {
   /** ARN of the Amazon Connect instance that places the calls. */
@@ -35,39 +34,44 @@ export class AtlasEngineStack extends Stack {
     super(scope, id, props);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
 
-    // The conversation: the bot, answered from the response cache through its live alias.
-    this.bot = this.createBot();
-    this.fulfillment = new CachedLexFulfillment(this, 'Conversation', {
-      bot: this.bot,
+    // The conversation: the bot and its answers from one definition; answered from the response cache through its
+    // live alias.
+    const atlas = new FastLexBot(this, 'Atlas', {
+      botName: `${this.stackName}-AtlasEngine`,
+      description: 'Atlas Engine demo line',
+      voice: { voiceId: 'Joanna', engine: 'neural' },
+      slotTypes: [{ name: COMPANY_SLOT_TYPE, description: 'A company name, kept as said', values: COMPANY_NAMES.map((value) => ({ value })) }],
+      intents: INTENTS.map((i) => ({
+        intentName: i.name,
+        utterances: i.utterances,
+        slots: i.slots,
+        confirmation: i.confirmation,
+        // The demo request starts the workflow built below (its call flow needs this bot's alias).
+        staticAnswer: i.staticAnswer ?? DEMO_REQUEST_ANSWER,
+        startsWorkflow: !i.staticAnswer,
+        prompt: i.prompt,
+        // An answer to a question about the product stays right for a day; a greeting is refreshed more often.
+        ttl: i.perQuestion ? Duration.days(1) : i.staticAnswer ? Duration.minutes(5) : undefined,
+        // The answer depends on the locale and, during a demo call, on the call's scenario; nothing else.
+        contextFields: i.staticAnswer ? ['localeId', 'call.scenario'] : undefined,
+        // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
+        voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
+        // Technology questions are answered one by one; visitors say "Atlas" and leave it out alike.
+        answerScope: i.perQuestion ? AnswerScope.QUESTION : undefined,
+        questionMatching: i.perQuestion ? { ignoredWords: ATLAS_NAMES } : undefined,
+      })),
+      // Open questions no intent matches: answered by Bedrock, one answer per question.
+      fallback: {
+        staticAnswer: FALLBACK_ANSWER,
+        prompt: FALLBACK_PROMPT,
+        ttl: Duration.days(1),
+        contextFields: ['localeId', 'call.scenario'],
+        voiceGenerationDeadline: Duration.seconds(4),
+        answerScope: AnswerScope.QUESTION,
+        questionMatching: { ignoredWords: ATLAS_NAMES },
+      },
       modelId,
       provisionedConcurrency: props.provisionedConcurrency,
-      intents: [
-        ...INTENTS.filter((i) => i.staticAnswer).map((i) => ({
-          intentName: i.name,
-          staticAnswer: i.staticAnswer!,
-          prompt: i.prompt,
-          // An answer to a question about the product stays right for a day; a greeting is refreshed more often.
-          ttl: i.perQuestion ? Duration.days(1) : Duration.minutes(5),
-          // The answer depends on the locale and, during a demo call, on the call's scenario; nothing else.
-          contextFields: ['localeId', 'call.scenario'],
-          // On the phone a new question waits for its generated answer (up to 4 s) while Lex says "one moment".
-          voiceGenerationDeadline: i.prompt ? Duration.seconds(4) : undefined,
-          answerScope: i.perQuestion ? AnswerScope.QUESTION : AnswerScope.INTENT,
-          // Visitors say "Atlas" and leave it out alike: a paraphrase with or without it reuses the answer.
-          questionMatching: i.perQuestion ? { ignoredWords: ATLAS_NAMES } : undefined,
-        })),
-        // Open questions the bot has no intent for: answered by Bedrock, one answer per question.
-        {
-          intentName: 'FallbackIntent',
-          staticAnswer: FALLBACK_ANSWER,
-          prompt: FALLBACK_PROMPT,
-          ttl: Duration.days(1),
-          contextFields: ['localeId', 'call.scenario'],
-          voiceGenerationDeadline: Duration.seconds(4),
-          answerScope: AnswerScope.QUESTION,
-          questionMatching: { ignoredWords: ATLAS_NAMES },
-        },
-      ],
       fallbackAnswer: FALLBACK_ANSWER,
       // Played on calls only (Connect streams the conversation); a web chat's RecognizeText never plays them.
       progressMessages: {
@@ -78,14 +82,18 @@ export class AtlasEngineStack extends Stack {
         timeoutResponse: 'Sorry, that is taking longer than it should. Please ask me again.',
       },
     });
+    this.bot = atlas.cfnBot;
+    this.fulfillment = atlas.fulfillment;
 
     // The call: a Connect flow that greets the callee and hands the call to the bot's live alias, with the call's
     // interactionKey in the Lex session; the bot's association with the instance; the caller id.
     this.callFlow = new LexCallFlow(this, 'CallFlow', {
       instanceArn: props.connectInstanceArn,
       botAlias: this.fulfillment.botAlias!,
+      // Lex V2 speaks only once it has recognised an intent: the flow greets the callee and asks the first question.
       greeting: 'Hello, this is Atlas calling about the demo you asked for.',
-      // The callee may ask a few questions about the demo; silence ends the call.
+      prompt: 'What would you like to know about it?',
+      // The callee may ask a few questions about the demo; silence (Lex's fallback intent) ends the call.
       followUpQuestions: 3,
       ...(props.sourcePhoneNumber
         ? { sourcePhoneNumber: props.sourcePhoneNumber }
@@ -104,12 +112,10 @@ export class AtlasEngineStack extends Stack {
       salesforceExternalIdField: props.salesforceExternalIdField ?? 'Atlas_Request_Id__c',
       modelId,
     });
-    this.fulfillment.addWorkflowIntent({
-      intentName: 'RequestDemoIntent',
+    atlas.startWorkflow('RequestDemoIntent', {
       // The workflow object: its input contract is checked against the slots, and it is started by name (the flow
       // names the bot alias, which names the fulfillment function: a reference would be a dependency cycle).
       workflow: this.workflow,
-      answer: DEMO_REQUEST_ANSWER,
       inputSlots: { 'lead.firstName': 'FirstName', 'lead.lastName': 'LastName', 'lead.company': 'Company', 'lead.phone': 'PhoneNumber' },
     });
     this.fulfillment.readCallContextFrom(this.workflow);
@@ -131,70 +137,5 @@ export class AtlasEngineStack extends Stack {
       streaming: { fulfillment: this.fulfillment },
     });
     new CfnOutput(this, 'WebChatUrl', { value: this.webChat.url, description: 'The web chat page' });
-  }
-
-  private createBot(): lex.CfnBot {
-    const role = new iam.Role(this, 'BotRole', {
-      assumedBy: new iam.ServicePrincipal('lexv2.amazonaws.com'),
-      description: 'Atlas Engine Lex V2 bot: speech synthesis for voice answers',
-    });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['polly:SynthesizeSpeech'], resources: ['*'] }));
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'polly:SynthesizeSpeech has no resource to scope to except lexicons, and the bot uses none.',
-    });
-
-    return new lex.CfnBot(this, 'Bot', {
-      name: `${this.stackName}-AtlasEngine`,
-      description: 'Atlas Engine demo line',
-      roleArn: role.roleArn,
-      dataPrivacy: { ChildDirected: false },
-      idleSessionTtlInSeconds: 300,
-      autoBuildBotLocales: true,
-      botLocales: [{
-        localeId: 'en_US',
-        nluConfidenceThreshold: 0.4,
-        voiceSettings: { voiceId: 'Joanna', engine: 'neural' },
-        slotTypes: [{
-          name: COMPANY_SLOT_TYPE,
-          description: 'A company name, kept as said',
-          valueSelectionSetting: { resolutionStrategy: 'ORIGINAL_VALUE' },
-          slotTypeValues: ['Amazon', 'Acme', 'Globex', 'Initech', 'Umbrella'].map((value) => ({ sampleValue: { value } })),
-        }],
-        intents: [
-          ...INTENTS.map((intent) => ({
-            name: intent.name,
-            sampleUtterances: intent.utterances.map((utterance) => ({ utterance })),
-            fulfillmentCodeHook: { enabled: true },
-            slots: intent.slots?.map((slot) => ({
-              name: slot.name,
-              slotTypeName: slot.slotTypeName,
-              valueElicitationSetting: {
-                slotConstraint: 'Required',
-                promptSpecification: {
-                  maxRetries: 2,
-                  allowInterrupt: true,
-                  messageGroupsList: [{ message: { plainTextMessage: { value: slot.prompt } } }],
-                },
-              },
-            })),
-            slotPriorities: intent.slots?.map((slot, i) => ({ priority: i + 1, slotName: slot.name })),
-            intentConfirmationSetting: intent.confirmation && {
-              promptSpecification: {
-                maxRetries: 2,
-                allowInterrupt: true,
-                messageGroupsList: [{ message: { plainTextMessage: { value: intent.confirmation.prompt } } }],
-              },
-              declinationResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: intent.confirmation.declination } } }] },
-            },
-          })),
-          {
-            name: 'FallbackIntent',
-            parentIntentSignature: 'AMAZON.FallbackIntent',
-            fulfillmentCodeHook: { enabled: true },
-          },
-        ],
-      }],
-    });
   }
 }

@@ -22,6 +22,8 @@ export interface IntentDefinition {
 }
 
 export const COMPANY_SLOT_TYPE = 'CompanyName';
+/** Companies the CompanyName slot type learns from; what a caller says is kept as said. */
+export const COMPANY_NAMES = ['Amazon', 'Acme', 'Globex', 'Initech', 'Umbrella'];
 
 export const INTENTS: IntentDefinition[] = [
   {

@@ -72,6 +72,15 @@ export interface TurnResult {
   readonly slotToElicit?: string;
   /** On a voice turn, the progress messages Lex played while the code hook ran. */
   readonly progress?: readonly string[];
+  /**
+   * On a call, how long Lex listened before it acted (its end-of-speech silence after words, its start timeout after
+   * silence), counted in `latencyMs`: a caller's turn lasts from the end of their speech to the bot's answer.
+   */
+  readonly lexWaitMs?: number;
+  /** On a call, whether the callee spoke, pressed keys or stayed silent. */
+  readonly input?: 'speech' | 'keypad' | 'silence';
+  /** On a call, whether the callee could interrupt the prompt this turn answered (Lex V2 barge-in). */
+  readonly bargeIn?: boolean;
 }
 
 /** A turn's sender: a web visitor (RecognizeText) or a caller on the Connect voice channel. */
@@ -241,7 +250,8 @@ export class OfflineAtlas {
   /**
    * The call Connect placed, answered as Connect would: the synthesized flow walked for the call's contact attributes
    * (its greeting, its hand-over to the bot with the `interactionKey` session attribute), the callee's words as voice
-   * turns on the offline Lex runtime, then silence, the goodbye and the hang-up. `between` runs after each turn.
+   * turns on the offline Lex runtime, then silence (played as Lex hears it: a turn with no words, which reaches the
+   * fallback intent), the goodbye and the hang-up. `between` runs after each turn.
    */
   async answerCall(contactId: string, calleeSays: readonly string[], between: (said: string, turn: TurnResult) => Promise<void>): Promise<OfflineCall> {
     const placed = this.connect.calls.find((c) => c.contactId === contactId) ?? fail(`the call ${contactId}`);
@@ -259,7 +269,10 @@ export class OfflineAtlas {
         started = performance.now();
         return calleeSays[turn];
       },
-      onTurn: async ({ said, result }) => between(said, this.resultOf(voiceTurnSent(result, performance.now() - started), seen)),
+      // The turn's time runs from the end of the callee's speech: Lex's listening wait, then the bot's processing.
+      onTurn: async ({ said, result, lexWaitMs, input, bargeIn }) => between(said, {
+        ...this.resultOf(voiceTurnSent(result, lexWaitMs + performance.now() - started), seen), lexWaitMs, input, bargeIn,
+      }),
     });
   }
 

@@ -70,7 +70,7 @@ export async function serveWebChat(atlas: OfflineAtlas, options: OfflineWebChatO
 }
 
 /** The whole offline web chat in one call, for the browser test and the benchmark: synthesize, start, serve. */
-export async function startAtlasWebChat(options: { outdir: string; nodeModulesFrom: string; rateLimit?: number; streamDeadlineMs?: number }): Promise<OfflineWebChat & { atlas: OfflineAtlas; turnLines: Array<Record<string, unknown>> }> {
+export async function startAtlasWebChat(options: { outdir: string; nodeModulesFrom: string; rateLimit?: number; streamDeadlineMs?: number }): Promise<OfflineWebChat & { atlas: OfflineAtlas }> {
   const exampleDir = join(__dirname, '..');
   const context = JSON.parse(readFileSync(join(exampleDir, 'cdk.json'), 'utf8')).context;
   const app = new App({ outdir: options.outdir, context });
@@ -78,16 +78,15 @@ export async function startAtlasWebChat(options: { outdir: string; nodeModulesFr
   app.synth();
   const template = JSON.parse(readFileSync(join(options.outdir, `${stack.artifactId}.template.json`), 'utf8'));
   // No stand-in latencies: what is measured through the page is the page's, the proxy's and the bot's own time.
-  const turnLines: Array<Record<string, unknown>> = [];
   const atlas = await OfflineAtlas.start({
-    template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, output: { turnLines },
+    template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, output: { turnLines: [] },
     latencies: { secretsManagerMs: 0, salesforceOauthMs: 0, salesforceApiMs: 0, salesforceNewConnectionMs: 0, bedrockMs: 0, connectMs: 0, dynamoDbMs: 0 },
   });
   try {
     const chat = await startOfflineWebChat(atlas, {
       template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, rateLimit: options.rateLimit, streamDeadlineMs: options.streamDeadlineMs,
     });
-    return { ...chat, atlas, turnLines, stop: async () => { await chat.stop(); await atlas.stop(); } };
+    return { ...chat, atlas, stop: async () => { await chat.stop(); await atlas.stop(); } };
   } catch (err) {
     await atlas.stop();
     throw err;

@@ -13,9 +13,15 @@ import type { ProgressMessages } from './progress-messages';
 /**
  * How one intent is answered through the response cache.
  */
-export interface IntentResponse {
+export interface IntentResponse extends AnswerSettings {
   /** The intent name, as in the bot. */
   readonly intentName: string;
+}
+
+/**
+ * How an intent is answered (an `IntentResponse` without its name; `FastLexBot.fallback` takes one).
+ */
+export interface AnswerSettings {
   /** The answer served at once on a cache miss, and whenever the cache cannot help. */
   readonly staticAnswer: string;
   /**
@@ -89,7 +95,7 @@ export interface QuestionMatching {
   /**
    * Lexical match score (0 to 1) at or above which the answer of an answered question is reused for a new one. Test a
    * threshold with `matchQuestions` of `cdk-fast-lex/runtime/cache`: it decides with the same code.
-   * @default DEFAULT_NEAR_MATCH_THRESHOLD
+   * @default DEFAULT_NEAR_MATCH_THRESHOLD (0.9)
    */
   readonly nearMatchThreshold?: number;
   /**
@@ -118,7 +124,7 @@ export interface QuestionMatching {
   readonly embeddingModelId?: string;
   /**
    * Cosine similarity at or above which the embedding stage reuses the nearest answered question's answer.
-   * @default DEFAULT_EMBEDDING_THRESHOLD
+   * @default DEFAULT_EMBEDDING_THRESHOLD (0.9)
    */
   readonly embeddingThreshold?: number;
 }

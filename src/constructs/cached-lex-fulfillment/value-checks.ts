@@ -73,7 +73,8 @@ function checkTurnBudget(where: string, budget: Duration | undefined, functionTi
   }
 }
 
-function checkModelId(where: string, prop: string, modelId: string | undefined): void {
+/** Throws unless `modelId` is a Bedrock foundation model id, inference profile id or model ARN, naming `prop`; tokens pass. */
+export function checkModelId(where: string, prop: string, modelId: string | undefined): void {
   if (modelId === undefined || Token.isUnresolved(modelId)) return;
   const hint = "Use a foundation model id ('anthropic.claude-haiku-4-5-20251001-v1:0'), a cross-region inference profile id "
     + "('us.anthropic.claude-haiku-4-5-20251001-v1:0') or an ARN ('arn:aws:bedrock:...:inference-profile/...').";

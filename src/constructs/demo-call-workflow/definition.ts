@@ -25,9 +25,11 @@ export interface DemoCallFunctions {
 }
 
 /**
- * The state machine: Validate, then CreateLead and GenerateScenario in parallel, then the call, then (when it waits)
- * the call-completion wait with its UNKNOWN fallback and UpdateLead; every task retried with jitter and caught into
- * the failure path.
+ * The state machine: Validate, then the call placed at once beside CreateLead and GenerateScenario (which write the
+ * Lead id and the scenario to the call as they come), then (when it waits) the call-completion wait with its UNKNOWN
+ * fallback and UpdateLead. Every task retries with jitter; only a failure before the call was placed fails the
+ * execution (the failure path keeps the request); after it, a Lead that cannot be written keeps the request and the
+ * execution goes on.
  */
 export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, callTimeout: Duration, heartbeat: Duration | undefined): sfn.IChainable {
   // States live in their own scope: their ids are the state names, which repeat the functions' ids.
@@ -77,51 +79,90 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     executionName: sfn.JsonPath.executionName,
   }), undefined, []);
 
-  // The scenario does not need the lead id: both calls run at once, so the slower one alone is on the critical path.
+  // The call needs neither the Lead nor (until the callee first speaks) the scenario: it is placed at once, beside
+  // them, so the critical path is Validate + pacing + StartOutboundVoiceContact. A call that cannot be placed fails
+  // this branch and with it the Parallel, into the failure path (the request kept, as before).
+  const placeCall = invoke('InvokeOutboundCall', fns.invokeOutboundCall, sfn.TaskInput.fromObject({
+    interactionKey: sfn.JsonPath.stringAt('$.interactionKey'),
+    clientToken: sfn.JsonPath.stringAt('$.clientToken'),
+    phone: sfn.JsonPath.stringAt('$.request.lead.phone'),
+    leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
+  }), undefined, [RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled, dependency]);
+
+  // The Lead and the scenario catch their own failures: once the phone may be ringing, neither may fail the execution.
   const createLead = invoke('CreateLead', fns.createLead, sfn.TaskInput.fromObject({
     request: sfn.JsonPath.objectAt('$.request'),
     leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
+    interactionKey: sfn.JsonPath.stringAt('$.interactionKey'),
   }), undefined, [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
+  // The result has CreateLead's shape plus the error. Parameters cannot hold a JSON null (CDK drops it), a Result can.
+  const leadNotCreated = new sfn.Pass(scope, 'LeadNotCreated', { result: sfn.Result.fromObject({ leadId: null }), resultPath: '$.noLead' });
+  leadNotCreated.next(new sfn.Pass(scope, 'LeadFailed', {
+    parameters: { 'leadId.$': '$.noLead.leadId', created: false, 'error.$': '$.leadError' },
+  }));
+  createLead.addCatch(leadNotCreated, { errors: ['States.ALL'], resultPath: '$.leadError' });
+
   const generateScenario = invoke('GenerateScenario', fns.generateScenario, sfn.TaskInput.fromObject({
     request: sfn.JsonPath.objectAt('$.request'),
-  }), undefined, [RETRYABLE_WORKFLOW_ERRORS.scenarioGenerationThrottled]);
-  const leadAndScenario = new sfn.Parallel(scope, 'CreateLeadAndScenario', {
-    resultSelector: { 'lead.$': '$[0]', 'scenario.$': '$[1]' },
-    resultPath: '$.prepared',
-  }).branch(createLead).branch(generateScenario);
-  onFailure(leadAndScenario);
+    interactionKey: sfn.JsonPath.stringAt('$.interactionKey'),
+  }), undefined, [RETRYABLE_WORKFLOW_ERRORS.scenarioGenerationThrottled, dependency]);
+  const noScenario = new sfn.Pass(scope, 'ScenarioUnavailable', {
+    parameters: { scenario: null, status: 'UNAVAILABLE', 'error.$': '$.error' },
+  });
+  // The call's turns stop waiting for a scenario that will not come; best effort (they wait a bounded time anyway).
+  const markNoScenario = invoke('MarkScenarioUnavailable', fns.generateScenario, sfn.TaskInput.fromObject({
+    mode: 'UNAVAILABLE',
+    interactionKey: sfn.JsonPath.stringAt('$.interactionKey'),
+  }), sfn.JsonPath.DISCARD, [dependency]);
+  markNoScenario.addCatch(noScenario, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+  markNoScenario.next(noScenario);
+  generateScenario.addCatch(markNoScenario, { errors: ['States.ALL'], resultPath: '$.error' });
+  const scenarioReady = new sfn.Pass(scope, 'ScenarioReady', {
+    parameters: { 'scenario.$': '$.scenario', status: 'READY' },
+  });
 
-  const prepare = new sfn.Pass(scope, 'PrepareCallContext', {
+  const callLeadAndScenario = new sfn.Parallel(scope, 'CallLeadAndScenario', {
+    resultSelector: { 'placed.$': '$[0]', 'lead.$': '$[1]', 'scenario.$': '$[2]' },
+    resultPath: '$.prepared',
+  }).branch(placeCall).branch(createLead).branch(generateScenario.next(scenarioReady));
+  onFailure(callLeadAndScenario);
+
+  const join = new sfn.Pass(scope, 'JoinCall', {
     parameters: {
       'request.$': '$.request',
       'leadExternalId.$': '$.leadExternalId',
       'leadId.$': '$.prepared.lead.leadId',
-      call: {
-        'interactionKey.$': '$.interactionKey',
-        'clientToken.$': '$.clientToken',
-        'phone.$': '$.request.lead.phone',
-        'scenario.$': '$.prepared.scenario.scenario',
-        'leadId.$': '$.prepared.lead.leadId',
-        'leadExternalId.$': '$.leadExternalId',
-      },
+      'placed.$': '$.prepared.placed',
+      'scenario.$': '$.prepared.scenario.status',
+      'lead.$': '$.prepared.lead',
+      call: { 'interactionKey.$': '$.interactionKey' },
     },
   });
 
-  const placeCall = invoke('InvokeOutboundCall', fns.invokeOutboundCall, sfn.TaskInput.fromObject({
-    interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
-    clientToken: sfn.JsonPath.stringAt('$.call.clientToken'),
-    phone: sfn.JsonPath.stringAt('$.call.phone'),
-    scenario: sfn.JsonPath.stringAt('$.call.scenario'),
-    leadId: sfn.JsonPath.stringAt('$.call.leadId'),
-    leadExternalId: sfn.JsonPath.stringAt('$.call.leadExternalId'),
-  }), '$.placed', [RETRYABLE_WORKFLOW_ERRORS.outboundCallThrottled, dependency]);
-  onFailure(placeCall);
+  // A Lead that could not be created while the call was placed: the request is kept (the alarm fires), the call goes on.
+  const keepRequest = invoke('KeepRequest', fns.updateLead, sfn.TaskInput.fromObject({
+    mode: 'KEEP',
+    leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
+    request: sfn.JsonPath.objectAt('$.request'),
+    error: sfn.JsonPath.objectAt('$.lead.error'),
+    executionId: sfn.JsonPath.executionId,
+  }), sfn.JsonPath.DISCARD, [dependency]);
+  const keptOrNot = new sfn.Pass(scope, 'LeadRequestHandled');
+  keepRequest.addCatch(keptOrNot, { errors: ['States.ALL'], resultPath: '$.keepError' });
+  keepRequest.next(keptOrNot);
+  const leadCreated = new sfn.Choice(scope, 'WasLeadCreated')
+    .when(sfn.Condition.isPresent('$.lead.error'), keepRequest)
+    .otherwise(keptOrNot);
 
-  const chain = validate.next(leadAndScenario).next(prepare).next(placeCall);
+  const chain = validate.next(callLeadAndScenario).next(join).next(leadCreated);
+  const afterLead = keptOrNot;
   if (!fns.awaitCall) {
-    return chain.next(new sfn.Pass(scope, 'CallPlaced', {
-      parameters: { 'interactionKey.$': '$.call.interactionKey', 'contactId.$': '$.placed.contactId', 'leadId.$': '$.leadId' },
+    afterLead.next(new sfn.Pass(scope, 'CallPlaced', {
+      parameters: {
+        'interactionKey.$': '$.call.interactionKey', 'contactId.$': '$.placed.contactId', 'leadId.$': '$.leadId', 'scenario.$': '$.scenario',
+      },
     }));
+    return chain;
   }
 
   const wait = new tasks.LambdaInvoke(scope, 'WaitForCallCompletion', {
@@ -131,6 +172,7 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
       taskToken: sfn.JsonPath.taskToken,
       interactionKey: sfn.JsonPath.stringAt('$.call.interactionKey'),
       contactId: sfn.JsonPath.stringAt('$.placed.contactId'),
+      linked: sfn.JsonPath.objectAt('$.placed.linked'),
     }),
     taskTimeout: sfn.Timeout.duration(callTimeout),
     heartbeatTimeout: heartbeat ? sfn.Timeout.duration(heartbeat) : undefined,
@@ -138,13 +180,14 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     resultPath: '$.outcome',
   });
   wait.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
-  // A lost DISCONNECTED event (contact events are best-effort) ends here, not in an execution that waits forever.
+  wait.addRetry({ errors: [dependency], interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
+  // A lost DISCONNECTED event (contact events are best-effort) ends here, not in an execution that waits forever; so
+  // does a wait that could not even start (the table down): the call was placed, and UpdateLead asks Connect.
   const unknown = new sfn.Pass(scope, 'CallOutcomeUnknown', {
     result: sfn.Result.fromObject({ status: 'UNKNOWN', reason: 'NO_CALL_EVENT' }),
     resultPath: '$.outcome',
   });
-  wait.addCatch(unknown, { errors: ['States.Timeout', 'States.HeartbeatTimeout'], resultPath: '$.waitError' });
-  onFailure(wait);
+  wait.addCatch(unknown, { errors: ['States.ALL'], resultPath: '$.waitError' });
 
   // After the call: off the critical path (start -> call placed).
   const updateLead = invoke('UpdateLead', fns.updateLead, sfn.TaskInput.fromObject({
@@ -156,12 +199,25 @@ export function demoCallDefinition(owner: Construct, fns: DemoCallFunctions, cal
     // Without an event, UpdateLead asks Connect (DescribeContact) how this contact ended.
     contactId: sfn.JsonPath.stringAt('$.placed.contactId'),
   }), '$.leadUpdate', [RETRYABLE_WORKFLOW_ERRORS.leadServiceUnavailable, dependency]);
-  onFailure(updateLead);
   const done = new sfn.Pass(scope, 'CallDone', {
     parameters: {
       'interactionKey.$': '$.call.interactionKey', 'contactId.$': '$.placed.contactId', 'leadId.$': '$.leadId', 'outcome.$': '$.outcome',
+      'scenario.$': '$.scenario',
     },
   });
+  // The call happened: an outcome that cannot reach the Lead keeps the request (the alarm fires), and the execution
+  // reports the call, not a failed request.
+  const keepOutcome = invoke('KeepUnwrittenOutcome', fns.updateLead, sfn.TaskInput.fromObject({
+    mode: 'KEEP',
+    leadExternalId: sfn.JsonPath.stringAt('$.leadExternalId'),
+    request: sfn.JsonPath.objectAt('$.request'),
+    error: sfn.JsonPath.objectAt('$.leadUpdateError'),
+    executionId: sfn.JsonPath.executionId,
+  }), sfn.JsonPath.DISCARD, [dependency]);
+  keepOutcome.addCatch(done, { errors: ['States.ALL'], resultPath: '$.keepError' });
+  keepOutcome.next(done);
+  updateLead.addCatch(keepOutcome, { errors: ['States.ALL'], resultPath: '$.leadUpdateError' });
   unknown.next(updateLead);
-  return chain.next(wait).next(updateLead).next(done);
+  afterLead.next(wait).next(updateLead).next(done);
+  return chain;
 }

@@ -1,5 +1,5 @@
-// The lead-to-outbound-call workflow, with CreateLead and GenerateScenario in parallel and a call-completion wait that
-// Express workflows cannot do. The state machine definition, the call-context table and the synth-time checks live
+// The lead-to-outbound-call workflow, with the call placed as soon as the request is valid (beside CreateLead and
+// GenerateScenario) and a call-completion wait that Express workflows cannot do. The state machine definition, the call-context table and the synth-time checks live
 // beside this file.
 import { Arn, ArnFormat, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -27,11 +27,14 @@ import type { DemoCallWorkflowProps } from './props';
 import { validateDemoCallWorkflowProps } from './validate';
 
 /**
- * The lead-to-outbound-call workflow: validate the request, create the Salesforce Lead and generate the call scenario
- * with Bedrock in parallel, place the Amazon Connect call (idempotent: the ClientToken comes from the execution), wait
- * for the call to end (resumed by the `DISCONNECTED` contact event, with a timeout fallback), and update the Lead.
- * Every task retries with backoff and full jitter and falls through to a failure path that marks the Lead and keeps
- * the error.
+ * The lead-to-outbound-call workflow: validate the request, then place the Amazon Connect call at once (paced to the
+ * account's rate; idempotent: the ClientToken comes from the execution) while the Salesforce Lead is created and the
+ * call scenario generated with Bedrock, each written to the call as it comes (the first turn of the call waits a
+ * bounded time for a scenario still on its way); wait for the call to end (resumed by the `DISCONNECTED` contact
+ * event, with a timeout fallback) and update the Lead. Every task retries with backoff and full jitter. A failure
+ * before the call was placed falls through to a failure path that marks the Lead and keeps the request; after it, a
+ * Lead that cannot be written keeps the request (the `SpentRequestKept` alarm) and a scenario that cannot be generated
+ * leaves the bot's intent-level answers (the execution's output says `scenario: UNAVAILABLE`), and the call goes on.
  *
  * Execution input (JSON; unknown fields are ignored; the Validate step refuses anything else, naming the field):
  *
@@ -100,11 +103,11 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
   public readonly logGroup: logs.ILogGroup;
   /** Validates the request. */
   public readonly validateFunction: RightSizedFunction;
-  /** Upserts the Lead. */
+  /** Upserts the Lead and writes its id to the call. */
   public readonly createLeadFunction: RightSizedFunction;
-  /** Generates the scenario with Bedrock. */
+  /** Generates the scenario with Bedrock and writes it to the call. */
   public readonly generateScenarioFunction: RightSizedFunction;
-  /** Stores the call context and places the call. */
+  /** Paces and places the call, and opens its call context. */
   public readonly invokeOutboundCallFunction: RightSizedFunction;
   /** Stores the task token (the `.waitForTaskToken` task); undefined when executions do not wait. */
   public readonly awaitCallFunction?: RightSizedFunction;
@@ -158,15 +161,19 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
       ...(props.defaultPhoneCountry ? { [FAST_LEX_ENV.defaultPhoneCountry]: props.defaultPhoneCountry } : {}),
       [FAST_LEX_ENV.phoneRules]: this.phoneRulesJson,
     });
-    this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, salesforceEnv);
+    // The table: the Lead's id is written to the call, which is already placed.
+    this.createLeadFunction = this.handler('CreateLead', 'demo-create-lead', WorkloadProfile.IO_BOUND, { ...salesforceEnv, ...tableEnv });
     props.salesforceCredentials.grantRead(this.createLeadFunction);
+    this.grantTable(this.createLeadFunction, 'dynamodb:UpdateItem');
     // 512 MB: at 128 MB every generation takes about 500 ms longer (CPU scales with memory).
     this.generateScenarioFunction = this.handler('GenerateScenario', 'demo-generate-scenario', WorkloadProfile.ASYNC_WORKER, {
       [FAST_LEX_ENV.modelId]: modelId,
       [FAST_LEX_ENV.maxTokens]: String(props.maxTokens ?? DEFAULT_MAX_TOKENS),
       ...(props.scenarioPrompt ? { [FAST_LEX_ENV.scenarioPrompt]: props.scenarioPrompt } : {}),
+      ...tableEnv, // the scenario is written to the call, which is already ringing
     });
     grantBedrockInvoke(this.generateScenarioFunction, modelId);
+    this.grantTable(this.generateScenarioFunction, 'dynamodb:UpdateItem');
     this.invokeOutboundCallFunction = this.handler('InvokeOutboundCall', 'demo-invoke-outbound-call', WorkloadProfile.IO_BOUND, {
       ...tableEnv,
       [FAST_LEX_ENV.connectInstanceId]: instanceId,
@@ -189,7 +196,8 @@ export class DemoCallWorkflow extends Construct implements ICallContextSource, I
     const taskResponse = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     if (this.waitsForCallCompletion) {
       this.awaitCallFunction = this.handler('AwaitCall', 'demo-await-call', WorkloadProfile.IO_BOUND, tableEnv);
-      this.grantTable(this.awaitCallFunction, 'dynamodb:UpdateItem');
+      // PutItem: the contact link, when the call step could not write it after the dial.
+      this.grantTable(this.awaitCallFunction, 'dynamodb:UpdateItem', 'dynamodb:PutItem');
       this.awaitCallFunction.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: taskResponse, resources: [stateMachineArn] }));
     }
     this.callCompletedFunction = this.handler('CallCompleted', 'demo-call-completed', WorkloadProfile.IO_BOUND, {

@@ -2,6 +2,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { PHONE_COUNTRIES } from '../../shared/phone-countries';
 import { DEFAULT_ALLOWED_PHONE_TYPES } from '../../shared/fault-tolerance';
+import { checkModelId } from '../cached-lex-fulfillment/value-checks';
 import type { DemoCallWorkflowProps } from './props';
 
 /** The number types `allowedPhoneTypes` may name (libphonenumber-js's types). */
@@ -17,6 +18,7 @@ export interface CallTarget {
 /** Throws on props that would fail at deploy time or at the first call; returns where the calls go. */
 export function validateDemoCallWorkflowProps(id: string, props: DemoCallWorkflowProps, express: boolean, wait: boolean, callTimeout: Duration): CallTarget {
   const where = `DemoCallWorkflow '${id}'`;
+  checkModelId(where, 'modelId', props.modelId);
   if (props.existingCallContextTable && props.callContextTableProps) {
     throw new Error(`${where}: 'existingCallContextTable' and 'callContextTableProps' conflict. Pass 'existingCallContextTable' `
       + "to use your own table, or 'callContextTableProps' to let the construct create one, not both.");

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { FastLexMetrics, LexBotMetricsScope, LexRuntimeMetric, MAX_METRICS_PER_ALARM, DEFAULT_LEX_OPERATIONS } from './metrics';
+import { FastLexMetrics, LexBotMetricsScope, LexRuntimeMetric, MAX_METRICS_PER_ALARM, DEFAULT_LEX_OPERATIONS, PER_TURN_LATENCY_OPERATIONS } from './metrics';
 import type { FastLexAlarmThresholds } from './props';
 import { UPDATE_LEAD_METRICS_SERVICE, WORKFLOW_METRICS_NAMESPACE, WorkflowMetric, WorkflowMetricDimension } from '../../shared/workflow-metrics';
 import { CacheMetric } from '../../shared/cache-metrics';
@@ -55,7 +55,7 @@ export const ALARM_DOCS: Record<string, AlarmDoc> = {
   },
   LexP99Latency: {
     part: 'Lex V2 bot alias',
-    means: 'Lex\'s own p99 for a successful turn is high; callers wait.',
+    means: 'Lex\'s own p99 for a successful RecognizeText or RecognizeUtterance turn is high; users wait. (Calls on Connect are one StartConversation stream each, whose latency is not a turn\'s and is not read.)',
     action: 'Compare with the fulfillment alias p99: if that is low, the time is in Lex (speech recognition, many slots).',
   },
   GenerationDeadLetter: {
@@ -101,7 +101,7 @@ export const ALARM_DOCS: Record<string, AlarmDoc> = {
   ContactFlowErrors: {
     part: 'Amazon Connect',
     means: 'The contact flow took an error branch: callers may hear an error prompt or be disconnected.',
-    action: 'Read the flow\'s logs in CloudWatch Logs (flow logging) for the block that failed.',
+    action: 'Read the flow\'s logs in CloudWatch Logs for the block that failed. They exist only if the instance has flow logs enabled (Connect console, Data storage, "Enable flow logs"; instance attribute CONTACTFLOW_LOGS) as well as the flow\'s Set logging behavior block.',
   },
   GenerationBudgetExceeded: {
     part: 'Response cache',
@@ -160,7 +160,11 @@ export function createAlarms(scope: Construct, ctx: AlarmContext): Record<string
     add('LexCodeHookErrors', across(LexRuntimeMetric.LAMBDA_ERRORS), t.lexCodeHookErrors ?? 1);
     add('LexInvalidCodeHookResponses', across(LexRuntimeMetric.INVALID_LAMBDA_RESPONSES), t.lexCodeHookErrors ?? 1);
     add('LexThrottles', across(LexRuntimeMetric.THROTTLED_EVENTS), t.lexThrottles ?? 1);
-    add('LexP99Latency', across(LexRuntimeMetric.SUCCESSFUL_REQUEST_LATENCY, cloudwatch.Stats.p(99)), ms(t.lexP99Latency, 3000), latencyOptions);
+    const perTurn = (ctx.bot.operations ?? DEFAULT_LEX_OPERATIONS).filter((o) => PER_TURN_LATENCY_OPERATIONS.includes(o.operation));
+    if (perTurn.length > 0) {
+      add('LexP99Latency', FastLexMetrics.lexRuntimeAcrossOperations(LexRuntimeMetric.SUCCESSFUL_REQUEST_LATENCY, { ...ctx.bot, operations: perTurn },
+        cloudwatch.Stats.p(99), FIVE_MINUTES), ms(t.lexP99Latency, 3000), latencyOptions);
+    }
   }
 
   add('GenerationDeadLetter', ctx.fulfillment.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

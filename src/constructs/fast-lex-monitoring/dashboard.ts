@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { AlarmContext } from './alarms';
-import { FastLexMetrics, LexRuntimeMetric } from './metrics';
+import { DEFAULT_LEX_OPERATIONS, FastLexMetrics, LexRuntimeMetric, PER_TURN_LATENCY_OPERATIONS } from './metrics';
 import { CACHE_METRICS_NAMESPACE, CacheMetric, CacheMetricDimension, FULFILLMENT_METRICS_SERVICE, GENERATOR_METRICS_SERVICE } from '../../shared/cache-metrics';
 
 const WIDTH = 24;
@@ -21,12 +21,12 @@ export function dashboardRows(ctx: AlarmContext, alarms: cloudwatch.IAlarm[]): c
 
   if (ctx.bot) {
     const across = (name: LexRuntimeMetric, stat?: string) => FastLexMetrics.lexRuntimeAcrossOperations(name, ctx.bot!, stat, FIVE_MINUTES);
+    // Latency of the per-turn operations only: a StartConversation stream lasts the whole call.
+    const perTurn = { ...ctx.bot, operations: (ctx.bot.operations ?? DEFAULT_LEX_OPERATIONS).filter((o) => PER_TURN_LATENCY_OPERATIONS.includes(o.operation)) };
+    const latency = (stat: string) => FastLexMetrics.lexRuntimeAcrossOperations(LexRuntimeMetric.SUCCESSFUL_REQUEST_LATENCY, perTurn, stat, FIVE_MINUTES);
     row('Lex turns and latency', [
       graph('Turns', [across(LexRuntimeMetric.REQUEST_COUNT)], [across(LexRuntimeMetric.MISSED_UTTERANCE_COUNT)]),
-      graph('Successful turn latency (p50, p99)', [
-        across(LexRuntimeMetric.SUCCESSFUL_REQUEST_LATENCY, cloudwatch.Stats.p(50)),
-        across(LexRuntimeMetric.SUCCESSFUL_REQUEST_LATENCY, cloudwatch.Stats.p(99)),
-      ]),
+      ...(perTurn.operations.length > 0 ? [graph('Successful turn latency, text and utterance (p50, p99)', [latency(cloudwatch.Stats.p(50)), latency(cloudwatch.Stats.p(99))])] : []),
       graph('Errors and throttles', [
         across(LexRuntimeMetric.LAMBDA_ERRORS), across(LexRuntimeMetric.INVALID_LAMBDA_RESPONSES),
         across(LexRuntimeMetric.SYSTEM_ERRORS), across(LexRuntimeMetric.THROTTLED_EVENTS),

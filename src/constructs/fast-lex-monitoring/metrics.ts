@@ -89,12 +89,24 @@ export interface CacheMetricOptions {
   readonly period?: Duration;
 }
 
-/** The operations a bot alias serves by default: text (the Lex console, web chat) and speech (Amazon Connect). */
+/**
+ * The operations a bot alias serves by default: text (the Lex console, web chat), speech and keypad (Amazon Connect).
+ * InputMode is "speech, text, or DTMF" and CloudWatch matches a dimension set exactly, so keypad turns on a call are a
+ * series of their own (Lex V2 developer guide, "Monitoring Amazon Lex V2 with Amazon CloudWatch").
+ */
 export const DEFAULT_LEX_OPERATIONS: LexOperationDimensions[] = [
   { operation: 'RecognizeText' },
   { operation: 'RecognizeUtterance', inputMode: 'Speech' },
   { operation: 'StartConversation', inputMode: 'Speech' },
+  { operation: 'StartConversation', inputMode: 'DTMF' },
 ];
+
+/**
+ * The operations whose `RuntimeSuccessfulRequestLatency` is one turn's: "between the time the request was made and
+ * the response was passed back". RecognizeText and RecognizeUtterance answer one request per turn; StartConversation
+ * is one stream for the whole call (its length is `RuntimeRequestLength`), so its latency is not a turn's.
+ */
+export const PER_TURN_LATENCY_OPERATIONS: readonly string[] = ['RecognizeText', 'RecognizeUtterance'];
 
 /** CloudWatch's limit on the metrics one alarm's expression may read. */
 export const MAX_METRICS_PER_ALARM = 10;

@@ -1,15 +1,16 @@
 // The Amazon Connect side of a Lex V2 voice bot: the flow that hands a call to the bot's live alias, the bot's
-// association with the instance and its resource policy, and optionally a claimed caller id.
-import { Fn, Names, Stack, Token } from 'aws-cdk-lib';
+// association with the instance (which also writes the alias's resource policy), and optionally a claimed caller id.
+import { Duration, Fn, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
-import * as lex from 'aws-cdk-lib/aws-lex';
 import { aws_lex as lexRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { LEX_TEST_ALIAS_ID } from '../../shared/lex';
+import { DEFAULT_SHORT_ANSWER_END_SILENCE_MS } from '../../shared/lex-voice';
 import { buildLexCallFlow } from './flow-builder';
+import { generatedSpec } from './flow-spec';
 import { flowProblems, isTestAliasArn, lexAliasArnsOf } from './flow-validator';
 import { ImportedBotAlias } from './imported-bot-alias';
+import { shortAnswerAttributes, type VoiceInputTiming } from './voice-timing';
 
 /** The kind of number Connect claims (`AWS::Connect::PhoneNumber` `Type`). */
 export enum PhoneNumberType {
@@ -75,7 +76,8 @@ export interface LexCallFlowBaseProps {
    */
   readonly botAlias: lexRefs.IBotAliasRef;
   /**
-   * Name of the flow in Connect (unique in the instance).
+   * Name of the flow in Connect (unique in the instance), in ASCII: CloudWatch does not show a flow whose name has
+   * other characters, so its `ContactFlowErrors` alarm would never see data.
    * @default - a name unique to this construct path
    */
   readonly flowName?: string;
@@ -99,13 +101,14 @@ export interface LexCallFlowBaseProps {
 /** Properties of `LexCallFlow`: the generated flow's words and behaviour. */
 export interface LexCallFlowProps extends LexCallFlowBaseProps {
   /**
-   * Spoken once when the call connects, before the bot.
-   * @default - none: the bot speaks first
+   * Spoken once when the call connects, before the bot. Lex V2 says nothing until it has recognised an intent, so a
+   * call handed to the bot without words would start in silence.
+   * @default DEFAULT_CALL_GREETING ('Hello, this is an automated assistant calling.')
    */
   readonly greeting?: string;
   /**
-   * Spoken as the bot starts listening (the Get customer input prompt).
-   * @default - none: the bot's own initial response, if any
+   * Spoken as the bot starts listening (the Get customer input prompt): the question the callee answers first.
+   * @default DEFAULT_CALL_PROMPT ('How can I help you today?')
    */
   readonly prompt?: string;
   /**
@@ -115,23 +118,40 @@ export interface LexCallFlowProps extends LexCallFlowBaseProps {
    */
   readonly sessionAttributes?: { [lexSessionKey: string]: string };
   /**
-   * Whether the caller may interrupt the bot (Lex V2 `x-amz-lex:barge-in-enabled:*:*`).
+   * Whether the caller may interrupt the bot while it speaks (Lex V2 session attribute `x-amz-lex:allow-interrupt:*:*`;
+   * Lex V2 allows it by default, and `false` turns it off for every intent and slot).
    * @default true
    */
   readonly bargeIn?: boolean;
   /**
-   * Intents whose return means the bot did not understand; the flow asks again.
+   * Voice input timing per intent and slot (`x-amz-lex:audio:*` and `x-amz-lex:dtmf:*` session attributes); an entry
+   * for an intent and slot wins over one with `*`, and over the short-answer default.
+   * @default - Lex's defaults (600 ms end silence, 4 s start timeout...), and `shortAnswerEndSilence` for short answers
+   */
+  readonly voiceTiming?: VoiceInputTiming[];
+  /**
+   * End-of-speech silence for slots whose answers are one word or one number (types `AMAZON.Confirmation` and
+   * `AMAZON.Number`), found in the bot when `botAlias` is a `CfnBotAlias` of a `CfnBot` in the same stack. Each turn
+   * waits this long after the callee stops speaking, instead of Lex's 600 ms.
+   * @default Duration.millis(DEFAULT_SHORT_ANSWER_END_SILENCE_MS) (400 ms)
+   */
+  readonly shortAnswerEndSilence?: Duration;
+  /**
+   * Intents whose return means the bot did not understand; the flow asks again. On a voice call Lex also ends in the
+   * fallback intent when the callee stays silent through the bot's re-prompts.
    * @default DEFAULT_FALLBACK_INTENTS (['FallbackIntent'])
    */
   readonly noMatchIntentNames?: string[];
   /**
-   * How many times the flow asks again after a no-match intent or caller silence (0-5).
+   * How many times the flow asks again after a no-match intent (a callee Lex did not understand, or who stayed silent)
+   * (0-5).
    * @default 2
    */
   readonly maxReAsks?: number;
   /**
    * Further questions the caller may ask once the bot has answered one (0-20): Connect hands the call back to the bot
-   * with `followUpPrompt`; silence ends the call. With 0 the call ends once the bot closes the first intent.
+   * with `followUpPrompt`; a no-match intent there (silence, or nothing the bot knows) ends the call with the goodbye.
+   * With 0 the call ends once the bot closes the first intent.
    * @default 0
    */
   readonly followUpQuestions?: number;
@@ -170,25 +190,26 @@ export interface LexCallFlowFromJsonProps extends LexCallFlowBaseProps {
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,127}$/;
-const MAX_RE_ASKS = 5;
-/** Follow-up questions a generated flow offers at most: each is one action, and a flow holds at most 250. */
-const MAX_FOLLOW_UPS = 20;
 const handMadeFlows = new WeakMap<object, unknown>();
 
 /**
  * The Amazon Connect flow that joins a call to a Lex V2 bot, generated in code.
  *
- * Creates an `AWS::Connect::ContactFlow` (type CONTACT_FLOW): flow logging on, an optional greeting, the bot's live alias
- * (`ConnectParticipantWithLexBot`) with the call's contact attributes as Lex session attributes (`interactionKey` by
- * default) and barge-in, a bounded re-ask on a no-match intent or silence, a spoken apology on errors, a goodbye and a
+ * Creates an `AWS::Connect::ContactFlow` (type CONTACT_FLOW): flow logging on, a spoken greeting, the bot's live alias
+ * (`ConnectParticipantWithLexBot`) asking a first question, with the call's contact attributes as Lex session
+ * attributes (`interactionKey` by default), barge-in and voice timing, a bounded re-ask on a no-match intent (on a call
+ * that includes a callee who stays silent through Lex's re-prompts), a spoken apology on errors, a goodbye and a
  * hang-up. The flow is checked at synth time against Connect's limits (250 actions, identifiers, transitions, content
- * size). Creates the `AWS::Connect::IntegrationAssociation` (LEX_BOT) and the `AWS::Lex::ResourcePolicy` that let this
- * instance, and only it, use the alias; optionally claims a caller id.
+ * size). Creates the `AWS::Connect::IntegrationAssociation` (LEX_BOT), which lets this instance use the alias: Connect
+ * adds its own statement to the alias's resource-based policy when it associates the bot, so no
+ * `AWS::Lex::ResourcePolicy` is created here (a second writer of the one policy an alias holds would race it);
+ * optionally claims a caller id.
  *
- * Assumptions: an alias holds one resource policy, so an alias that already has one (e.g. added by the Connect console)
- * conflicts with the one created here; an intent name condition matches the intent the bot last returned, and a
- * returned intent outside the conditions takes the `NoMatchingCondition` branch (treated as a finished conversation).
+ * Flow logs: the flow turns logging on, but Connect writes flow logs only where the instance has flow logging enabled
+ * too (the instance's `CONTACTFLOW_LOGS` attribute, "Enable flow logs" in the console).
+ *
+ * Assumptions: an intent name condition matches the intent the bot last returned, and a returned intent outside the
+ * conditions takes the `NoMatchingCondition` branch (treated as a finished conversation).
  *
  * @example
  * import { Stack } from 'aws-cdk-lib';
@@ -206,8 +227,8 @@ const handMadeFlows = new WeakMap<object, unknown>();
  */
 export class LexCallFlow extends Construct implements IOutboundCallFlow {
   /**
-   * A hand-made flow (e.g. exported from the Connect console), checked like a generated one; the bot association and
-   * resource policy are created for `botAlias` as well.
+   * A hand-made flow (e.g. exported from the Connect console), checked like a generated one; the bot association is
+   * created for `botAlias` as well.
    */
   public static fromFlowJson(scope: Construct, id: string, props: LexCallFlowFromJsonProps): LexCallFlow {
     let flow: unknown;
@@ -237,10 +258,8 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
   public readonly contactFlowArn: string;
   /** Id of the flow (the last ARN segment), as StartOutboundVoiceContact's `ContactFlowId` wants it. */
   public readonly contactFlowId: string;
-  /** The bot's association with the instance. */
+  /** The bot's association with the instance; Connect writes the alias's resource policy statement with it. */
   public readonly integrationAssociation: connect.CfnIntegrationAssociation;
-  /** The alias's resource policy letting this instance use it. */
-  public readonly botResourcePolicy: lex.CfnResourcePolicy;
   /** The claimed number, when `claimPhoneNumber` was set. */
   public readonly phoneNumber?: connect.CfnPhoneNumber;
   /** The caller id (E.164): the claimed number's address or `sourcePhoneNumber`. */
@@ -254,7 +273,8 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
     const aliasArn = props.botAlias.botAliasRef.botAliasArn;
     this.instanceArn = props.instanceArn;
 
-    const flow = handMadeFlows.has(props) ? handMadeFlows.get(props) : buildLexCallFlow(generatedSpec(where, props, aliasArn));
+    const handMade = handMadeFlows.has(props);
+    const flow = handMade ? handMadeFlows.get(props) : buildLexCallFlow(generatedSpec(where, props, aliasArn));
     const problems = flowProblems(flow);
     if (problems.length > 0) {
       throw new Error(`${where}: Connect would refuse this flow: ${problems.join(' ')}`);
@@ -265,26 +285,20 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
       }
     }
 
+    if (!handMade) addShortAnswerTiming(flow as Record<string, unknown>, props);
+
+    // One writer of the alias's resource policy: associating the bot makes Connect add its statement ("When you
+    // associate an Amazon Lex bot with your Amazon Connect instance, the resource-based policy on the bot is updated",
+    // Connect admin guide, "Add an Amazon Lex bot").
     this.integrationAssociation = new connect.CfnIntegrationAssociation(this, 'BotAssociation', {
       instanceId: props.instanceArn,
       integrationType: 'LEX_BOT',
       integrationArn: aliasArn,
     });
-    this.botResourcePolicy = new lex.CfnResourcePolicy(this, 'ConnectMayUseBot', {
-      resourceArn: aliasArn,
-      policy: {
-        Version: '2012-10-17',
-        Statement: [{
-          Sid: 'AmazonConnectInstance',
-          Effect: 'Allow',
-          Principal: { Service: 'connect.amazonaws.com' },
-          Action: ['lex:RecognizeText', 'lex:StartConversation'],
-          Resource: aliasArn,
-          Condition: { StringEquals: { 'AWS:SourceAccount': stack.account }, ArnEquals: { 'AWS:SourceArn': props.instanceArn } },
-        }],
-      },
-    });
 
+    if (props.flowName !== undefined && !Token.isUnresolved(props.flowName) && !/^[\x20-\x7e]{1,127}$/.test(props.flowName)) {
+      throw new Error(`${where}: 'flowName' must be 1-127 printable ASCII characters, got '${props.flowName}'. CloudWatch does not show a flow whose name has other characters, so its ContactFlowErrors alarm would never see data.`);
+    }
     this.flowName = props.flowName ?? Names.uniqueResourceName(this, { maxLength: 127, separator: '-' });
     this.contactFlow = new connect.CfnContactFlow(this, 'Flow', {
       instanceArn: props.instanceArn,
@@ -295,7 +309,7 @@ export class LexCallFlow extends Construct implements IOutboundCallFlow {
       content: stack.toJsonString(flow),
     });
     // Connect checks at flow creation that the bot it names is usable by the instance.
-    this.contactFlow.node.addDependency(this.integrationAssociation, this.botResourcePolicy);
+    this.contactFlow.node.addDependency(this.integrationAssociation);
     this.contactFlowArn = this.contactFlow.attrContactFlowArn;
     this.contactFlowId = LexCallFlow.flowIdOf(this.contactFlowArn);
 
@@ -347,43 +361,15 @@ function validateBase(where: string, stack: Stack, props: LexCallFlowBaseProps):
   }
 }
 
-function generatedSpec(where: string, props: LexCallFlowProps, aliasArn: string) {
-  const sessionAttributes = props.sessionAttributes ?? { interactionKey: 'interactionKey' };
-  for (const [key, attribute] of Object.entries(sessionAttributes)) {
-    if (key.length === 0 || key.startsWith('x-amz-lex:')) {
-      throw new Error(`${where}: 'sessionAttributes' key '${key}' must be non-empty and outside the reserved x-amz-lex: namespace (voice settings such as barge-in have their own props).`);
-    }
-    if (!ATTRIBUTE_NAME.test(attribute)) {
-      throw new Error(`${where}: 'sessionAttributes' maps '${key}' to contact attribute '${attribute}'; use letters, digits, '_' or '-' (1-127 characters) so $.Attributes.${attribute} is a valid reference.`);
-    }
+/**
+ * Gives the bot's short-answer slots the shorter end silence, unless `voiceTiming` names them: read when the template is
+ * written (lazily), so intents added to the bot after this construct count too.
+ */
+function addShortAnswerTiming(flow: Record<string, unknown>, props: LexCallFlowProps): void {
+  const endSilenceMs = props.shortAnswerEndSilence?.toMilliseconds() ?? DEFAULT_SHORT_ANSWER_END_SILENCE_MS;
+  for (const action of flow.Actions as Array<{ Type: string; Parameters: Record<string, unknown> }>) {
+    if (action.Type !== 'ConnectParticipantWithLexBot') continue;
+    const fixed = action.Parameters.LexSessionAttributes as Record<string, string>;
+    action.Parameters.LexSessionAttributes = Lazy.any({ produce: () => ({ ...shortAnswerAttributes(props.botAlias, endSilenceMs, fixed), ...fixed }) });
   }
-  const maxReAsks = props.maxReAsks ?? 2;
-  if (!Number.isInteger(maxReAsks) || maxReAsks < 0 || maxReAsks > MAX_RE_ASKS) {
-    throw new Error(`${where}: 'maxReAsks' must be a whole number from 0 to ${MAX_RE_ASKS}, got ${maxReAsks}.`);
-  }
-  const followUps = props.followUpQuestions ?? 0;
-  if (!Number.isInteger(followUps) || followUps < 0 || followUps > MAX_FOLLOW_UPS) {
-    throw new Error(`${where}: 'followUpQuestions' must be a whole number from 0 to ${MAX_FOLLOW_UPS}, got ${followUps}.`);
-  }
-  const noMatchIntents = props.noMatchIntentNames ?? [...DEFAULT_FALLBACK_INTENTS];
-  for (const text of [props.greeting, props.prompt, props.reAskPrompt, props.noMatchMessage, props.errorMessage, props.goodbye]) {
-    if (text !== undefined && text.trim() === '') {
-      throw new Error(`${where}: spoken texts (greeting, prompt, reAskPrompt, noMatchMessage, errorMessage, goodbye) must not be empty; leave a prop out for its default.`);
-    }
-  }
-  return {
-    aliasArn,
-    greeting: props.greeting,
-    prompt: props.prompt,
-    sessionAttributes,
-    bargeIn: props.bargeIn ?? true,
-    noMatchIntents,
-    maxReAsks,
-    reAskPrompt: props.reAskPrompt ?? DEFAULT_APOLOGY,
-    noMatchMessage: props.noMatchMessage ?? "Sorry, I still couldn't understand. Goodbye.",
-    errorMessage: props.errorMessage ?? 'Sorry, something went wrong on our side. Please try again later. Goodbye.',
-    goodbye: props.goodbye ?? 'Thank you for your time. Goodbye.',
-    followUps,
-    followUpPrompt: props.followUpPrompt ?? 'Is there anything else I can help you with?',
-  };
 }

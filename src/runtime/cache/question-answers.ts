@@ -1,15 +1,33 @@
 // The answered questions of per-question intents, in memory and in the table: where a paraphrase finds its answer.
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_MAX_ANSWERED_QUESTIONS, DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
-import type { IntentCacheConfig } from '../../shared/wire';
+import type { IntentCacheConfig, QuestionEmbeddingConfig } from '../../shared/wire';
+import { BedrockEmbedder, cosineSimilarity, type EmbeddingDimensions } from '../bedrock/embeddings';
 import { QuestionIndex, type AnsweredQuestion } from './question-index';
-import type { QuestionMatch, QuestionMatchSettings } from './question-match';
+import { embeddingVeto, type QuestionMatch, type QuestionMatchSettings } from './question-match';
 import type { QuestionStore } from './question-store';
 import type { TurnBudget } from './turn-budget';
 
 /** Turns a question into a vector (`BedrockEmbedder` of `cdk-fast-lex/runtime/bedrock`, or a stand-in of yours). */
 export interface QuestionEmbedder {
-  embed(text: string, options?: { readonly signal?: AbortSignal; readonly modelId?: string; readonly dimensions?: number }): Promise<Float32Array>;
+  embed(text: string, options?: { readonly signal?: AbortSignal }): Promise<Float32Array>;
+}
+
+/** The embedder of an intent's embedding stage (its model and dimensions). */
+export type QuestionEmbedderFactory = (stage: QuestionEmbeddingConfig) => QuestionEmbedder;
+
+/** Bedrock embedders, one per model and size, created on first use. */
+export function bedrockQuestionEmbedders(): QuestionEmbedderFactory {
+  const embedders = new Map<string, QuestionEmbedder>();
+  return (stage) => {
+    const id = `${stage.modelId}#${stage.dimensions ?? 256}`;
+    let embedder = embedders.get(id);
+    if (!embedder) {
+      embedder = new BedrockEmbedder({ modelId: stage.modelId, dimensions: (stage.dimensions ?? 256) as EmbeddingDimensions });
+      embedders.set(id, embedder);
+    }
+    return embedder;
+  };
 }
 
 /** The question of one per-question turn, as every step of finding its answer needs it. */
@@ -33,7 +51,7 @@ export interface NearQuestion {
 
 export interface QuestionAnswersOptions {
   readonly store: QuestionStore;
-  readonly embedder?: QuestionEmbedder;
+  readonly embedders?: QuestionEmbedderFactory;
   /** Partitions (intent and context) held in memory at once; the least recently used are dropped. @default 100 */
   readonly maxPartitions?: number;
   readonly clock: () => number;
@@ -45,7 +63,8 @@ const SYNC_TIMEOUT_MS = 2000;
 /** One partition in memory: its index, the embeddings of its questions, and how far it has been read. */
 interface Partition {
   readonly index: QuestionIndex;
-  readonly embeddings: Map<string, Float32Array>;
+  /** By answer key: the vector, and the question it was made from (the lexical veto reads it). */
+  readonly embeddings: Map<string, { readonly vector: Float32Array; readonly question: string }>;
   newestSortKey?: string;
 }
 
@@ -86,18 +105,22 @@ export class QuestionAnswers {
    */
   async nearByEmbedding(config: IntentCacheConfig, question: QuestionLookup, budget: TurnBudget): Promise<NearQuestion | undefined> {
     const stage = config.questions?.embedding;
-    if (!stage || !this.options.embedder) return undefined;
-    const embedder = this.options.embedder;
-    question.embedding ??= await budget.run('Bedrock InvokeModel (question embedding)',
-      (signal) => embedder.embed(question.text, { signal, modelId: stage.modelId, dimensions: stage.dimensions }));
+    if (!stage || !this.options.embedders) return undefined;
+    const embedder = this.options.embedders(stage);
+    question.embedding ??= await budget.run('Bedrock InvokeModel (question embedding)', (signal) => embedder.embed(question.text, { signal }));
     const partition = this.partitions.get(question.partition);
     if (!partition) return undefined;
-    let best: NearQuestion | undefined;
-    for (const [key, vector] of partition.embeddings) {
-      const score = cosineSimilarity(question.embedding, vector);
-      if (score >= stage.threshold && (!best || score > best.score)) best = { key, score, via: 'embedding' };
+    const candidates: Array<NearQuestion & { readonly question: string }> = [];
+    for (const [key, held] of partition.embeddings) {
+      // A vector of another size was made by another model or setting: it does not compare.
+      if (held.vector.length !== question.embedding.length) continue;
+      const score = cosineSimilarity(question.embedding, held.vector);
+      if (score >= stage.threshold) candidates.push({ key, score, via: 'embedding', question: held.question });
     }
-    return best;
+    // The closest vector the lexical matcher does not veto (another number, another named thing, a flipped negation).
+    candidates.sort((x, y) => y.score - x.score);
+    const best = candidates.find((c) => embeddingVeto(c.question, question.text, matchSettingsOf(config)) === undefined);
+    return best && { key: best.key, score: best.score, via: best.via };
   }
 
   /** Forgets a question whose answer is gone (expired, or never stored). */
@@ -110,7 +133,7 @@ export class QuestionAnswers {
   /** Keeps a newly answered question, in memory at once and in the table for every other instance. */
   async remember(config: IntentCacheConfig, question: QuestionLookup, key: string, answeredAt: number): Promise<void> {
     this.partitionFor(config, question.partition).index.add({ question: question.text, key, answeredAt });
-    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, question.embedding);
+    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, { vector: question.embedding, question: question.text });
     await this.options.store.add(question.partition, { question: question.text, key, answeredAt, embedding: question.embedding }, answeredAt + maxAgeMs(config));
   }
 
@@ -125,7 +148,7 @@ export class QuestionAnswers {
     // Newest first: add oldest first, so the index's own eviction keeps the newest.
     for (const stored of read.reverse()) {
       partition.index.add({ question: stored.question, key: stored.key, answeredAt: stored.answeredAt });
-      if (stored.embedding) partition.embeddings.set(stored.key, stored.embedding);
+      if (stored.embedding) partition.embeddings.set(stored.key, { vector: stored.embedding, question: stored.question });
       if (!partition.newestSortKey || stored.sortKey > partition.newestSortKey) partition.newestSortKey = stored.sortKey;
     }
     if (partition.embeddings.size > limit) {
@@ -168,20 +191,6 @@ export function matchSettingsOf(config: IntentCacheConfig): QuestionMatchSetting
 export function maxAgeMs(config: IntentCacheConfig): number {
   const seconds = config.questions?.maxAgeSeconds ?? (config.ttlSeconds ?? DEFAULT_TTL_SECONDS) + (config.staleSeconds ?? DEFAULT_STALE_SECONDS);
   return seconds * 1000;
-}
-
-/** Cosine similarity of two vectors of the same length (0 when either is all zeros). */
-export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
 export type { AnsweredQuestion };

@@ -42,8 +42,11 @@ interface Held {
   readonly serial: number;
 }
 
-/** Tolerance of the candidate filter, so float rounding never drops a candidate the full decision would accept. */
-const FILTER_SLACK = 1e-6;
+/**
+ * Tolerance of the candidate filter: the decision compares the score rounded to two decimals (the one it reports),
+ * which can be up to 0.005 above the exact one; the filter must never drop a candidate the decision would accept.
+ */
+const FILTER_SLACK = 0.006;
 
 /**
  * Answered questions of one intent (and context), bounded by count and age, with an inverted index for lookup.

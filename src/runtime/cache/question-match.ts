@@ -25,7 +25,7 @@ export interface QuestionMatchSettings {
  * The default near-match threshold. Below it, a question that adds generic words ("please tell me...") to an answered
  * one still matches; a question that adds a content word matches only when both share at least five others.
  */
-export const DEFAULT_NEAR_MATCH_THRESHOLD = 0.85;
+export const DEFAULT_NEAR_MATCH_THRESHOLD = 0.9;
 
 /** The matcher's verdict on a pair of questions. */
 export interface QuestionMatch {
@@ -94,8 +94,10 @@ export function matchRules(settings?: QuestionMatchSettings): MatchRules {
  * // { reuse: true, exact: true, score: 1, reason: 'same signature' }
  * matchQuestions('Can I pay by card?', "Can't I pay by card?");
  * // { reuse: false, exact: false, score: 0, reason: 'negation differs' }
- * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.95 });
- * // { reuse: false, exact: false, score: 0.91, reason: 'below threshold 0.91 < 0.95' }
+ * matchQuestions('Where is my order?', 'I want to know where my order is');
+ * // { reuse: true, exact: false, score: 0.91, reason: 'near match 0.91 >= 0.9' }
+ * matchQuestions('Can you tell me your pricing?', 'What is your pricing', { threshold: 0.99 });
+ * // { reuse: false, exact: false, score: 0.95, reason: 'below threshold 0.95 < 0.99' }
  */
 export function matchQuestions(answered: string, asked: string, settings?: QuestionMatchSettings): QuestionMatch {
   return compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), matchRules(settings));
@@ -138,6 +140,32 @@ export function compareAnalysed(answeredQuestion: AnalysedQuestion, askedQuestio
   return { reuse: true, exact: false, score, reason: `near match ${score.toFixed(2)} >= ${threshold}${note}` };
 }
 
+/**
+ * Why the embedding stage must not reuse `answered`'s answer for `asked` however close their vectors are, or undefined.
+ * An embedding scores a flipped negation or another number as near as a paraphrase, so what the lexical matcher knows
+ * for certain still decides: numbers that differ, a named thing in one only, and, between questions that share most of
+ * their words, whatever the lexical matcher refuses (a flipped negation, a swapped noun: "cancel my order" / "cancel
+ * my subscription"). A paraphrase in other words ("I still haven't got my card" / "when will my card arrive") is left
+ * to the embedding: its words differ too much for the lexical matcher to know.
+ */
+export function embeddingVeto(answered: string, asked: string, settings?: QuestionMatchSettings): string | undefined {
+  const rules = matchRules(settings);
+  const a = withoutIgnored(analyseQuestion(answered), rules.ignored);
+  const b = withoutIgnored(analyseQuestion(asked), rules.ignored);
+  if (a.numbers.join() !== b.numbers.join()) return 'numbers differ';
+  const named = [...oneSided(a, b), ...oneSided(b, a)].filter((t) => t.named && t.weight >= 1);
+  if (named.length > 0) return 'named thing only in one';
+  // Mostly the same words: the lexical matcher knows what the change means (a flipped negation, a swapped noun).
+  if (diceScore(a, b) >= EMBEDDING_LEXICAL_OVERLAP) {
+    const lexical = compareAnalysed(analyseQuestion(answered), analyseQuestion(asked), rules);
+    if (!lexical.reuse) return lexical.reason;
+  }
+  return undefined;
+}
+
+/** Word overlap at or above which two questions are the same words, decided lexically, not a paraphrase in others. */
+const EMBEDDING_LEXICAL_OVERLAP = 0.5;
+
 /** Weighted Dice overlap: twice the shared weight over both totals. Symmetric, so the order of the pair never matters. */
 export function diceScore(a: AnalysedQuestion, b: AnalysedQuestion): number {
   if (a.totalWeight === 0 || b.totalWeight === 0) return 0;
@@ -163,6 +191,8 @@ function featureDifference(a: AnalysedQuestion, b: AnalysedQuestion): string | u
   if (a.aspects.join() !== b.aspects.join()) return `question word differs: ${a.aspects.join(' ') || '-'} / ${b.aspects.join(' ') || '-'}`;
   if (a.obligation !== b.obligation) return 'obligation differs (must / need to / should)';
   if (a.past !== b.past) return 'tense differs (past / present)';
+  // Only when both name both sides: "can you send me a receipt" and "can I get a receipt" ask the same thing.
+  if (a.perspective && b.perspective && a.perspective !== b.perspective) return `who acts differs: ${a.perspective} / ${b.perspective}`;
   return undefined;
 }
 

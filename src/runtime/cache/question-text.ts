@@ -1,5 +1,6 @@
 // The question analyser of the matcher: an English question becomes weighted, stemmed terms plus the features that
-// change its meaning (negation, numbers, question words, obligation, past tense), and a signature built from them.
+// change its meaning (negation, numbers, question words, obligation, past tense, who acts on whom), and a signature
+// built from them. English only: other languages are tokenised and compared word for word, without stems or features.
 import { createHash } from 'node:crypto';
 import stem from 'wink-porter2-stemmer';
 
@@ -8,13 +9,13 @@ export const SIGNATURE_VERSION = 'q1';
 /** Weight of a content word (nouns, verbs, adjectives that say what is asked). */
 export const CONTENT_WEIGHT = 1;
 /** Weight of a generic word ("tell", "know", "please", "help"): it may differ between paraphrases. */
-export const GENERIC_WEIGHT = 0.2;
+export const GENERIC_WEIGHT = 0.1;
 /** Past this length a signature keeps its head and a hash of the whole (DynamoDB sort keys stop at 1,024 bytes). */
 const MAX_SIGNATURE_LENGTH = 400;
 
 /** One term of an analysed question. */
 export interface QuestionTerm {
-  /** The stem, prefixed `from:` when it follows "from" (a source, not a destination). */
+  /** The stem, prefixed `from:` after "from" (a source, not a destination) and `of:` for an owner ("my wife's"). */
   readonly term: string;
   readonly weight: number;
   /** Written as a name (capitalised inside a sentence, or mixed case as in "HubSpot"): never optional. */
@@ -36,6 +37,11 @@ export interface AnalysedQuestion {
   readonly obligation: boolean;
   /** "was", "were", "did", "had": asks about something that happened, not how things are. */
   readonly past: boolean;
+  /**
+   * Who acts on whom when the question names both sides: 'you>me' ("can you call me"), 'me>you' ("can I call
+   * you"); undefined when it names one side or none.
+   */
+  readonly perspective?: 'you>me' | 'me>you';
   readonly signature: string;
 }
 
@@ -47,26 +53,31 @@ const HOW_ASPECTS = words('much many long often far old soon big fast early late
 const OBLIGATIONS = words('must should ought need needs needed required require requires mandatory necessary compulsory');
 const PAST = words('was were did had');
 // Function words, auxiliaries, fillers and greetings: they carry no part of what is asked here (the features above
-// carry negation, question words, obligation and tense). "can", "could", "may" and "able" ask the same thing.
+// carry negation, question words, obligation and tense). "can", "could", "may" and "able" ask the same thing. The
+// table is our own rather than a library's: the usual English lists (the `stopword` package's among them) drop
+// "never", "only", "before", "after", "most", "same" and "over", which change what is asked.
 const STOP = words(`
   a an the this that these those it its itself i me my mine myself we us our ours ourselves you your yours yourself
   yourselves he him his himself she her hers herself they them their theirs themselves one ones
   is am are be been being do does doing done have has having will would shall can could may might able possible
   allowed permitted what which how whether if there here to for of in on at by with about as via per than then so
   and or but any some yet ever just really actually basically exactly kindly maybe perhaps also too
-  hi hello hey thanks thank cheers um uh er erm oh ok okay well anyway hmm
+  hi hello hey thanks thank cheers um uh er erm oh ok okay well anyway hmm guys folks
 `);
 // Words that ask for an answer without saying about what: paraphrases add and drop them freely.
 const GENERIC = words(`
   tell know explain describe want wish wonder wondering curious like love help question ask asking information
   info detail details find learn understand say show let get got getting go going thing things way kind sort bit
-  anything something please make makes made give me currently now right
+  anything something please make makes made give currently now right
   offer offers offered available availability provide provides support supports supported accept accepts option options
   allow allows
 `);
 // Words that flip or narrow what is asked ("turn off", "check out", "all my orders", "before delivery"): a question
 // that has one of them and a question that lacks it never share an answer, whatever the threshold.
-export const STICKY = words('off out down up back away over under again only all every each more less most least before after extra else other another same different first last next');
+export const STICKY = words(`
+  off out down up back away over under again only all both either every each more less most least before after during
+  within until since except instead alone together early late extra else other another same different first last next
+`);
 // Spellings and compounds that name one thing (British/American, joined/split); general English, not a domain list.
 const SAME_WORD: Readonly<Record<string, string>> = {
   'e mail': 'email', 'log in': 'login', 'log on': 'login', 'sign in': 'login', 'signin': 'login', 'logon': 'login',
@@ -76,13 +87,18 @@ const SAME_WORD: Readonly<Record<string, string>> = {
   'cost': 'price', 'costs': 'price', 'pricing': 'price', 'purchase': 'buy', 'purchased': 'buy', 'bought': 'buy',
   'reserve': 'book', 'reserved': 'book', 'reservation': 'booking', 'reservations': 'booking', 'talk': 'speak',
   'check out': 'checkout', 'fly': 'flight', 'flies': 'flight', 'flying': 'flight', 'flew': 'flight', 'luggage': 'baggage',
-  'tech': 'technology', 'begin': 'start', 'cellphone': 'phone', 'cell': 'phone', 'mobile': 'phone',
+  'tech': 'technology', 'parcel': 'package', 'begin': 'start', 'cellphone': 'phone', 'cell': 'phone', 'mobile': 'phone',
 };
+// Noun and verb of one act whose Porter2 stems differ (delivery/deliver, payment/pay, subscription/subscribe).
+const SAME_STEM: Readonly<Record<string, string>> = { deliveri: 'deliv', payment: 'pay', subscrib: 'subscript', registr: 'regist' };
 // Words whose stems collide with a word of another meaning (Porter2: savings/save, business/busy, checking/check).
 const NO_STEM = words('savings checking business busy news international universal university');
 const PHRASE_ASPECTS: Readonly<Record<string, string>> = { 'how come': 'why', 'what time': 'when', 'what date': 'when', 'what day': 'when' };
 const OBLIGATION_PHRASES: ReadonlySet<string> = new Set(['have to', 'has to', 'had to', 'need to', 'needs to', 'needed to', 'got to', 'required to']);
+const FIRST_PERSON = words('i me my mine myself we us our ours ourselves');
+const SECOND_PERSON = words('you your yours yourself yourselves');
 const QUESTION_AUXILIARIES = words('do does did will would shall should may might must can could');
+const PRICE_VERBS = words('is are does do will would');
 // Number words that are also pronouns or conjunctions ("which one", "once it ships", "wait a second").
 const AMBIGUOUS_NUMBERS = words('one first second half once');
 
@@ -106,7 +122,13 @@ const SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
   [/n't$/, ' not'], [/'re$/, ' are'], [/'ve$/, ' have'], [/'ll$/, ' will'], [/'d$/, ' would'], [/'m$/, ' am'], [/'s$/, ''],
 ];
 
-interface Token { readonly word: string; readonly named: boolean; readonly number?: number }
+interface Token {
+  readonly word: string;
+  readonly named: boolean;
+  readonly number?: number;
+  /** Written with 's after a noun ("my wife's card"): the owner, not the one who acts ("can my wife use my card"). */
+  readonly owner?: boolean;
+}
 
 /** Splits a question into lower-case words and numbers; marks words written as names. */
 export function tokenize(question: string): Token[] {
@@ -115,8 +137,10 @@ export function tokenize(question: string): Token[] {
   const spaced = text.replace(/(\p{N})(?!(?:st|nd|rd|th)\b)(\p{L})/gu, '$1 $2').replace(/(\p{L})(\p{N})/gu, '$1 $2');
   const raw = [...spaced.matchAll(/[\p{L}\p{N}]+(?:['.,][\p{L}\p{N}]+)*|[.?!;:]/gu)].map((m) => m[0]);
   const letters = raw.filter((w) => /^\p{L}/u.test(w) && w !== 'I');
-  // In Title Case or SHOUTED text, capitals say nothing about names.
-  const capsInformative = letters.filter((w) => /^\p{Lu}/u.test(w)).length <= letters.length / 2;
+  // In Title Case ("How Do I Cancel My Order") or SHOUTED text, capitals say nothing about names.
+  const titleCase = letters.length >= 3 && letters.every((w) => /^\p{Lu}/u.test(w));
+  const shouted = letters.some((w) => w.length > 1) && letters.every((w) => w === w.toUpperCase());
+  const capsInformative = !titleCase && !shouted;
   const out: Token[] = [];
   let sentenceStart = true;
   for (const piece of raw) {
@@ -127,7 +151,9 @@ export function tokenize(question: string): Token[] {
     const capital = capsInformative && !sentenceStart && /^\p{Lu}/u.test(piece) && piece !== 'I';
     const lower = piece.toLowerCase();
     const expanded = CONTRACTIONS[lower] ?? SUFFIXES.reduce((w, [re, to]) => w.replace(re, to), lower);
-    for (const word of expanded.split(/[\s.,']+/).filter(Boolean)) out.push({ word, named: mixed || capital });
+    const base = lower.slice(0, -2);
+    const owner = !CONTRACTIONS[lower] && lower.endsWith("'s") && !STOP.has(base) && !ASPECTS.has(base) && base !== 'let';
+    for (const word of expanded.split(/[\s.,']+/).filter(Boolean)) out.push({ word, named: mixed || capital, ...(owner ? { owner } : {}) });
     sentenceStart = false;
   }
   return out;
@@ -156,8 +182,11 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (PHRASE_ASPECTS[pair]) { aspects.add(PHRASE_ASPECTS[pair]); i++; continue; }
     if (token.word === 'how' && i + 1 < tokens.length && HOW_ASPECTS.has(tokens[i + 1].word)) {
       const next = tokens[i + 1].word;
-      aspects.add(next === 'many' ? 'how much' : `how ${next}`); // "how many bags" and "how much baggage" ask one thing
       i++;
+      // "how much is shipping", "how much does it cost": the price ("what does shipping cost").
+      if (next === 'much' && PRICE_VERBS.has(tokens[i + 1]?.word ?? '')) { terms.set('price', { term: 'price', weight: CONTENT_WEIGHT, named: false, word: 'how much' }); continue; }
+      // "how many bags" and "how much baggage" ask one thing, and so do "how soon" and "when".
+      aspects.add(next === 'many' ? 'how much' : next === 'soon' ? 'when' : `how ${next}`);
       continue;
     }
     if (isStatedNeed(tokens, i)) { if (pair === 'need to' || pair === 'have to') i++; continue; }
@@ -171,14 +200,16 @@ export function analyseQuestion(question: string): AnalysedQuestion {
     if (PAST.has(word)) { if (asksAboutThePast(tokens, i)) past = true; continue; }
     if (STOP.has(word)) continue;
     const generic = GENERIC.has(word);
-    let term = NO_STEM.has(word) ? word : stem(spellAmerican(word));
+    const stemmed = NO_STEM.has(word) ? word : stem(spellAmerican(word));
+    let term = SAME_STEM[stemmed] ?? stemmed;
     if (fromPending && !generic) { term = `from:${term}`; word = `from ${word}`; fromPending = false; }
+    if (token.owner) { term = `of:${term}`; word = `${word}'s`; }
     const weight = generic && !token.named ? GENERIC_WEIGHT : CONTENT_WEIGHT;
     const known = terms.get(term);
     if (!known || weight > known.weight) terms.set(term, { term, weight, named: token.named || (known?.named ?? false), word });
   }
   numbers.sort();
-  const analysed = { terms, negated, numbers, aspects: [...aspects].sort(), obligation, past };
+  const analysed = { terms, negated, numbers, aspects: [...aspects].sort(), obligation, past, perspective: perspectiveOf(tokens) };
   const totalWeight = [...terms.values()].reduce((sum, t) => sum + t.weight, 0);
   return { ...analysed, totalWeight, signature: signatureOf(analysed, tokens) };
 }
@@ -207,6 +238,14 @@ function asksAdvice(tokens: readonly Token[], i: number): boolean {
 function asksAboutThePast(tokens: readonly Token[], i: number): boolean {
   const before = tokens[i - 1]?.word;
   return before === undefined || ASPECTS.has(before) || before === 'how' || before === 'what' || before === 'which';
+}
+
+/** 'you>me' when "you" comes before "I/me/my" in a question that has both, 'me>you' for the reverse. */
+function perspectiveOf(tokens: readonly Token[]): 'you>me' | 'me>you' | undefined {
+  const first = tokens.findIndex((t) => FIRST_PERSON.has(t.word));
+  const second = tokens.findIndex((t) => SECOND_PERSON.has(t.word));
+  if (first < 0 || second < 0) return undefined;
+  return second < first ? 'you>me' : 'me>you';
 }
 
 /** British spellings to American before stemming ("colour" -> "color", "organise" -> "organize", "centre" -> "center"). */
@@ -253,6 +292,7 @@ function signatureOf(a: Omit<AnalysedQuestion, 'signature' | 'totalWeight'>, tok
     ...a.aspects.map((s) => `?${s.replace(' ', '-')}`),
     ...(a.obligation ? ['~must'] : []),
     ...(a.past ? ['@past'] : []),
+    ...(a.perspective ? [`@${a.perspective}`] : []),
     ...[...a.terms.keys()].sort(),
   ];
   // A question of function words only ("what?", "how?") keeps its words, so it is exact only against itself.

@@ -1,6 +1,7 @@
 // The two-tier response cache a Lex fulfillment Lambda calls: answer from memory or DynamoDB, never wait for Bedrock.
 // Longer than 400 lines on purpose: one class whose private methods are the steps of one algorithm (lookup, stale
 // serve, lease, enqueue, synchronous generation, turn budget); the environment, key, store and request live beside it.
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
 import type { Environment } from '../env';
@@ -24,7 +25,7 @@ import { completeAnswer } from './complete-answer';
 import { CacheMetric, CacheMetrics, type CacheMetricName } from './metrics';
 import { TurnBudget, TurnBudgetExceededError } from './turn-budget';
 import { GenerationBudget, type GenerationLimits } from './generation-budget';
-import { maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedder, type QuestionLookup } from './question-answers';
+import { bedrockQuestionEmbedders, maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedderFactory, type QuestionLookup } from './question-answers';
 import { questionSignature } from './question-match';
 import { questionShareability } from './question-safety';
 import { QuestionStore } from './question-store';
@@ -116,8 +117,11 @@ export interface ResponseCacheOptions {
   readonly questionStore?: QuestionStore;
   /** Bounds on new-question generations. @default - DEFAULT_GENERATIONS_PER_SESSION and DEFAULT_GENERATIONS_PER_MINUTE */
   readonly generationLimits?: GenerationLimits;
-  /** The embedding stage's model client (intents with `questions.embedding`). @default - none: the stage is skipped */
-  readonly embedder?: QuestionEmbedder;
+  /**
+   * The embedding stage's models (intents with `questions.embedding`), one embedder per model and size.
+   * @default - Bedrock (`BedrockEmbedder`, Titan Text Embeddings V2 by default), created on first use
+   */
+  readonly embedders?: QuestionEmbedderFactory;
   /** Receives degraded-path errors (never context values). @default console.warn as one JSON line */
   readonly onError?: (event: string, err: unknown, fields: Record<string, unknown>) => void;
 }
@@ -162,6 +166,8 @@ export class ResponseCache {
   private readonly localLeases = new Map<string, number>();
   private readonly maxLocalLeases: number;
   private readonly questions: QuestionAnswers;
+  /** Signatures of recently asked questions, by their exact words. */
+  private readonly signatures = new LRUCache<string, string>({ max: 10_000 });
   private readonly generationBudget: GenerationBudget;
   private readonly tickets: GenerationTickets;
 
@@ -180,7 +186,7 @@ export class ResponseCache {
       console.warn(JSON.stringify({ level: 'WARN', event, error: (err as Error)?.name, message: (err as Error)?.message, ...fields }));
     });
     const questionStore = options.questionStore ?? new QuestionStore(this.store.client, this.store.tableName);
-    this.questions = new QuestionAnswers({ store: questionStore, embedder: options.embedder, clock: this.clock });
+    this.questions = new QuestionAnswers({ store: questionStore, embedders: options.embedders ?? bedrockQuestionEmbedders(), clock: this.clock });
     this.generationBudget = new GenerationBudget(this.store.client, this.store.tableName, options.generationLimits, this.clock);
     this.tickets = new GenerationTickets(this.store.client, this.store.tableName, this.clock);
   }
@@ -226,7 +232,12 @@ export class ResponseCache {
     const keyOptions = keyOptionsFor(config);
     const asked = text?.trim();
     if (!config.questions || !asked) return { intent, config, context, key: buildCacheKey(intent, context, keyOptions) };
-    const signature = questionSignature(asked);
+    // The same words again (the commonest repeat) skip the analysis: a signature costs tens of microseconds.
+    let signature = this.signatures.get(asked);
+    if (signature === undefined) {
+      signature = questionSignature(asked);
+      this.signatures.set(asked, signature);
+    }
     const question: QuestionLookup = { text: asked, signature, partition: buildQuestionIndexKey(intent, context, keyOptions) };
     return { intent, config, context, key: buildQuestionKey(intent, context, signature, keyOptions), question };
   }
@@ -245,6 +256,9 @@ export class ResponseCache {
     const { intent, config, key } = lookup;
     const budget = options.budget ?? TurnBudget.unbounded();
     if (config.prompt === undefined) return this.staticAnswer(lookup, 'static');
+    // A per-question intent with no words to answer (a silent caller, a custom route that passed none): nothing to
+    // generate, and nothing an intent-level answer should be cached for.
+    if (config.questions && !lookup.question) return this.staticAnswer(lookup, 'static');
     const now = this.clock();
 
     const local = this.memory.get(key);

@@ -66,7 +66,8 @@ export class TurnBudget {
   async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, share = DEFAULT_CALL_SHARE): Promise<T> {
     if (this.expired) throw new TurnBudgetExceededError(operation, this.budgetMs);
     if (!Number.isFinite(this.budgetMs)) return call(this.signal);
-    const capMs = Math.max(1, Math.min(this.remainingMs(), this.budgetMs * share));
+    // Whole milliseconds: AbortSignal.timeout refuses a fraction, and a budget's remaining time is one.
+    const capMs = Math.max(1, Math.ceil(Math.min(this.remainingMs(), this.budgetMs * share)));
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(capMs)]);
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new TurnBudgetExceededError(operation, this.budgetMs, { cause: signal.reason }));

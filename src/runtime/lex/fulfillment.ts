@@ -13,7 +13,8 @@ import { jsonEnv, numberEnv, optionalEnv, type Environment } from '../env';
 import type { LexV2Event, LexV2Response } from './types';
 import { appendHistory, type HistoryLimits } from './history';
 import { parseLexEvent, slotValues } from './parse';
-import { closeResponse, delegateResponse, elicitIntentResponse } from './responses';
+import { guardLexResponse } from './response-guard';
+import { closeResponse, closeSilentCallFallback, delegateResponse, elicitIntentResponse } from './responses';
 import { startWorkflowTurn, validConfirmation } from './workflow-start';
 
 export type { WorkflowIntentConfig, WorkflowIntentConfigs };
@@ -142,7 +143,8 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
     const finish = (response: LexV2Response, line: Omit<TurnLog, 'latencyMs' | 'intent' | 'inputMode'>): LexV2Response => {
       budget.dispose();
       log({ intent, inputMode: event.inputMode, latencyMs: performance.now() - started, ...line });
-      return response;
+      // Every answer leaves in a shape Lex accepts, and a silent caller's fallback hands the call back to the flow.
+      return guardLexResponse(closeSilentCallFallback(event, response, [...fallbackIntents]), { apology });
     };
 
     try {

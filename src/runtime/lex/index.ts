@@ -17,7 +17,8 @@ export {
 } from './fulfillment';
 export { HISTORY_ATTRIBUTE, appendHistory, readHistory, type HistoryLimits, type HistoryTurn, type HistoryTurnInput } from './history';
 export { parseLexEvent, slotValues, type ParseLexEventOptions } from './parse';
-export { closeResponse, delegateResponse, echoSlots, elicitIntentResponse } from './responses';
+export { closeResponse, closeSilentCallFallback, delegateResponse, echoSlots, elicitIntentResponse } from './responses';
+export { LEX_MAX_MESSAGES, LEX_RESPONSE_MAX_BYTES, LEX_SESSION_ATTRIBUTES_MAX_BYTES, guardLexResponse, type GuardLexResponseOptions } from './response-guard';
 export { DENIED_ANSWER, START_FAILED_ANSWER, executionName, startWorkflowTurn, takesDemoRequest, type StartWorkflowOptions, type WorkflowTurn } from './workflow-start';
 export type {
   LexConfirmationState,

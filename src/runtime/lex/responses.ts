@@ -69,3 +69,25 @@ function plainText(text: string, localeId?: string): LexMessage[] {
   const { messages } = splitMessage(text, { locale: localeId });
   return messages.map((content) => ({ contentType: 'PlainText', content }));
 }
+
+/**
+ * On a call, a fallback turn with no words is a caller who stayed silent through Lex's re-prompts ("Amazon Lex V2
+ * matches the fallback intent ... Audio input is noise", AMAZON.FallbackIntent). Answering it with ElicitIntent would
+ * keep the caller in the bot, hearing the apology on every silence; closing the fallback intent (no words) hands the
+ * call back to the contact flow, whose Lex block returns FallbackIntent: the flow asks again or says goodbye. Any other
+ * response, and every text turn, is returned as it is.
+ */
+export function closeSilentCallFallback(event: unknown, response: LexV2Response, fallbackIntents: readonly string[]): LexV2Response {
+  const e = (typeof event === 'object' && event !== null ? event : {}) as Partial<LexV2Event>;
+  const intent = e.sessionState?.intent?.name;
+  const onCall = e.inputMode === 'Speech' || e.inputMode === 'DTMF';
+  const silent = (e.inputTranscript ?? '').trim() === '';
+  if (!onCall || !silent || !intent || !fallbackIntents.includes(intent) || response.sessionState?.dialogAction?.type !== 'ElicitIntent') return response;
+  return {
+    sessionState: {
+      sessionAttributes: response.sessionState.sessionAttributes ?? {},
+      dialogAction: { type: 'Close' },
+      intent: { name: intent, slots: {}, state: 'Fulfilled', confirmationState: 'None' },
+    },
+  };
+}

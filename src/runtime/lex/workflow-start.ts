@@ -1,5 +1,6 @@
 // Starts a workflow from a Lex turn and tells the caller the truth: the input is checked first with the rules the
-// workflow's own Validate step runs, a refusal ("no") starts nothing, and a start that fails is said so and kept.
+// workflow's own Validate step runs, a refusal ("no") starts nothing, a start that fails is said so and kept, and a
+// start whose outcome is unknown (sent, but not answered in time) is asked again under the same name, then said as it is.
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { WorkflowIntentConfig } from '../../shared/wire';
@@ -12,6 +13,12 @@ import type { LexIntent, LexV2Event, LexV2Response } from './types';
 export const DENIED_ANSWER = "All right, I won't book the call. Is there anything else I can help with?";
 /** What the caller hears when the workflow could not be started: nothing was booked, and a "yes" tries again. */
 export const START_FAILED_ANSWER = "Sorry, I couldn't book the call just now, so nothing is scheduled yet. Shall I try again?";
+/**
+ * What the caller hears when the start was sent but not answered in time: it may have gone through or not, and this
+ * is true either way. A "yes" asks again under the same execution name, which never books twice.
+ */
+export const START_UNKNOWN_ANSWER = "I've sent your request, but I couldn't confirm in time that the call is booked. If it went through, "
+  + "we'll call you shortly. Shall I check? It won't be booked twice.";
 
 /** Words for an input field, after "that". */
 const FIELD_WORDS: Record<string, string> = {
@@ -23,7 +30,7 @@ export type WorkflowTurn =
   | { readonly status: 'started' | 'already-started'; readonly response: LexV2Response }
   | { readonly status: 'invalid'; readonly field: string; readonly response: LexV2Response }
   | { readonly status: 'denied'; readonly response: LexV2Response }
-  | { readonly status: 'start-failed'; readonly error: string; readonly response: LexV2Response };
+  | { readonly status: 'start-failed' | 'start-unknown'; readonly error: string; readonly response: LexV2Response };
 
 export interface StartWorkflowOptions {
   readonly event: LexV2Event;
@@ -56,39 +63,103 @@ export async function startWorkflowTurn(o: StartWorkflowOptions): Promise<Workfl
     return { status: 'denied', response: close(event, DENIED_ANSWER, sessionAttributes, 'Failed') };
   }
   if (takesDemoRequest(workflow)) {
-    // Loaded on the first demo request: the phone metadata is most of the bundle, and most turns never need it.
+    // Loaded on the first demo request: the phone metadata is most of the code, and most turns never need it. The
+    // bundled handler ships it as a file of its own beside index.js, so a cold start does not even parse it.
     const { validateDemoInput } = await import('../workflow/validate.js');
     try {
       validateDemoInput(o.input, o.phoneRules);
     } catch (err) {
-      if (!(err instanceof InvalidDemoRequestError)) throw err;
+      // By name: the rules' file has its own copy of the error class.
+      if (!isInvalidDemoRequest(err)) throw err;
       return { status: 'invalid', field: err.field, response: refuse(event, workflow, err, sessionAttributes) };
     }
   }
   const name = executionName(event, o.content);
-  try {
-    const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+  const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+  // Each attempt the SDK makes (it retries inside the budget) is watched: when the budget runs out, whether one may
+  // have reached Step Functions decides between "nothing is booked" and "it may be".
+  const attempts = { inFlight: 0, uncertain: false };
+  const start = async (share?: number) => {
     const client = await o.sfn();
-    await o.budget.run('Step Functions StartExecution', (abortSignal) => client.send(new StartExecutionCommand({
-      stateMachineArn: workflow.stateMachineArn, name, input: JSON.stringify(o.input),
-    }), { abortSignal }));
-    return { status: 'started', response: close(event, workflow.answer, sessionAttributes, 'Fulfilled') };
+    const command = new StartExecutionCommand({ stateMachineArn: workflow.stateMachineArn, name, input: JSON.stringify(o.input) });
+    command.middlewareStack.add((next) => async (args) => {
+      attempts.inFlight++;
+      try {
+        return await next(args);
+      } catch (err) {
+        if (outcomeUnknown(err)) attempts.uncertain = true;
+        throw err;
+      } finally {
+        attempts.inFlight--;
+      }
+    }, { step: 'deserialize', name: 'fastLexStartAttempt' });
+    await o.budget.run('Step Functions StartExecution', (abortSignal) => client.send(command, { abortSignal }), share);
+  };
+  // Out of budget with no attempt in flight and every one refused (throttled, say): nothing was started.
+  const mayHaveStarted = (err: unknown) => ((err as Error)?.name === 'TurnBudgetExceededError'
+    ? attempts.inFlight > 0 || attempts.uncertain
+    : outcomeUnknown(err));
+  const started = () => ({ status: 'started' as const, response: close(event, workflow.answer, sessionAttributes, 'Fulfilled') });
+  // The same request delivered again after its execution ended: it was started once, and that is the truth.
+  const alreadyStarted = (err: unknown) => (err as Error)?.name === 'ExecutionAlreadyExists';
+  try {
+    await start();
+    return started();
   } catch (err) {
-    // The same request delivered again after its execution ended: it was started once, and that is the truth.
-    if ((err as Error)?.name === 'ExecutionAlreadyExists') {
-      return { status: 'already-started', response: close(event, workflow.answer, sessionAttributes, 'Fulfilled') };
+    if (alreadyStarted(err)) return { status: 'already-started', response: close(event, workflow.answer, sessionAttributes, 'Fulfilled') };
+    if (!mayHaveStarted(err)) return retryable('start-failed', START_FAILED_ANSWER, err);
+    // The request may have reached Step Functions after this turn stopped waiting. Asking again under the same name
+    // finds out: a Standard execution still running is returned as it is, a finished one is ExecutionAlreadyExists,
+    // and if it never arrived this starts it (once).
+    try {
+      await start(shareOfWhatIsLeft(o.budget));
+      return started();
+    } catch (again) {
+      if (alreadyStarted(again)) return { status: 'already-started', response: close(event, workflow.answer, sessionAttributes, 'Fulfilled') };
+      // Still not known: the first request may yet arrive. The caller hears what is true for both outcomes.
+      return retryable('start-unknown', START_UNKNOWN_ANSWER, err);
     }
-    // Nothing was booked. The slots stay in the intent Lex holds, and ConfirmIntent asks whether to try again: a "yes"
-    // comes back here with the same content, hence the same execution name, so a start that did happen is not doubled.
+  }
+
+  /**
+   * The slots stay in the intent Lex holds, and ConfirmIntent asks whether to try again: a "yes" comes back here with
+   * the same content, hence the same execution name, so a start that did happen is not doubled.
+   */
+  function retryable(status: 'start-failed' | 'start-unknown', text: string, err: unknown): WorkflowTurn {
     return {
-      status: 'start-failed',
+      status,
       error: (err as Error)?.name ?? 'Error',
       response: {
         sessionState: { sessionAttributes, dialogAction: { type: 'ConfirmIntent' }, intent: { ...intentOf(event), state: 'InProgress', confirmationState: 'None' } },
-        messages: [{ contentType: 'PlainText', content: START_FAILED_ANSWER }],
+        messages: [{ contentType: 'PlainText', content: text }],
       },
     };
   }
+}
+
+/**
+ * The share of the budget that is all of what is left, such that share x budget is a whole number of ms: the budget's
+ * per-call timeout (AbortSignal.timeout) refuses fractions, and a share of 1 would pass the fractional time left.
+ */
+function shareOfWhatIsLeft(budget: TurnBudget): number {
+  if (!Number.isFinite(budget.budgetMs)) return 1;
+  let ms = Math.floor(budget.remainingMs());
+  while (ms > 1 && (ms / budget.budgetMs) * budget.budgetMs !== ms) ms--;
+  return Math.max(1, ms) / budget.budgetMs;
+}
+
+/**
+ * Whether a failed StartExecution may have started the execution all the same: the request was sent but no answer
+ * came in time (the turn's budget, a dropped connection) or the service failed on its side (5xx). A request refused
+ * with a 4xx (throttling, validation) or never sent (connection refused) started nothing.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; cause?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500;
+  const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return false;
+  return true;
 }
 
 /**
@@ -136,6 +207,10 @@ function close(event: LexV2Event, text: string, sessionAttributes: Record<string
 function intentOf(event: LexV2Event): LexIntent {
   const intent = event.sessionState.intent!;
   return { name: intent.name, slots: intent.slots ?? {}, confirmationState: validConfirmation(intent.confirmationState) };
+}
+
+function isInvalidDemoRequest(err: unknown): err is InvalidDemoRequestError {
+  return err instanceof InvalidDemoRequestError || (err as Error)?.name === 'InvalidDemoRequestError';
 }
 
 /** The confirmation states Lex accepts back; anything else (a malformed event) becomes `None`. */

@@ -4,7 +4,10 @@
 export {
   createWebChatProxy,
   lexSessionIdFor,
+  webChatLexClient,
   webChatProxyOptionsFromEnvironment,
+  WEB_CHAT_LEX_TIMEOUT_MS,
+  type WebChatLexClientOptions,
   type FunctionUrlEvent,
   type FunctionUrlResult,
   type WebChatProxy,

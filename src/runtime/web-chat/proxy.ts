@@ -1,7 +1,7 @@
 // The web-chat proxy: issues sessions and relays one visitor message to Lex RecognizeText, safely and at most once.
 import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LexRuntimeV2Client, RecognizeTextCommand, type RecognizeTextCommandOutput } from '@aws-sdk/client-lex-runtime-v2';
+import { LexRuntimeV2Client, RecognizeTextCommand, type LexRuntimeV2ClientConfig, type RecognizeTextCommandOutput } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_WEB_CHAT_LOCALE_ID, DEFAULT_WEB_CHAT_RATE_LIMIT, DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS, DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
@@ -54,7 +54,7 @@ export interface WebChatProxyOptions {
   readonly rateWindowSeconds?: number;
   /** How long an issued session id stays valid, seconds. @default 43200 (12 hours) */
   readonly sessionTtlSeconds?: number;
-  /** @default - a client for the function's region, HTTP/1.1 with an 8 s request timeout and 2 attempts */
+  /** @default - `webChatLexClient()`: the function's region, HTTP/1.1, an 8 s deadline that throws, one attempt */
   readonly lex?: LexRuntimeV2Client;
   /** @default - a client for the function's region */
   readonly dynamodb?: DynamoDBClient;
@@ -137,7 +137,7 @@ export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
  * carries a generation ticket is answered by `streamer`; without, every answer is Lex's, whole.
  */
 export function createProxy(options: WebChatProxyOptions, streamer?: TicketStreamer): (event: FunctionUrlEvent) => Promise<ProxyResult> {
-  const lex = options.lex ?? defaultLexClient();
+  const lex = options.lex ?? webChatLexClient();
   const store = new WebChatSessionStore({
     client: options.dynamodb ?? new DynamoDBClient({}),
     tableName: options.tableName,
@@ -226,13 +226,33 @@ export function createProxy(options: WebChatProxyOptions, streamer?: TicketStrea
   };
 }
 
+/** How long the proxy waits for Lex's answer to one message, ms: under the function's 10 s, with time to answer. */
+export const WEB_CHAT_LEX_TIMEOUT_MS = 8_000;
+
+/** Options of `webChatLexClient`. */
+export interface WebChatLexClientOptions extends Omit<LexRuntimeV2ClientConfig, 'requestHandler' | 'maxAttempts'> {
+  /** How long one RecognizeText may take before it fails with TimeoutError, ms. @default WEB_CHAT_LEX_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
+}
+
 /**
- * The Lex runtime client defaults to HTTP/2 (for its streaming operations); RecognizeText is one request and one
- * answer, so HTTP/1.1 with keep-alive serves it, and works with local Lex runtimes (AWS_ENDPOINT_URL_LEX_RUNTIME_V2).
- * The request timeout stays under the function's 10 s, so the visitor reads an answer rather than a gateway error.
+ * The proxy's Lex client. RecognizeText is one request and one answer, so HTTP/1.1 with keep-alive serves it (the
+ * client's default HTTP/2 is for the streaming operations) and works with local Lex runtimes.
+ *
+ * - The deadline is real: `NodeHttpHandler`'s `requestTimeout` only logs a warning unless `throwOnRequestTimeout` is
+ *   set (@smithy/node-http-handler 4.x), and a warning would let a slow turn run into the function's 10 s kill, where
+ *   CloudFront serves an error page instead of the visitor's "did not answer in time".
+ * - One attempt: a Lex turn is not idempotent. A retry re-sends the visitor's text, which Lex takes as a second turn
+ *   (or refuses with ConflictException while the first still runs); the visitor's own retry, keyed by message id,
+ *   is the safe one.
  */
-function defaultLexClient(): LexRuntimeV2Client {
-  return new LexRuntimeV2Client({ requestHandler: new NodeHttpHandler({ requestTimeout: 8_000, connectionTimeout: 2_000 }), maxAttempts: 2 });
+export function webChatLexClient(options: WebChatLexClientOptions = {}): LexRuntimeV2Client {
+  const { requestTimeoutMs = WEB_CHAT_LEX_TIMEOUT_MS, ...config } = options;
+  return new LexRuntimeV2Client({
+    ...config,
+    requestHandler: new NodeHttpHandler({ requestTimeout: requestTimeoutMs, connectionTimeout: 2_000, throwOnRequestTimeout: true }),
+    maxAttempts: 1,
+  });
 }
 
 type Parsed = { sessionId: string; messageId: string; text: string; requestAttributes?: Record<string, string> } | { error: WebChatErrorCode; message: string };
@@ -259,7 +279,9 @@ function parseMessageRequest(event: FunctionUrlEvent): Parsed {
   }
   const text = typeof body.text === 'string' ? body.text.trim() : '';
   if (text === '') return { error: 'empty', message: 'Type a message first.' };
-  const length = Array.from(text).length;
+  // Lex counts characters as UTF-16 code units ("Character limits are calculated as the number of Unicode code units",
+  // Lex V2 quotas): an emoji is two, so counting code points would let through a message Lex refuses.
+  const length = text.length;
   if (length > WEB_CHAT_MAX_TEXT_CHARACTERS) {
     return { error: 'too-long', message: `That message is ${length.toLocaleString('en-US')} characters long; the assistant reads up to ${WEB_CHAT_MAX_TEXT_CHARACTERS.toLocaleString('en-US')}. Please shorten it.` };
   }

@@ -1,8 +1,10 @@
 // The call-context table: what the workflow stores for a call and what the Lex fulfillment handler reads during it.
-//   CALL#{interactionKey}  scenario, leadId, leadExternalId, contactId, taskToken, status, outcome, ttl, createdAt
+//   CALL#{interactionKey}  scenario, scenarioStatus, leadId, leadExternalId, contactId, taskToken, status, outcome, ttl, createdAt
 //   CONTACT#{contactId}    interactionKey, ttl (so a Connect contact event finds its call)
 // One partition key `pk` (string); TTL on `ttl`. Task token and outcome are written with UpdateItem returning the new
-// item, so whichever of "token stored" and "call ended" lands second resumes the execution: no lost wake-up.
+// item, so whichever of "token stored" and "call ended" lands second resumes the execution: no lost wake-up. The call
+// step, the scenario step and the lead step write their own attributes of one item in any order (the call is placed
+// while the scenario and the Lead are still being made), so none of them overwrites another's.
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
@@ -47,18 +49,49 @@ export class CallContextStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Stores the scenario and lead before the call connects. Idempotent: a retried step writes the same values. */
+  /**
+   * Opens the call's item as the call is placed: its key, lead external id, TTL and PENDING status. Leaves the scenario
+   * and the lead id alone: their steps may have written them first. Idempotent.
+   */
+  async putCall(input: { interactionKey: string; leadExternalId: string }): Promise<void> {
+    await this.update(input.interactionKey, 'SET leadExternalId = :x', { ':x': input.leadExternalId }, { status: true });
+  }
+
+  /** Stores the generated scenario (the call may already be ringing). Idempotent. */
+  async recordScenario(interactionKey: string, scenario: string): Promise<void> {
+    await this.update(interactionKey, 'SET scenario = :s, scenarioStatus = :ready', { ':s': scenario, ':ready': 'READY' });
+  }
+
+  /** Notes that no scenario will come (generation failed): the call's turns stop waiting for it. */
+  async recordScenarioUnavailable(interactionKey: string): Promise<void> {
+    await this.update(interactionKey, 'SET scenarioStatus = if_not_exists(scenarioStatus, :none)', { ':none': 'UNAVAILABLE' });
+  }
+
+  /** Stores the Lead's id once CreateLead has it (the contact-event handler updates that Lead). */
+  async recordLead(interactionKey: string, leadId: string, leadExternalId: string): Promise<void> {
+    await this.update(interactionKey, 'SET leadId = :l, leadExternalId = :x', { ':l': leadId, ':x': leadExternalId });
+  }
+
+  /**
+   * Stores the scenario and lead in one write (the order before the call was placed first; kept for callers that
+   * have both). Idempotent: a retried step writes the same values.
+   */
   async putScenario(input: { interactionKey: string; scenario: string; leadId?: string; leadExternalId: string }): Promise<void> {
+    await this.update(input.interactionKey, 'SET scenario = :s, scenarioStatus = :ready, leadExternalId = :x' + (input.leadId ? ', leadId = :l' : ''), {
+      ':s': input.scenario, ':ready': 'READY', ':x': input.leadExternalId, ...(input.leadId ? { ':l': input.leadId } : {}),
+    }, { status: true });
+  }
+
+  /** One UpdateItem on the call's item that also sets its key, TTL and creation time the first time. */
+  private async update(interactionKey: string, set: string, values: Record<string, unknown>, o: { status?: boolean } = {}): Promise<void> {
     await this.doc.send(new UpdateCommand({
       TableName: this.tableName,
-      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(input.interactionKey) },
-      UpdateExpression: 'SET interactionKey = :k, scenario = :s, leadExternalId = :x, #ttl = :ttl, '
-        + 'createdAt = if_not_exists(createdAt, :now), #status = if_not_exists(#status, :pending)'
-        + (input.leadId ? ', leadId = :l' : ''),
-      ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE, '#status': 'status' },
+      Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
+      UpdateExpression: `${set}, interactionKey = :k, #ttl = if_not_exists(#ttl, :ttl), createdAt = if_not_exists(createdAt, :now)`
+        + (o.status ? ', #status = if_not_exists(#status, :pending)' : ''),
+      ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE, ...(o.status ? { '#status': 'status' } : {}) },
       ExpressionAttributeValues: {
-        ':k': input.interactionKey, ':s': input.scenario, ':x': input.leadExternalId, ':ttl': this.expiry(),
-        ':now': new Date(this.now()).toISOString(), ':pending': 'PENDING', ...(input.leadId ? { ':l': input.leadId } : {}),
+        ...values, ':k': interactionKey, ':ttl': this.expiry(), ':now': new Date(this.now()).toISOString(), ...(o.status ? { ':pending': 'PENDING' } : {}),
       },
     }));
   }
@@ -70,10 +103,10 @@ export class CallContextStore {
       try {
         await this.doc.send(new UpdateCommand({
           TableName: this.tableName, Key: key,
-          UpdateExpression: 'SET contactId = :c, #status = :dialed',
+          UpdateExpression: 'SET contactId = :c, #status = :dialed, interactionKey = :k, #ttl = if_not_exists(#ttl, :ttl)',
           ConditionExpression: 'attribute_not_exists(outcome)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':c': contactId, ':dialed': 'DIALED' },
+          ExpressionAttributeNames: { '#status': 'status', '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':c': contactId, ':dialed': 'DIALED', ':k': interactionKey, ':ttl': this.expiry() },
         }));
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException) && (err as Error)?.name !== 'ConditionalCheckFailedException') throw err;
@@ -135,7 +168,7 @@ export class CallContextStore {
       TableName: this.tableName,
       Key: { [CALL_CONTEXT_PARTITION_KEY]: callKey(interactionKey) },
     }), call);
-    if (!out.Item || typeof out.Item.scenario !== 'string') return undefined;
+    if (!out.Item || typeof out.Item.interactionKey !== 'string') return undefined;
     if (typeof out.Item.ttl === 'number' && out.Item.ttl * 1000 < this.now()) return undefined; // TTL deletion lags
     return toItem(out.Item);
   }
@@ -158,6 +191,7 @@ function toItem(attrs: Record<string, unknown> | undefined): CallContextItem {
   return {
     interactionKey: String(a.interactionKey ?? ''),
     scenario: typeof a.scenario === 'string' ? a.scenario : '',
+    scenarioStatus: a.scenarioStatus === 'READY' || typeof a.scenario === 'string' ? 'READY' : a.scenarioStatus === 'UNAVAILABLE' ? 'UNAVAILABLE' : 'PENDING',
     leadId: typeof a.leadId === 'string' ? a.leadId : undefined,
     leadExternalId: typeof a.leadExternalId === 'string' ? a.leadExternalId : '',
     contactId: typeof a.contactId === 'string' ? a.contactId : undefined,
@@ -180,17 +214,66 @@ export async function getCallContext(interactionKey: string, options: { store: C
 }
 
 /**
+ * How long a call turn waits for a scenario still being generated, ms, when the reader is not told otherwise: inside
+ * the 40 % of the default 2 s turn budget that the fulfillment handler gives the call-context read (800 ms), with room
+ * for the reads themselves, so the turn answers without the scenario rather than running out of budget.
+ */
+export const DEFAULT_SCENARIO_WAIT_MS = 600;
+
+/** Options of `callContextReader`. */
+export interface CallContextReaderOptions {
+  readonly store?: CallContextStore;
+  /**
+   * Longest a turn waits for the scenario when the callee speaks before GenerateScenario has written it (the call is
+   * placed while the scenario is made); then the turn answers without it. Never past the turn's own budget (its abort
+   * signal). @default DEFAULT_SCENARIO_WAIT_MS
+   */
+  readonly scenarioWaitMs?: number;
+  /** Pause between reads while waiting, ms. @default 100 */
+  readonly pollMs?: number;
+  /** @default setTimeout */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
  * What the Lex fulfillment handler may read during a demo call, for `FulfillmentHandlerOptions.callContext`: the
  * scenario the workflow generated and the call's status, never the lead's name or phone number. The table is the
  * one `env` names (`FAST_LEX_ENV.callContextTable`), read now; the store and its client are created on the first read.
+ * A scenario still being generated is waited for (bounded: `scenarioWaitMs`); one that failed is not.
  */
-export function callContextReader(env: Environment, options: { store?: CallContextStore } = {}): (interactionKey: string, call?: { readonly abortSignal?: AbortSignal }) => Promise<Record<string, unknown> | undefined> {
+export function callContextReader(env: Environment, options: CallContextReaderOptions = {}): (interactionKey: string, call?: { readonly abortSignal?: AbortSignal }) => Promise<Record<string, unknown> | undefined> {
   const tableName = options.store ? undefined : requiredEnv(env, FAST_LEX_ENV.callContextTable, 'the call-context table name');
   let store = options.store;
+  const waitMs = options.scenarioWaitMs ?? DEFAULT_SCENARIO_WAIT_MS;
+  const pollMs = options.pollMs ?? 100;
+  const sleep = options.sleep ?? abortableSleep;
   return async (interactionKey, call = {}) => {
     // The fulfillment handler reads this on the turn path: the turn's client settings (two attempts, quick connect).
     store ??= new CallContextStore({ tableName, client: new DynamoDBClient({ ...TURN_CLIENT_CONFIG }) });
-    const context = await getCallContext(interactionKey, { store, abortSignal: call.abortSignal });
-    return context ? { scenario: context.scenario, status: context.status } : undefined;
+    const deadline = Date.now() + waitMs;
+    let context = await getCallContext(interactionKey, { store, abortSignal: call.abortSignal });
+    while (context && context.scenarioStatus === 'PENDING' && Date.now() + pollMs <= deadline && !call.abortSignal?.aborted) {
+      await sleep(pollMs, call.abortSignal);
+      if (call.abortSignal?.aborted) break;
+      context = (await getCallContext(interactionKey, { store, abortSignal: call.abortSignal })) ?? context;
+    }
+    if (!context) return undefined;
+    return {
+      ...(context.scenarioStatus === 'READY' ? { scenario: context.scenario } : {}),
+      scenarioStatus: context.scenarioStatus,
+      status: context.status,
+    };
   };
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -46,43 +46,64 @@ export class CallPacer {
     this.now = options.now ?? Date.now;
   }
 
-  /** Reserves the next slot. */
+  /**
+   * Reserves the next slot: one conditional write when the bucket is as this process last saw it (idle or backlogged),
+   * two when it changed. Idle is tried first by default: a quiet bucket is the common case, and its one round trip
+   * is on the critical path of every call (a backlogged call waits for its slot anyway).
+   */
   async reserve(): Promise<CallSlot> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const now = this.now();
-      // A backlog (the bucket's clock is at or past now): take the next interval atomically; dial when the burst
-      // tolerance allows it.
-      try {
-        const out = await this.doc.send(new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [CALL_CONTEXT_PARTITION_KEY]: CALL_PACING_KEY },
-          UpdateExpression: 'SET tat = tat + :interval',
-          ConditionExpression: 'tat >= :now',
-          ExpressionAttributeValues: { ':interval': this.intervalMs, ':now': now },
-          ReturnValues: 'UPDATED_NEW',
-        }));
-        const previous = Number(out.Attributes?.tat) - this.intervalMs;
-        const at = Math.max(now, previous - this.toleranceMs);
-        return { at, waitMs: Math.max(0, at - now) };
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      // No backlog (or the first call ever): dial now, and the bucket's clock restarts one interval ahead of now.
-      try {
-        await this.doc.send(new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [CALL_CONTEXT_PARTITION_KEY]: CALL_PACING_KEY },
-          UpdateExpression: 'SET tat = :next, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
-          ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':next': now + this.intervalMs, ':now': now, ':ttl': Math.floor(now / 1000) + 86_400 },
-        }));
-        return { at: now, waitMs: 0 };
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
+      const first = this.backlogged ? this.takeFromBacklog() : this.restartIdle();
+      const slot = (await first) ?? (await (this.backlogged ? this.restartIdle() : this.takeFromBacklog()));
+      if (slot) return slot;
     }
     throw new Error('CallPacer: the pacing item changed under every attempt');
+  }
+
+  /** Whether the last reservation of this process found a backlog. */
+  private backlogged = false;
+
+  /** A backlog (the bucket's clock is at or past now): take the next interval atomically; undefined when idle. */
+  private async takeFromBacklog(): Promise<CallSlot | undefined> {
+    const now = this.now();
+    try {
+      const out = await this.doc.send(new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [CALL_CONTEXT_PARTITION_KEY]: CALL_PACING_KEY },
+        UpdateExpression: 'SET tat = tat + :interval',
+        ConditionExpression: 'tat >= :now',
+        ExpressionAttributeValues: { ':interval': this.intervalMs, ':now': now },
+        ReturnValues: 'UPDATED_NEW',
+      }));
+      const previous = Number(out.Attributes?.tat) - this.intervalMs;
+      // Dial when the burst tolerance allows it.
+      const at = Math.max(now, previous - this.toleranceMs);
+      this.backlogged = true;
+      return { at, waitMs: Math.max(0, at - now) };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return undefined;
+    }
+  }
+
+  /** No backlog (or the first call ever): dial now, and the bucket's clock restarts one interval ahead of now. */
+  private async restartIdle(): Promise<CallSlot | undefined> {
+    const now = this.now();
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [CALL_CONTEXT_PARTITION_KEY]: CALL_PACING_KEY },
+        UpdateExpression: 'SET tat = :next, #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
+        ExpressionAttributeNames: { '#ttl': CALL_CONTEXT_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':next': now + this.intervalMs, ':now': now, ':ttl': Math.floor(now / 1000) + 86_400 },
+      }));
+      this.backlogged = false;
+      return { at: now, waitMs: 0 };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return undefined;
+    }
   }
 
   /** Gives a reserved slot back (the caller will not use it): the next reservation comes one interval sooner. */

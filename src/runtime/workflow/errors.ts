@@ -64,3 +64,12 @@ export class OutboundCallRejectedError extends FastLexError {
     super(`Amazon Connect rejected the call: ${connectError}: ${detail}`, options);
   }
 }
+
+/** Runs a call to an AWS dependency; any failure becomes `DependencyUnavailableError`, which the workflow retries. */
+export async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new DependencyUnavailableError(`${what} failed: ${(err as Error)?.name ?? 'Error'}`, { cause: err });
+  }
+}

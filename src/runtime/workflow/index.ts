@@ -3,11 +3,13 @@
 export { CALL_CONTEXT_PARTITION_KEY, CALL_CONTEXT_TTL_ATTRIBUTE, DEFAULT_CALL_CONTEXT_TTL_SECONDS } from '../../shared/call-context-schema';
 export {
   CallContextStore,
+  DEFAULT_SCENARIO_WAIT_MS,
   callContextReader,
   callKey,
   contactKey,
   getCallContext,
   type CallContextItem,
+  type CallContextReaderOptions,
   type CallContextStoreOptions,
 } from './call-context';
 export { CALL_PACING_KEY, CallPacer, type CallPacerOptions, type CallSlot } from './call-pacer';
@@ -35,7 +37,9 @@ export {
   type AwaitCallStepOptions,
   type CallCompletedHandlerOptions,
   type CallCompletedResult,
+  type CreateLeadEvent,
   type CreateLeadStepOptions,
+  type GenerateScenarioEvent,
   type GenerateScenarioStepOptions,
   type InvokeOutboundCallEvent,
   type InvokeOutboundCallStepOptions,

@@ -51,6 +51,11 @@ export interface GeneratedScenario {
 export interface PlacedCall {
   readonly contactId: string;
   readonly interactionKey: string;
+  /**
+   * Whether the contact was linked to the call in the call-context table. False when that write kept failing after
+   * the dial: the call was placed all the same, the wait step links it again, and UpdateLead asks Connect.
+   */
+  readonly linked?: boolean;
 }
 
 /** How a call ended, as the call-completed handler reports it (or the timeout path, as UNKNOWN). */
@@ -70,7 +75,10 @@ export interface CallOutcome {
  */
 export type CallContext = {
   readonly interactionKey: string;
+  /** The generated scenario; empty until GenerateScenario has written it (the call is placed before). */
   readonly scenario: string;
+  /** PENDING (being generated), READY (`scenario` holds it), UNAVAILABLE (generation failed: the bot answers without). */
+  readonly scenarioStatus: 'PENDING' | 'READY' | 'UNAVAILABLE';
   readonly leadId?: string;
   readonly leadExternalId: string;
   readonly contactId?: string;

@@ -3,4 +3,4 @@ export { runConnectFlow } from './interpreter';
 export type { ConnectLexOutcome, ConnectLexConversation, RunConnectFlowOptions, ConnectFlowStep, ConnectFlowCall } from './interpreter';
 export { connectFlowFromTemplate } from './from-template';
 export type { ConnectFlowFromTemplateOptions, ConnectFlowFromTemplate } from './from-template';
-export { answerCallOffline, type OfflineCall, type OfflineCallOptions, type OfflineCallTurn } from './offline-call';
+export { answerCallOffline, type OfflineCall, type OfflineCallOptions, type OfflineCallTurn, type OfflineCalleeAction } from './offline-call';

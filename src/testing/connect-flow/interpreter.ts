@@ -6,8 +6,14 @@ import { flowProblems } from '../../constructs/lex-call-flow/flow-validator';
 export interface ConnectLexOutcome {
   /** The intent the bot returned when the conversation closed (matched against the action's `Conditions`). */
   readonly intentName?: string;
-  /** The caller said nothing in time (`InputTimeLimitExceeded`), or the bot failed (`NoMatchingError`). */
+  /**
+   * The bot failed (`NoMatchingError`), or, on a chat contact only, the customer typed nothing within the block's
+   * `LexTimeoutSeconds` (`InputTimeLimitExceeded`). A silent caller on a voice contact is Lex's to handle (re-prompts,
+   * then the fallback intent): a voice conversation never ends with `InputTimeLimitExceeded`.
+   */
   readonly error?: 'InputTimeLimitExceeded' | 'NoMatchingError';
+  /** The caller hung up during the conversation: the contact ends there, as Connect ends a disconnected contact. */
+  readonly disconnected?: boolean;
 }
 
 /**
@@ -57,6 +63,8 @@ export interface ConnectFlowCall {
   readonly status: 'COMPLETED' | 'FAILED';
   /** Why the call failed, as one sentence naming the action. */
   readonly reason?: string;
+  /** Who ended the call: the flow (a DisconnectParticipant action) or the caller hanging up. */
+  readonly endedBy?: 'flow' | 'caller';
   readonly steps: ConnectFlowStep[];
   /** What Connect spoke (MessageParticipant texts and Lex prompts), in order. */
   readonly spoken: string[];
@@ -79,8 +87,9 @@ class CallFailed extends Error {
 
 /**
  * Runs one contact through the flow. The call fails (status FAILED, with the reason) when the flow breaks a rule
- * Connect enforces (a dangling transition...), names a bot not associated with the instance, references an attribute the
- * contact lacks, omits a required session attribute, or reaches an action this interpreter does not know.
+ * Connect enforces (a dangling transition...), names a bot not associated with the instance, omits a required session
+ * attribute (or fills it from a contact attribute the contact lacks), or reaches an action this interpreter does not
+ * know. The call ends when the flow disconnects or the caller hangs up during a Lex conversation.
  */
 export async function runConnectFlow(options: RunConnectFlowOptions): Promise<ConnectFlowCall> {
   const state = {
@@ -90,7 +99,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     flowLogging: false,
     attributes: { ...options.attributes },
   };
-  const done = (status: 'COMPLETED' | 'FAILED', reason?: string): ConnectFlowCall => ({ status, ...(reason ? { reason } : {}), ...state });
+  const done = (status: 'COMPLETED' | 'FAILED', reason?: string, endedBy?: 'flow' | 'caller'): ConnectFlowCall => ({ status, ...(reason ? { reason } : {}), ...(endedBy ? { endedBy } : {}), ...state });
 
   let flow: any;
   try {
@@ -114,7 +123,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
       const where = `action '${action.Identifier}' (${action.Type})`;
       const { next, branch, end } = await perform(action, where);
       state.steps.push({ identifier: action.Identifier, type: action.Type, ...(branch ? { branch } : {}) });
-      if (end) return done('COMPLETED');
+      if (end) return done('COMPLETED', undefined, end);
       if (next === undefined) throw new CallFailed(`${where} has no transition for the branch ${branch ?? 'NextAction'}.`);
       current = next;
     }
@@ -124,7 +133,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     throw error;
   }
 
-  async function perform(action: Action, where: string): Promise<{ next?: string; branch?: string; end?: boolean }> {
+  async function perform(action: Action, where: string): Promise<{ next?: string; branch?: string; end?: 'flow' | 'caller' }> {
     const p = action.Parameters ?? {};
     const t = action.Transitions ?? {};
     switch (action.Type) {
@@ -143,13 +152,13 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
       case 'ConnectParticipantWithLexBot':
         return converse(p, t, where);
       case 'DisconnectParticipant':
-        return { end: true };
+        return { end: 'flow' };
       default:
         throw new CallFailed(`${where}: this action type is not interpreted offline.`);
     }
   }
 
-  async function converse(p: Record<string, any>, t: Record<string, any>, where: string): Promise<{ next?: string; branch: string }> {
+  async function converse(p: Record<string, any>, t: Record<string, any>, where: string): Promise<{ next?: string; branch: string; end?: 'caller' }> {
     const aliasArn = p.LexV2Bot?.AliasArn === undefined ? undefined : resolve(p.LexV2Bot.AliasArn, where);
     if (!aliasArn) throw new CallFailed(`${where} names no Lex V2 bot (Parameters.LexV2Bot.AliasArn).`);
     if (options.botAliasArns && !options.botAliasArns.includes(aliasArn)) {
@@ -159,6 +168,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     for (const [k, v] of Object.entries((p.LexSessionAttributes ?? {}) as Record<string, unknown>)) sessionAttributes[k] = resolve(v, where);
     for (const key of required) {
       if (!(key in sessionAttributes)) throw new CallFailed(`${where} passes no Lex session attribute '${key}'; the bot cannot tell which call this is.`);
+      if (sessionAttributes[key] === '') throw new CallFailed(`${where} passes the Lex session attribute '${key}' empty (the contact lacks the attribute it is filled from); the bot cannot tell which call this is.`);
     }
     const prompt = p.Text ?? p.SSML;
     const promptText = prompt === undefined ? undefined : resolve(prompt, where);
@@ -172,6 +182,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
       outcome = { error: 'NoMatchingError' };
     }
     const errorBranch = (type: string) => ({ next: (t.Errors ?? []).find((e: any) => e.ErrorType === type)?.NextAction, branch: `Error ${type}` });
+    if (outcome.disconnected) return { branch: 'Disconnected', end: 'caller' };
     if (outcome.error) return errorBranch(outcome.error);
     const conditions = (t.Conditions ?? []) as Array<{ NextAction: string; Condition: { Operator: string; Operands: string[] } }>;
     const matched = conditions.find((c) => c.Condition?.Operator === 'Equals' && c.Condition.Operands?.includes(outcome.intentName ?? ''));
@@ -180,7 +191,11 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     return { next: t.NextAction, branch: 'NextAction' };
   }
 
-  /** A parameter value: a whole `$.<path>` reference resolves against the contact (it must exist), else it is literal. */
+  /**
+   * A parameter value: a whole `$.<path>` reference resolves against the contact, else it is literal. A contact
+   * attribute the contact lacks reads as empty text: no Connect document says a contact fails on one, and flows
+   * reference attributes freely. Another missing path (`$.Foo`) fails the call: it is a typo, not a missing value.
+   */
   function resolve(value: unknown, where: string): string {
     if (typeof value !== 'string') return String(value);
     const ref = /^\$\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)$/.exec(value);
@@ -188,6 +203,7 @@ export async function runConnectFlow(options: RunConnectFlowOptions): Promise<Co
     const path = ref[1].split('.');
     let v: unknown = context;
     for (const key of path) v = (v as Record<string, unknown> | undefined)?.[key];
+    if ((v === undefined || v === null) && path[0] === 'Attributes' && path.length === 2) return '';
     if (v === undefined || v === null) {
       const attribute = path[0] === 'Attributes' ? `the contact attribute '${path.slice(1).join('.')}'` : `'${value}'`;
       throw new CallFailed(`${where} references ${attribute}, which the contact does not have.`);

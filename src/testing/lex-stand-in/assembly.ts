@@ -33,7 +33,8 @@ export class LexAssemblyError extends Error {
   }
 }
 
-interface StackTemplate { Resources?: Record<string, CfnResource>; region?: string; account?: string }
+/** A stack's template and the environment its ARNs resolve in. */
+export interface StackTemplate { Resources?: Record<string, CfnResource>; region?: string; account?: string }
 
 /** The templates of a cloud assembly, with each stack's environment: those its manifest names, else every `*.template.json`. */
 function readTemplates(assembly: string): StackTemplate[] {
@@ -59,7 +60,12 @@ function readTemplates(assembly: string): StackTemplate[] {
 
 /** The bot, its alias, version and code hooks, read from the assembly. */
 export function botFromAssembly(options: AssemblyBotOptions): LexBotDefinition {
-  const candidates = readTemplates(options.assembly).flatMap((t) => Object.entries(t.Resources ?? {})
+  return botFromTemplates(readTemplates(options.assembly), options);
+}
+
+/** The bot, its alias, version and code hooks, read from templates whose assets are staged in `options.assembly`. */
+export function botFromTemplates(templates: readonly StackTemplate[], options: AssemblyBotOptions): LexBotDefinition {
+  const candidates = templates.flatMap((t) => Object.entries(t.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::Lex::Bot').map(([id]) => ({ id, resources: t.Resources!, region: t.region, account: t.account })));
   const found = options.botLogicalId ? candidates.find((c) => c.id === options.botLogicalId) : candidates.length === 1 ? candidates[0] : undefined;
   if (!found) {
@@ -93,13 +99,10 @@ export function botFromAssembly(options: AssemblyBotOptions): LexBotDefinition {
     const setting = item.botAliasLocaleSetting;
     const arn = setting?.codeHookSpecification?.lambdaCodeHook?.lambdaArn;
     if (!setting?.enabled || typeof arn !== 'string') continue;
-    const parts = arn.split(':');
-    if (parts.length < 8) {
-      throw new LexAssemblyError(`startLexStandIn: bot alias ${aliasLogicalId} names the unqualified function ARN ${arn} as the ${item.localeId} code hook: Lex would invoke $LATEST, `
-        + 'which provisioned concurrency never covers. Name a Lambda alias or version ARN (lambda.Alias.functionArn).');
-    }
-    const lambda = lambdas[arn];
-    if (!lambda) throw new LexAssemblyError(`startLexStandIn: the ${item.localeId} code hook of bot alias ${aliasLogicalId} is ${arn}, which is no function of the assembly with a bundled asset.`);
+    // An unqualified ARN (or :$LATEST) deploys and runs: Lex invokes $LATEST. That is slow (no provisioned
+    // concurrency), which LatencyChecks reports at synth (FastLex-L1); the offline runtime runs the bot as deployed.
+    const lambda = lambdas[arn] ?? lambdas[arn.replace(/:\$LATEST$/, '')];
+    if (!lambda) throw new LexAssemblyError(`startLexStandIn: the ${item.localeId} code hook of bot alias ${aliasLogicalId} is ${arn}, which is no function of the assembly with a bundled asset; pass the function as \`lambdas: { '${arn}': { name, handler } }\`.`);
     if (setting.codeHookSpecification?.lambdaCodeHook?.codeHookInterfaceVersion !== '1.0') {
       throw new LexAssemblyError(`startLexStandIn: bot alias ${aliasLogicalId} sets codeHookInterfaceVersion ${JSON.stringify(setting.codeHookSpecification?.lambdaCodeHook?.codeHookInterfaceVersion)} for ${item.localeId}; Lex V2 accepts '1.0'.`);
     }

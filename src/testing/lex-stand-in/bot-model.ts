@@ -22,6 +22,22 @@ export interface BotPrompt {
   /** @default 0 (the CfnBot property is required; Lex consoles default it to 2) */
   readonly maxRetries?: number;
   readonly allowInterrupt?: boolean;
+  /** How a group's message is picked among its variations on each attempt. @default 'Random' */
+  readonly messageSelectionStrategy?: 'Random' | 'Ordered' | string;
+}
+
+/** A per-step switch for the dialog code hook (`CfnBot.DialogCodeHookInvocationSettingProperty`). */
+export interface BotDialogCodeHookInvocation {
+  readonly enableCodeHookInvocation: boolean;
+  /** When false, the hook does not run at this step. @default true */
+  readonly isActive?: boolean;
+  readonly invocationLabel?: string;
+}
+
+/** The switch for the dialog code hook on a failed elicitation (`CfnBot.ElicitationCodeHookInvocationSettingProperty`). */
+export interface BotElicitationCodeHookInvocation {
+  readonly enableCodeHookInvocation: boolean;
+  readonly invocationLabel?: string;
 }
 
 /** A response (`CfnBot.ResponseSpecificationProperty`). */
@@ -37,6 +53,13 @@ export interface BotSlot {
   readonly valueElicitationSetting: {
     readonly slotConstraint: 'Required' | 'Optional' | string;
     readonly promptSpecification?: BotPrompt;
+    /** Values the slot takes when it is empty: `#context.slot`, `[sessionAttribute]` or a literal, first one found. */
+    readonly defaultValueSpecification?: { readonly defaultValueList: ReadonlyArray<{ readonly defaultValue: string }> };
+    /** What happens once a value is captured (`codeHook`) or is not (`elicitationCodeHook`). */
+    readonly slotCaptureSetting?: {
+      readonly codeHook?: BotDialogCodeHookInvocation;
+      readonly elicitationCodeHook?: BotElicitationCodeHookInvocation;
+    };
   };
 }
 
@@ -58,6 +81,8 @@ export interface BotIntent {
   readonly dialogCodeHook?: { readonly enabled: boolean };
   readonly fulfillmentCodeHook?: {
     readonly enabled: boolean;
+    /** When false, the code hook does not run (Lex goes on as if it had succeeded). @default true */
+    readonly isActive?: boolean;
     readonly fulfillmentUpdatesSpecification?: BotFulfillmentUpdates;
     readonly postFulfillmentStatusSpecification?: { readonly successResponse?: BotResponse; readonly failureResponse?: BotResponse; readonly timeoutResponse?: BotResponse };
   };
@@ -65,9 +90,13 @@ export interface BotIntent {
     readonly promptSpecification: BotPrompt;
     readonly declinationResponse?: BotResponse;
     readonly isActive?: boolean;
+    /** The dialog code hook after the user's answer to the confirmation prompt. */
+    readonly codeHook?: BotDialogCodeHookInvocation;
+    /** The dialog code hook when the answer is neither yes nor no. */
+    readonly elicitationCodeHook?: BotElicitationCodeHookInvocation;
   };
   readonly intentClosingSetting?: { readonly closingResponse?: BotResponse; readonly isActive?: boolean };
-  readonly initialResponseSetting?: { readonly initialResponse?: BotResponse };
+  readonly initialResponseSetting?: { readonly initialResponse?: BotResponse; readonly codeHook?: BotDialogCodeHookInvocation };
   /** Contexts that must be active for the intent to be recognized. */
   readonly inputContexts?: ReadonlyArray<{ readonly name: string }>;
   /** Contexts the intent activates once fulfilled. */
@@ -77,7 +106,12 @@ export interface BotIntent {
 /** A custom slot type (`CfnBot.SlotTypeProperty`). */
 export interface BotSlotType {
   readonly name: string;
-  readonly valueSelectionSetting?: { readonly resolutionStrategy?: 'ORIGINAL_VALUE' | 'TOP_RESOLUTION' | string };
+  readonly valueSelectionSetting?: {
+    /** `ORIGINAL_VALUE` (the default), `TOP_RESOLUTION` or `CONCATENATION`. */
+    readonly resolutionStrategy?: 'ORIGINAL_VALUE' | 'TOP_RESOLUTION' | 'CONCATENATION' | string;
+    /** With `parentSlotTypeSignature` AMAZON.AlphaNumeric: the pattern a value must match. */
+    readonly regexFilter?: { readonly pattern: string };
+  };
   readonly slotTypeValues?: ReadonlyArray<{ readonly sampleValue: { readonly value: string }; readonly synonyms?: ReadonlyArray<{ readonly value: string }> }>;
   readonly parentSlotTypeSignature?: string;
 }
@@ -153,4 +187,31 @@ export function slotsInPriorityOrder(intent: BotIntent): BotSlot[] {
 /** The fallback intent of a locale (built on AMAZON.FallbackIntent). */
 export function fallbackIntent(locale: BotLocale): BotIntent {
   return locale.intents?.find((i) => i.parentIntentSignature === 'AMAZON.FallbackIntent') ?? { name: 'FallbackIntent', parentIntentSignature: 'AMAZON.FallbackIntent' };
+}
+
+/**
+ * Intent settings of the conversation-flow model that the offline runtime does not play: conditional branches, explicit
+ * next steps, responses after a capture or a hook, wait-and-continue, multi-value and composite slots, and the
+ * generative and search intents. Lex follows them; the stand-in goes on as if they were absent.
+ */
+const UNMODELLED_KEYS = new Set([
+  'conditional', 'captureConditional', 'failureConditional', 'successConditional', 'timeoutConditional', 'confirmationConditional', 'declinationConditional',
+  'nextStep', 'captureNextStep', 'failureNextStep', 'successNextStep', 'timeoutNextStep', 'confirmationNextStep', 'declinationNextStep', 'elicitationNextStep',
+  'captureResponse', 'confirmationResponse', 'postCodeHookSpecification', 'waitAndContinueSpecification', 'multipleValuesSetting', 'subSlotSetting',
+  'kendraConfiguration', 'qnAIntentConfiguration', 'bedrockAgentIntentConfiguration', 'qInConnectIntentConfiguration',
+]);
+
+/** Where a locale's intents use settings the offline runtime does not play, as `Intent.path.to.setting`. */
+export function unmodelledSettings(locale: BotLocale): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) { value.forEach((v, i) => walk(v, `${path}[${i}]`)); return; }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) {
+      if (UNMODELLED_KEYS.has(key) && v !== undefined && v !== null) found.push(`${path}.${key}`);
+      else walk(v, `${path}.${key}`);
+    }
+  };
+  for (const intent of locale.intents ?? []) walk(intent, intent.name);
+  return found;
 }

@@ -7,7 +7,8 @@ import { DEFAULT_NLU_CONFIDENCE_THRESHOLD, fallbackIntent, type BotIntent, type 
 import { resolveSlotValue, type ResolvedSlotValue } from './slot-values';
 
 /** The one-line statement of the matching method, for docs and interactive modes. */
-export const MATCHING_METHOD = "Offline Lex runtime: intents are matched to the bot's sample utterances by word overlap, word rarity and edit distance, not by Lex's NLU.";
+export const MATCHING_METHOD = "Offline Lex runtime: intents are matched to the bot's sample utterances by word overlap, word rarity and edit distance, not by Lex's NLU; "
+  + 'below the locale threshold the fallback intent wins, and the interpretations list the near misses with their scores.';
 
 /** One candidate intent with its confidence (0..1) and the slot values its utterance carried. */
 export interface IntentScore {
@@ -18,7 +19,10 @@ export interface IntentScore {
 
 /** The result of classifying one utterance: candidates by confidence, and the intent Lex would pick. */
 export interface Classification {
-  /** Intents at or above the threshold, best first (at most 4), then the fallback intent. */
+  /**
+   * The scored intents, best first (at most 4), and the fallback intent: last when the best passes the locale's
+   * threshold, first when none does.
+   */
   readonly candidates: readonly IntentScore[];
   /** The intent the turn goes to: the best candidate, or the fallback intent below the threshold. */
   readonly top: IntentScore;
@@ -120,7 +124,9 @@ export function classify(text: string, locale: BotLocale, recognizable: (intent:
       let slots: Record<string, ResolvedSlotValue> = {};
       if (utterance.includes('{')) {
         const captured = matchWithSlots(text, utterance, intent, locale);
-        if (captured) { score = 1; slots = captured; } else score = (similarity(said, wordsOf(utterance.replace(/\{[^}]+\}/g, ' '))) * 0.9 + covered) / 2;
+        // A capture that an expanding custom type took without matching any of its values ("order flowers" for
+        // "order {FlowerType}") is a weaker reading than one that names a known value.
+        if (captured) { score = Object.values(captured).some((v) => v.resolvedValues.length === 0) ? 0.9 : 1; slots = captured; } else score = (similarity(said, wordsOf(utterance.replace(/\{[^}]+\}/g, ' '))) * 0.9 + covered) / 2;
       } else {
         score = (similarity(said, wordsOf(utterance)) + covered) / 2;
       }
@@ -128,7 +134,10 @@ export function classify(text: string, locale: BotLocale, recognizable: (intent:
     }
     scores.push({ ...best, nluConfidence: Math.round(best.nluConfidence * 100) / 100 });
   }
-  const passing = scores.filter((s) => s.nluConfidence >= threshold).sort((a, b) => b.nluConfidence - a.nluConfidence).slice(0, 4);
+  // Lex lists at most 5 interpretations, best first: below the threshold the fallback intent leads and the near
+  // misses follow with their scores, so a test can see how close the call was.
+  const ranked = scores.filter((s) => s.nluConfidence > 0).sort((a, b) => b.nluConfidence - a.nluConfidence).slice(0, 4);
   const fallbackScore: IntentScore = { intent: fallback, nluConfidence: NaN, slots: {} };
-  return { candidates: [...passing, fallbackScore], top: passing[0] ?? fallbackScore };
+  const top = ranked[0] && ranked[0].nluConfidence >= threshold ? ranked[0] : fallbackScore;
+  return { candidates: top === fallbackScore ? [fallbackScore, ...ranked] : [...ranked, fallbackScore], top };
 }

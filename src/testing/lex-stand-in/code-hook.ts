@@ -38,6 +38,8 @@ export interface CodeHookEventInput {
   /** What Lex would do next if the hook delegates (dialog code hook only). */
   readonly proposedNextState?: { dialogAction: { type: string; slotToElicit?: string }; intent: LexIntent; prompt?: { attempt: string } };
   readonly transcriptions?: ReadonlyArray<{ transcription: string; transcriptionConfidence: number }>;
+  /** The step's `invocationLabel`, when the bot names one. */
+  readonly invocationLabel?: string;
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
@@ -53,6 +55,7 @@ export function codeHookEvent(input: CodeHookEventInput): LexV2Event {
     responseContentType: speech ? 'audio/pcm' : 'text/plain; charset=utf-8',
     sessionId: input.sessionId,
     inputTranscript: input.inputTranscript,
+    ...(input.invocationLabel ? { invocationLabel: input.invocationLabel } : {}),
     bot: { ...input.bot },
     interpretations: input.interpretations.map((i) => ({
       intent: clone(i.intent),
@@ -74,21 +77,23 @@ export function codeHookEvent(input: CodeHookEventInput): LexV2Event {
 }
 
 /**
- * Invokes the code hook. A throw becomes DependencyFailedException, no answer within `timeoutMs` BadGatewayException,
- * and an answer Lex would reject (the response format, or an intent or slot the bot lacks) DependencyFailedException.
+ * Invokes the code hook. A throw, no answer within `timeoutMs`, and an answer Lex would reject (the response format,
+ * or an intent or slot the bot lacks) are each a DependencyFailedException, which the Lex runtime API lists for a
+ * failed dependency (V1's PostText reference spells out "a Lambda function takes longer than 30 seconds"; V2's error
+ * pages carry no descriptions). The error says which (`codeHookFailure`), for the intent's failure and timeout responses.
  */
 export async function invokeCodeHook(hook: BotCodeHook, event: LexV2Event, locale: BotLocale, timeoutMs: number): Promise<LexV2Response> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LexStandInError('BadGatewayException',
-      `Timed out waiting for the Lambda function ${hook.lambdaArn} to answer the ${event.invocationSource} (${timeoutMs / 1000} s).`)), timeoutMs);
+    timer = setTimeout(() => reject(new LexStandInError('DependencyFailedException',
+      `Timed out waiting for the Lambda function ${hook.lambdaArn} to answer the ${event.invocationSource} (${timeoutMs / 1000} s).`, { codeHookFailure: 'timeout' })), timeoutMs);
   });
   let response: unknown;
   try {
     response = await Promise.race([
       invokeLocalLambda(hook.lambda, hook.lambdaArn, event, timeoutMs).catch((err: unknown) => {
         throw new LexStandInError('DependencyFailedException',
-          `Invalid Lambda Response: Received error response from Lambda: Unhandled (${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`, { cause: err });
+          `Invalid Lambda Response: Received error response from Lambda: Unhandled (${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`, { cause: err, codeHookFailure: 'threw' });
       }),
       timeout,
     ]);
@@ -97,7 +102,7 @@ export async function invokeCodeHook(hook: BotCodeHook, event: LexV2Event, local
   }
   const problems = [...lexResponseProblems(response), ...botProblems(response as LexV2Response, locale)];
   if (problems.length > 0) {
-    throw new LexStandInError('DependencyFailedException', `Invalid Lambda Response: Received invalid response from Lambda: ${problems.join('; ')}`);
+    throw new LexStandInError('DependencyFailedException', `Invalid Lambda Response: Received invalid response from Lambda: ${problems.join('; ')}`, { codeHookFailure: 'invalid' });
   }
   return response as LexV2Response;
 }

@@ -1,6 +1,7 @@
 // Active contexts as Lex V2 keeps them: each lives for `turnsToLive` turns and `timeToLiveInSeconds`, whichever ends
 // first; an intent with input contexts is recognized only while all of them are active; a fulfilled intent
 // activates its output contexts.
+import type { LexSlot } from '../../runtime/lex/types';
 import type { BotIntent } from './bot-model';
 
 /** An active context (Lex V2 API reference, "ActiveContext"). */
@@ -39,12 +40,21 @@ export function contextsAllow(intent: BotIntent, active: readonly ActiveContext[
   return (intent.inputContexts ?? []).every((ic) => active.some((c) => c.name === ic.name));
 }
 
-/** The contexts after `intent` is fulfilled: its output contexts (re)activated. */
-export function withOutputContexts(active: readonly ActiveContext[], intent: BotIntent, setAt: ContextClock, now: number): ActiveContext[] {
+/**
+ * The contexts after `intent` is fulfilled: its output contexts (re)activated, each carrying the intent's slot values
+ * as its parameters ("The parameters are the slot values for the fulfilled intent", lexv2/latest/dg/context-mgmt-active-context.html).
+ */
+export function withOutputContexts(active: readonly ActiveContext[], intent: BotIntent, setAt: ContextClock, now: number,
+  slots: Readonly<Record<string, LexSlot | null>> = {}): ActiveContext[] {
   const out = [...active];
+  const parameters: Record<string, string> = {};
+  for (const [name, slot] of Object.entries(slots)) {
+    const v = slot?.value?.interpretedValue ?? slot?.value?.originalValue;
+    if (typeof v === 'string') parameters[name] = v;
+  }
   for (const oc of intent.outputContexts ?? []) {
     const i = out.findIndex((c) => c.name === oc.name);
-    const context = { name: oc.name, timeToLive: { timeToLiveInSeconds: oc.timeToLiveInSeconds, turnsToLive: oc.turnsToLive }, contextAttributes: {} };
+    const context = { name: oc.name, timeToLive: { timeToLiveInSeconds: oc.timeToLiveInSeconds, turnsToLive: oc.turnsToLive }, contextAttributes: { ...parameters } };
     if (i >= 0) out[i] = context; else out.push(context);
     setAt[oc.name] = now;
   }

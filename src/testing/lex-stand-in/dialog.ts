@@ -1,19 +1,27 @@
 // One turn of Lex V2 dialog management: the input read as a slot value, a confirmation or a new intent; the dialog
-// code hook where enabled; then Lex's own next step (elicit the next slot in priority order, confirm, fulfill,
-// close) unless a code hook answered otherwise. Works on a copy of the session: a failed turn changes nothing.
+// code hook where the bot lets it run (on retries too, with the attempt named); then Lex's own next step (elicit the
+// next slot in priority order, confirm, fulfill, close) unless a code hook answered otherwise. Works on a copy of the
+// session: a failed turn changes nothing.
 import type { LexIntent, LexMessage, LexSlot, LexV2Response } from '../../runtime/lex/types';
-import { fallbackIntent, slotsInPriorityOrder, type BotCodeHook, type BotIntent, type BotLocale } from './bot-model';
+import {
+  fallbackIntent, slotsInPriorityOrder, type BotCodeHook, type BotDialogCodeHookInvocation, type BotElicitationCodeHookInvocation,
+  type BotIntent, type BotLocale, type BotPrompt,
+} from './bot-model';
 import { classify } from './classifier';
 import { codeHookEvent, invokeCodeHook, type CodeHookEventInput, type EventBot, type EventInterpretation } from './code-hook';
-import { ageContexts, contextsAllow, stampContexts, withOutputContexts, type ContextClock } from './contexts';
-import { LexStandInError } from './errors';
+import { ageContexts, contextsAllow, stampContexts, withOutputContexts, type ActiveContext, type ContextClock } from './contexts';
+import { fulfill, type ProgressPlayer } from './fulfillment';
 import { groupMessages } from './messages';
 import { resolveSlotValue, type ResolvedSlotValue } from './slot-values';
+
+export type { ProgressPlayer } from './fulfillment';
 
 /** A session as the stand-in keeps it between turns. */
 export interface LexSession {
   readonly sessionId: string;
   sessionAttributes: Record<string, string>;
+  /** The session attributes the contact flow last sent: a value it repeats does not override the code hook's. */
+  flowAttributes?: Record<string, string>;
   activeContexts: unknown[];
   /** When each active context was set, for its time to live. */
   contextSetAt: ContextClock;
@@ -21,7 +29,6 @@ export interface LexSession {
   dialogAction?: { type: string; slotToElicit?: string };
   messages: LexMessage[];
   interpretations: EventInterpretation[];
-  requestAttributes: Record<string, string>;
   originatingRequestId?: string;
   /** Failed attempts at the current prompt (slot or confirmation). */
   attempts: number;
@@ -32,6 +39,7 @@ export interface LexSession {
 export interface TurnInput {
   readonly text: string;
   readonly inputMode: 'Text' | 'Speech' | 'DTMF';
+  /** This request's attributes: they reach the code hook for this turn only. */
   readonly requestAttributes: Record<string, string>;
   readonly transcriptions?: ReadonlyArray<{ transcription: string; transcriptionConfidence: number }>;
   readonly requestId: string;
@@ -39,12 +47,6 @@ export interface TurnInput {
   readonly now: number;
   /** Plays fulfillment start/update messages while the fulfillment code hook runs (streaming conversations). */
   readonly progress?: ProgressPlayer;
-}
-
-/** Where the fulfillment updates go, and how long a "second" of the bot's settings lasts. */
-export interface ProgressPlayer {
-  readonly secondMs: number;
-  emit(kind: 'start' | 'update', messages: LexMessage[], atMs: number): void;
 }
 
 /** One code hook call of a turn. */
@@ -62,17 +64,44 @@ export interface DialogContext {
   readonly locale: BotLocale;
   readonly bot: EventBot;
   readonly codeHook?: BotCodeHook;
+  /** The 30 s Lex waits for a code hook, in ms. */
   readonly codeHookTimeoutMs: number;
+  /** How long one second of the bot's fulfillment update settings lasts, in ms. */
+  readonly secondMs: number;
+  /** Picks among message variations (the Random selection strategy). */
+  readonly random: () => number;
   readonly calls: CodeHookCall[];
 }
 
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-const scalar = (v: ResolvedSlotValue): LexSlot => ({ shape: 'Scalar', value: { ...v, resolvedValues: [...v.resolvedValues] } });
+type HookSwitch = BotDialogCodeHookInvocation | BotElicitationCodeHookInvocation | undefined;
 
-function newIntent(def: BotIntent, captured: Record<string, ResolvedSlotValue> = {}): LexIntent {
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+const scalar = (v: ResolvedSlotValue): LexSlot => ({ shape: 'Scalar', value: { ...v, resolvedValues: [...v.resolvedValues] } as LexSlot['value'] });
+const ATTEMPTS = ['Initial', 'Retry1', 'Retry2', 'Retry3', 'Retry4', 'Retry5'];
+
+function newIntent(def: BotIntent, captured: Readonly<Record<string, ResolvedSlotValue>> = {}): LexIntent {
   const slots: Record<string, LexSlot | null> = {};
   for (const s of def.slots ?? []) slots[s.name] = captured[s.name] ? scalar(captured[s.name]) : null;
   return { name: def.name, slots, state: 'InProgress', confirmationState: 'None' };
+}
+
+/**
+ * Fills empty slots from their `defaultValueSpecification`, first usable entry first: `#context.slot` (a parameter of
+ * an active context), `[attribute]` (a session attribute), or a literal (lexv2/latest/dg/context-mgmt-default.html).
+ */
+function applyDefaults(intent: LexIntent, def: BotIntent, session: LexSession): void {
+  for (const slot of def.slots ?? []) {
+    if (intent.slots?.[slot.name]) continue;
+    for (const { defaultValue } of slot.valueElicitationSetting.defaultValueSpecification?.defaultValueList ?? []) {
+      let v: string | undefined;
+      const ctx = /^#([^.]+)\.(.+)$/.exec(defaultValue);
+      const attr = /^\[(.+)\]$/.exec(defaultValue);
+      if (ctx) v = (session.activeContexts as ActiveContext[]).find((c) => c.name === ctx[1])?.contextAttributes?.[ctx[2]];
+      else if (attr) v = session.sessionAttributes[attr[1]];
+      else v = defaultValue;
+      if (v) { intent.slots = { ...intent.slots, [slot.name]: scalar({ originalValue: v, interpretedValue: v, resolvedValues: [v] }) }; break; }
+    }
+  }
 }
 
 /** Runs one turn on `session` (mutated: pass a copy) and answers what RecognizeText returns. */
@@ -80,81 +109,102 @@ export async function runTurn(session: LexSession, input: TurnInput, ctx: Dialog
   const { locale } = ctx;
   const defOf = (name: string | undefined) => locale.intents?.find((i) => i.name === name);
   let interpretations: EventInterpretation[];
-  const awaiting = session.dialogAction?.type;
+  const before = session.dialogAction ? clone(session.dialogAction) : undefined;
   const current = session.intent && defOf(session.intent.name);
-  let retry: 'slot' | 'confirmation' | undefined;
+  let retry: { prompt?: BotPrompt; hook: HookSwitch } | undefined;
+  let step: HookSwitch;
   let initialResponse: LexMessage[] = [];
+  const resolveContext = { slotTypes: locale.slotTypes, localeId: locale.localeId, now: new Date(input.now) };
   session.activeContexts = ageContexts(session.activeContexts, session.contextSetAt, input.now);
 
-  if (awaiting === 'ElicitSlot' && current && session.intent && session.dialogAction?.slotToElicit) {
-    const slot = current.slots?.find((s) => s.name === session.dialogAction!.slotToElicit);
-    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, { slotTypes: locale.slotTypes, localeId: locale.localeId });
-    if (resolved) { session.intent.slots = { ...session.intent.slots, [slot.name]: scalar(resolved) }; session.attempts = 0; } else retry = 'slot';
+  if (before?.type === 'ElicitSlot' && current && session.intent && before.slotToElicit) {
+    const slot = current.slots?.find((s) => s.name === before.slotToElicit);
+    const resolved = slot && resolveSlotValue(input.text, slot.slotTypeName, resolveContext);
+    const capture = slot?.valueElicitationSetting.slotCaptureSetting;
+    if (resolved) { session.intent.slots = { ...session.intent.slots, [slot.name]: scalar(resolved) }; session.attempts = 0; step = capture?.codeHook; } else {
+      retry = { prompt: slot?.valueElicitationSetting.promptSpecification, hook: capture?.elicitationCodeHook };
+    }
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
-  } else if (awaiting === 'ConfirmIntent' && current && session.intent) {
-    const answer = resolveSlotValue(input.text, 'AMAZON.Confirmation')?.interpretedValue;
-    if (answer === 'Yes' || answer === 'No') { session.intent.confirmationState = answer === 'Yes' ? 'Confirmed' : 'Denied'; session.attempts = 0; } else retry = 'confirmation';
+  } else if (before?.type === 'ConfirmIntent' && current && session.intent) {
+    const answer = resolveSlotValue(input.text, 'AMAZON.Confirmation', resolveContext)?.interpretedValue;
+    const setting = current.intentConfirmationSetting;
+    if (answer === 'Yes' || answer === 'No') {
+      session.intent.confirmationState = answer === 'Yes' ? 'Confirmed' : 'Denied';
+      session.attempts = 0;
+      step = setting?.codeHook;
+    } else {
+      retry = { prompt: setting?.promptSpecification, hook: setting?.elicitationCodeHook };
+    }
     interpretations = [{ intent: session.intent, nluConfidence: 1 }, { intent: newIntent(fallbackIntent(locale)) }];
   } else {
-    const active = session.activeContexts as Parameters<typeof contextsAllow>[1];
-    const c = classify(input.text, locale, (intent) => contextsAllow(intent, active));
+    const c = classify(input.text, locale, (intent) => contextsAllow(intent, session.activeContexts as ActiveContext[]));
     session.intent = newIntent(c.top.intent, c.top.slots);
+    applyDefaults(session.intent, c.top.intent, session);
     // An intent's initial response plays when it is recognized, before whatever Lex says next.
-    initialResponse = groupMessages(c.top.intent.initialResponseSetting?.initialResponse?.messageGroupsList, session.intent.slots ?? {});
+    initialResponse = groupMessages(c.top.intent.initialResponseSetting?.initialResponse?.messageGroupsList, session.intent.slots ?? {}, { random: ctx.random });
+    step = c.top.intent.initialResponseSetting?.codeHook;
     session.attempts = 0;
     interpretations = c.candidates.map((s) => ({ intent: s.intent.name === c.top.intent.name ? session.intent! : newIntent(s.intent, s.slots), nluConfidence: s.nluConfidence }));
   }
 
   if (retry) {
     session.attempts++;
-    const def = current!;
-    const prompt = retry === 'slot'
-      ? def.slots?.find((s) => s.name === session.dialogAction!.slotToElicit)?.valueElicitationSetting.promptSpecification
-      : def.intentConfirmationSetting?.promptSpecification;
-    if (session.attempts > (prompt?.maxRetries ?? 0)) {
+    if (session.attempts > (retry.prompt?.maxRetries ?? 0)) {
       // Lex hands a conversation it cannot move on to the fallback intent once the retries are spent.
       session.intent = newIntent(fallbackIntent(locale));
       session.attempts = 0;
       return finish(await nextStep(session, input, ctx, interpretations), interpretations);
     }
+    const attempt = { attempt: session.attempts, strategy: retry.prompt?.messageSelectionStrategy, random: ctx.random };
+    // "When the source is DialogCodeHook, the Lambda function was called after input from the user": a failed
+    // attempt reaches the hook too, with proposedNextState.prompt.attempt naming the retry.
+    if (hookRuns(current!, retry.hook)) {
+      const proposed = { dialogAction: clone(before!), intent: clone(session.intent!), prompt: { attempt: ATTEMPTS[Math.min(session.attempts, 5)] } };
+      const obeyed = applyHookAnswer(session, await callHook(ctx, 'DialogCodeHook', session, input, interpretations, { proposedNextState: proposed, invocationLabel: retry.hook?.invocationLabel }), input.now);
+      if (obeyed) return finish(withBotPrompts(obeyed, locale, attempt), interpretations);
+    }
     return finish({
-      sessionState: { dialogAction: clone(session.dialogAction!) as never, intent: session.intent },
-      messages: groupMessages(prompt?.messageGroupsList, session.intent!.slots ?? {}),
+      sessionState: { dialogAction: clone(before!) as never, intent: session.intent },
+      messages: groupMessages(retry.prompt?.messageGroupsList, session.intent!.slots ?? {}, attempt),
     }, interpretations);
   }
 
   const def = defOf(session.intent!.name) ?? fallbackIntent(locale);
-  if (def.dialogCodeHook?.enabled && ctx.codeHook) {
+  if (hookRuns(def, step)) {
     const proposed = proposeNext(session.intent!, def);
-    const response = await callHook(ctx, 'DialogCodeHook', session, input, interpretations, proposed);
+    const response = await callHook(ctx, 'DialogCodeHook', session, input, interpretations, { proposedNextState: proposed, invocationLabel: step?.invocationLabel });
     const obeyed = applyHookAnswer(session, response, input.now);
-    if (obeyed) return finish(withBotPrompts(obeyed, locale), interpretations);
+    if (obeyed) return finish(withBotPrompts(obeyed, locale, { random: ctx.random }), interpretations);
   }
   return finish(await nextStep(session, input, ctx, interpretations), interpretations);
 
+  function hookRuns(intent: BotIntent, setting: HookSwitch): boolean {
+    // The intent's dialog code hook, unless the step switches it off (DialogCodeHookInvocationSetting:
+    // enableCodeHookInvocation, isActive; ElicitationCodeHookInvocationSetting: enableCodeHookInvocation).
+    return Boolean(ctx.codeHook && intent.dialogCodeHook?.enabled && setting?.enableCodeHookInvocation !== false
+      && (setting as BotDialogCodeHookInvocation | undefined)?.isActive !== false);
+  }
+
   function finish(response: LexV2Response, interps: EventInterpretation[]) {
     if (initialResponse.length > 0) response = { ...response, messages: [...initialResponse, ...(response.messages ?? [])] };
-    const closedDef = response.sessionState.dialogAction.type === 'Close' && response.sessionState.intent?.state === 'Fulfilled' ? defOf(response.sessionState.intent.name) : undefined;
-    if (closedDef) session.activeContexts = withOutputContexts(session.activeContexts as never, closedDef, session.contextSetAt, input.now);
-    session.dialogAction = clone(response.sessionState.dialogAction);
-    session.intent = response.sessionState.intent ? clone(response.sessionState.intent) : undefined;
+    const state = response.sessionState;
+    const closedDef = state.dialogAction.type === 'Close' && state.intent?.state === 'Fulfilled' ? defOf(state.intent.name) : undefined;
+    if (closedDef) session.activeContexts = withOutputContexts(session.activeContexts as ActiveContext[], closedDef, session.contextSetAt, input.now, state.intent?.slots ?? {});
+    // A new question starts its own count of attempts.
+    if (state.dialogAction.type !== before?.type || state.dialogAction.slotToElicit !== before?.slotToElicit) session.attempts = 0;
+    session.dialogAction = clone(state.dialogAction);
+    session.intent = state.intent ? clone(state.intent) : undefined;
     session.messages = response.messages ?? [];
     // The interpretation of the intent the turn ended in shows it as it ended (slots, state, confirmation).
     const final = session.intent;
     interps = interps.map((i) => (final && i.intent.name === final.name ? { ...i, intent: clone(final) } : { ...i, intent: clone(i.intent) }));
     session.interpretations = interps;
     session.originatingRequestId = input.requestId;
-    const out = {
+    return {
       ...response,
-      sessionState: {
-        ...response.sessionState,
-        sessionAttributes: { ...session.sessionAttributes },
-        activeContexts: clone(session.activeContexts),
-        originatingRequestId: input.requestId,
-      },
+      sessionState: { ...state, sessionAttributes: { ...session.sessionAttributes }, activeContexts: clone(session.activeContexts), originatingRequestId: input.requestId },
       interpretations: interps,
     };
-    return out;
   }
 }
 
@@ -169,85 +219,69 @@ function proposeNext(intent: LexIntent, def: BotIntent): CodeHookEventInput['pro
 const needsConfirmation = (intent: LexIntent, def: BotIntent) =>
   def.intentConfirmationSetting !== undefined && def.intentConfirmationSetting.isActive !== false && (intent.confirmationState ?? 'None') === 'None';
 
-/** Lex's own next step: declination, the next slot, the confirmation prompt, or fulfillment and the closing response. */
+/** Lex's own next step: declination, the next slot, the confirmation prompt, or fulfillment. */
 async function nextStep(session: LexSession, input: TurnInput, ctx: DialogContext, interpretations: EventInterpretation[]): Promise<LexV2Response> {
   const intent = session.intent!;
   const def = ctx.locale.intents?.find((i) => i.name === intent.name) ?? fallbackIntent(ctx.locale);
   const slots = intent.slots ?? {};
+  const first = (prompt?: BotPrompt) => groupMessages(prompt?.messageGroupsList, slots, { attempt: 0, strategy: prompt?.messageSelectionStrategy, random: ctx.random });
   if (intent.confirmationState === 'Denied') {
     return {
       sessionState: { dialogAction: { type: 'Close' }, intent: { ...intent, state: 'Failed' } },
-      messages: groupMessages(def.intentConfirmationSetting?.declinationResponse?.messageGroupsList, slots),
+      messages: groupMessages(def.intentConfirmationSetting?.declinationResponse?.messageGroupsList, slots, { random: ctx.random }),
     };
   }
   const missing = slotsInPriorityOrder(def).find((s) => s.valueElicitationSetting.slotConstraint === 'Required' && !slots[s.name]);
   if (missing) {
-    return {
-      sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: missing.name }, intent: { ...intent, state: 'InProgress' } },
-      messages: groupMessages(missing.valueElicitationSetting.promptSpecification?.messageGroupsList, slots),
-    };
+    return { sessionState: { dialogAction: { type: 'ElicitSlot', slotToElicit: missing.name }, intent: { ...intent, state: 'InProgress' } }, messages: first(missing.valueElicitationSetting.promptSpecification) };
   }
   if (needsConfirmation(intent, def)) {
-    return {
-      sessionState: { dialogAction: { type: 'ConfirmIntent' }, intent: { ...intent, state: 'InProgress' } },
-      messages: groupMessages(def.intentConfirmationSetting!.promptSpecification.messageGroupsList, slots),
-    };
+    return { sessionState: { dialogAction: { type: 'ConfirmIntent' }, intent: { ...intent, state: 'InProgress' } }, messages: first(def.intentConfirmationSetting!.promptSpecification) };
   }
   session.intent = { ...intent, state: 'ReadyForFulfillment' };
-  const closing = () => groupMessages(def.intentClosingSetting?.isActive === false ? [] : def.intentClosingSetting?.closingResponse?.messageGroupsList, slots);
-  if (!def.fulfillmentCodeHook?.enabled || !ctx.codeHook) {
-    return { sessionState: { dialogAction: { type: 'Close' }, intent: { ...session.intent, state: 'Fulfilled' } }, messages: closing() };
-  }
-  const post = def.fulfillmentCodeHook.postFulfillmentStatusSpecification;
-  let response: LexV2Response;
-  try {
-    response = await withProgress(def, input.progress, () => callHook(ctx, 'FulfillmentCodeHook', session, input, interpretations));
-  } catch (err) {
-    // A timeout with a timeout response configured is a message for the user, not an exception (and so a failure).
-    if (err instanceof LexStandInError && err.type === 'BadGatewayException' && post?.timeoutResponse) {
-      return { sessionState: { dialogAction: { type: 'Close' }, intent: { ...session.intent, state: 'Failed' } }, messages: groupMessages(post.timeoutResponse.messageGroupsList, slots) };
-    }
-    throw err;
-  }
-  const obeyed = applyHookAnswer(session, response, input.now);
-  if (obeyed) {
-    withBotPrompts(obeyed, ctx.locale);
-    if (obeyed.sessionState.dialogAction.type === 'Close' && (obeyed.messages ?? []).length === 0) {
-      const failed = obeyed.sessionState.intent?.state === 'Failed';
-      const status = failed ? post?.failureResponse : post?.successResponse;
-      obeyed.messages = status ? groupMessages(status.messageGroupsList, slots) : failed ? [] : closing();
-    }
-    return obeyed;
-  }
-  // Delegate after fulfillment: Lex closes the intent with its closing response.
-  return { sessionState: { dialogAction: { type: 'Close' }, intent: { ...session.intent!, state: 'Fulfilled' } }, messages: closing() };
+  return fulfill({
+    def,
+    intent: () => session.intent!,
+    hasCodeHook: ctx.codeHook !== undefined,
+    codeHookTimeoutMs: ctx.codeHookTimeoutMs,
+    secondMs: ctx.secondMs,
+    progress: input.progress,
+    random: ctx.random,
+    callHook: (timeoutMs) => callHook(ctx, 'FulfillmentCodeHook', session, input, interpretations, { timeoutMs }),
+    apply: (response) => {
+      const obeyed = applyHookAnswer(session, response, input.now);
+      return obeyed && withBotPrompts(obeyed, ctx.locale, { random: ctx.random });
+    },
+  });
 }
 
 /** Calls the code hook with the session as it stands, recording the call. */
-async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'FulfillmentCodeHook', session: LexSession, input: TurnInput,
-  interpretations: EventInterpretation[], proposedNextState?: CodeHookEventInput['proposedNextState']): Promise<LexV2Response> {
+async function callHook(ctx: DialogContext, source: 'DialogCodeHook' | 'FulfillmentCodeHook', session: LexSession, input: TurnInput, interpretations: EventInterpretation[],
+  options: { proposedNextState?: CodeHookEventInput['proposedNextState']; invocationLabel?: string; timeoutMs?: number } = {}): Promise<LexV2Response> {
   const event = codeHookEvent({
     invocationSource: source, inputMode: input.inputMode, sessionId: session.sessionId, inputTranscript: input.text, bot: ctx.bot,
     interpretations: interpretations.map((i) => (i.intent.name === session.intent!.name ? { ...i, intent: session.intent! } : i)),
     intent: session.intent!, sessionAttributes: session.sessionAttributes, activeContexts: session.activeContexts,
-    requestAttributes: input.requestAttributes, originatingRequestId: input.requestId, proposedNextState, transcriptions: input.transcriptions,
+    requestAttributes: input.requestAttributes, originatingRequestId: input.requestId, proposedNextState: options.proposedNextState,
+    transcriptions: input.transcriptions, invocationLabel: options.invocationLabel,
   });
   const started = performance.now();
   try {
-    const response = await invokeCodeHook(ctx.codeHook!, event, ctx.locale, ctx.codeHookTimeoutMs);
+    const response = await invokeCodeHook(ctx.codeHook!, event, ctx.locale, options.timeoutMs ?? ctx.codeHookTimeoutMs);
     ctx.calls.push({ invocationSource: source, event, response: clone(response), durationMs: performance.now() - started });
     return response;
   } catch (err) {
-    const e = err instanceof LexStandInError ? err : new LexStandInError('DependencyFailedException', String(err), { cause: err });
-    ctx.calls.push({ invocationSource: source, event, error: { type: e.type, message: e.message }, durationMs: performance.now() - started });
-    throw e;
+    const e = err as { type?: string; message?: string };
+    ctx.calls.push({ invocationSource: source, event, error: { type: e.type ?? 'DependencyFailedException', message: String(e.message ?? err) }, durationMs: performance.now() - started });
+    throw err;
   }
 }
 
 /**
  * Takes in a code hook's answer: its session attributes and active contexts replace the session's (an attribute the
- * answer leaves out is gone, as on Lex), its request attributes go back to the client. Delegate answers undefined: Lex
- * goes on with its own next step, with the intent as the hook returned it.
+ * answer leaves out is gone, as on Lex). Its request attributes are not kept: they belong to one request. Delegate
+ * answers undefined: Lex goes on with its own next step, with the intent as the hook returned it. The answer was
+ * checked against the response format before (`intent.state` given wherever Lex requires it), so nothing is filled in.
  */
 function applyHookAnswer(session: LexSession, response: LexV2Response, now: number): LexV2Response | undefined {
   const state = response.sessionState;
@@ -255,57 +289,23 @@ function applyHookAnswer(session: LexSession, response: LexV2Response, now: numb
   const contexts = clone(state.activeContexts ?? []);
   stampContexts(session.activeContexts, contexts, session.contextSetAt, now);
   session.activeContexts = contexts;
-  if (response.requestAttributes) session.requestAttributes = { ...response.requestAttributes };
   const type = state.dialogAction.type;
   if (type === 'Delegate') {
     if (state.intent) session.intent = { ...session.intent, ...clone(state.intent), slots: { ...session.intent?.slots, ...clone(state.intent.slots ?? {}) } };
     return undefined;
   }
   if (type === 'ElicitIntent') return { sessionState: { dialogAction: { type } }, messages: response.messages ?? [] };
-  const intent = { ...clone(state.intent!), state: state.intent?.state ?? (type === 'Close' ? 'Fulfilled' : 'InProgress') } as LexIntent;
-  return { sessionState: { dialogAction: clone(state.dialogAction), intent }, messages: response.messages ?? [] };
+  return { sessionState: { dialogAction: clone(state.dialogAction), intent: clone(state.intent!) }, messages: response.messages ?? [] };
 }
 
 /** A hook's ElicitSlot or ConfirmIntent without messages: Lex plays the bot's own prompt for the slot or confirmation. */
-function withBotPrompts(response: LexV2Response, locale: BotLocale): LexV2Response {
+function withBotPrompts(response: LexV2Response, locale: BotLocale, selection: { attempt?: number; random: () => number }): LexV2Response {
   if ((response.messages ?? []).length > 0) return response;
   const def = locale.intents?.find((i) => i.name === response.sessionState.intent?.name);
   const slots = response.sessionState.intent?.slots ?? {};
   const { type, slotToElicit } = response.sessionState.dialogAction;
-  if (type === 'ElicitSlot') response.messages = groupMessages(def?.slots?.find((s) => s.name === slotToElicit)?.valueElicitationSetting.promptSpecification?.messageGroupsList, slots);
-  if (type === 'ConfirmIntent') response.messages = groupMessages(def?.intentConfirmationSetting?.promptSpecification.messageGroupsList, slots);
+  const prompt = type === 'ElicitSlot' ? def?.slots?.find((s) => s.name === slotToElicit)?.valueElicitationSetting.promptSpecification
+    : type === 'ConfirmIntent' ? def?.intentConfirmationSetting?.promptSpecification : undefined;
+  if (prompt) response.messages = groupMessages(prompt.messageGroupsList, slots, { ...selection, strategy: prompt.messageSelectionStrategy });
   return response;
-}
-
-/** Plays the intent's fulfillment start and update messages on the clock while `work` runs, then stops. */
-async function withProgress<T>(def: BotIntent, player: ProgressPlayer | undefined, work: () => Promise<T>): Promise<T> {
-  const spec = def.fulfillmentCodeHook?.fulfillmentUpdatesSpecification;
-  if (!player || !spec?.active) return work();
-  const started = Date.now();
-  const timers: NodeJS.Timeout[] = [];
-  if (spec.startResponse) {
-    const start = spec.startResponse;
-    timers.push(setTimeout(() => {
-      player.emit('start', groupMessages(start.messageGroups), Date.now() - started);
-      const update = spec.updateResponse;
-      if (update) {
-        const tick = () => {
-          player.emit('update', groupMessages(update.messageGroups), Date.now() - started);
-          timers.push(setTimeout(tick, update.frequencyInSeconds * player.secondMs));
-        };
-        timers.push(setTimeout(tick, update.frequencyInSeconds * player.secondMs));
-      }
-    }, start.delayInSeconds * player.secondMs));
-  }
-  let limit: NodeJS.Timeout | undefined;
-  const timedOut = spec.timeoutInSeconds === undefined ? undefined : new Promise<never>((_, reject) => {
-    limit = setTimeout(() => reject(new LexStandInError('BadGatewayException', `The fulfillment code hook did not answer within the intent's fulfillment timeout (${spec.timeoutInSeconds} s).`)),
-      spec.timeoutInSeconds! * player.secondMs);
-  });
-  try {
-    return await (timedOut ? Promise.race([work(), timedOut]) : work());
-  } finally {
-    for (const t of timers) clearTimeout(t);
-    clearTimeout(limit);
-  }
 }

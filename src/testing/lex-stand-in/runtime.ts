@@ -52,7 +52,10 @@ export interface VoiceTurnRequest {
   readonly inputMode?: 'Speech' | 'DTMF';
   /** @default 0.9 */
   readonly transcriptionConfidence?: number;
-  /** Session attributes the contact flow sets (Connect's "Session attributes" of Get customer input). @default - kept */
+  /**
+   * Session attributes the contact flow sets (Connect's "Session attributes" of Get customer input): a value the flow
+   * sends again unchanged does not override what the code hook wrote. @default - none
+   */
   readonly sessionAttributes?: Readonly<Record<string, string>>;
   /** More request attributes; `x-amz-lex:channels:platform` is always `Connect`. @default - none */
   readonly requestAttributes?: Readonly<Record<string, string>>;
@@ -72,10 +75,12 @@ export class LexRuntime {
   readonly turns: LexTurnRecord[] = [];
   private readonly sessions = new Map<string, LexSession>();
   private readonly failures: Array<{ type: LexRuntimeErrorType; message: string }> = [];
+  /** Sessions with a turn in progress: a second turn meanwhile is a ConflictException. */
+  private readonly inFlight = new Set<string>();
   private requests = 0;
 
   constructor(readonly bot: LexBotDefinition & { botId: string; botAliasId: string },
-    private readonly settings: { codeHookTimeoutMs: number; secondMs: number; clock: () => number }) {}
+    private readonly settings: { codeHookTimeoutMs: number; secondMs: number; clock: () => number; random: () => number }) {}
 
   /** Makes the next `count` runtime requests fail with `type` (e.g. ThrottlingException). */
   failNext(type: LexRuntimeErrorType, count = 1, message = defaultMessage(type)): void {
@@ -119,7 +124,6 @@ export class LexRuntime {
       requestAttributes: { ...request.requestAttributes, 'x-amz-lex:channels:platform': 'Connect' },
       transcriptions: request.inputMode === 'DTMF' ? undefined : [{ transcription: request.transcript, transcriptionConfidence: request.transcriptionConfidence ?? 0.9 }],
       progress: {
-        secondMs: this.settings.secondMs,
         emit: (kind, messages, atMs) => {
           const m = { kind, atMs, messages };
           progress.push(m);
@@ -130,7 +134,7 @@ export class LexRuntime {
     return { ...response, progress };
   }
 
-  /** PutSession: sets the session's state; answers the messages, state and request attributes it was given. */
+  /** PutSession: sets the session's state; answers the messages, state and request attributes it was given (the request attributes are not kept). */
   putSession(localeId: string, sessionId: string, body: { sessionState?: any; messages?: LexMessage[]; requestAttributes?: unknown }): { messages: LexMessage[]; sessionState: Record<string, unknown>; requestAttributes: Record<string, string> } {
     const state = body.sessionState;
     if (!state || typeof state !== 'object') throw new LexStandInError('ValidationException', "1 validation error detected: Value null at 'sessionState' failed to satisfy constraint: Member must not be null");
@@ -145,9 +149,9 @@ export class LexRuntime {
     session.intent = state.intent ? { state: 'InProgress', confirmationState: 'None', slots: {}, ...state.intent } : undefined;
     session.dialogAction = state.dialogAction;
     session.messages = body.messages ?? [];
-    session.requestAttributes = stringMap(body.requestAttributes, 'requestAttributes');
+    const requestAttributes = stringMap(body.requestAttributes, 'requestAttributes');
     this.sessions.set(sessionId, session);
-    return { messages: session.messages, sessionState: this.sessionState(session), requestAttributes: session.requestAttributes };
+    return { messages: session.messages, sessionState: this.sessionState(session), requestAttributes };
   }
 
   /** GetSession: the session's last messages, interpretations and state; ResourceNotFoundException if there is none. */
@@ -167,6 +171,12 @@ export class LexRuntime {
   private async turn(operation: LexTurnRecord['operation'], localeId: string, sessionId: string, input: Omit<TurnInput, 'requestId' | 'now'>,
     requestState: any, progress: LexProgressMessage[] = [], flowAttributes?: Readonly<Record<string, string>>): Promise<RuntimeTurnResponse> {
     const locale = this.bot.botLocales.find((l) => l.localeId === localeId)!;
+    // The runtime API lists ConflictException (409) on every operation: one turn at a time on a session.
+    if (this.inFlight.has(sessionId)) {
+      const error = new LexStandInError('ConflictException', `Session ${sessionId} has a request in progress; send the next one after its answer.`);
+      this.turns.push({ operation, sessionId, localeId, inputMode: input.inputMode, text: input.text, codeHookCalls: [], progress, error: { type: error.type, message: error.message } });
+      throw error;
+    }
     const stored = this.liveSession(sessionId);
     // The turn runs on a copy: if it fails, the session is exactly as it was.
     const session: LexSession = stored ? JSON.parse(JSON.stringify(stored)) : this.freshSession(sessionId);
@@ -179,10 +189,17 @@ export class LexRuntime {
       if (requestState.intent !== undefined) session.intent = requestState.intent;
       if (requestState.dialogAction !== undefined) session.dialogAction = requestState.dialogAction;
     }
-    // A contact flow's session attributes join the session's on every voice turn.
-    if (flowAttributes) session.sessionAttributes = { ...session.sessionAttributes, ...stringMap(flowAttributes, 'sessionAttributes') };
+    // Connect's precedence ("How to use Lex session attributes", Connect admin guide): service defaults, then the Get
+    // customer input block's attributes, then "Session attributes provided by Lambda override everything prior". The
+    // block sets its values when it runs; a value the flow sends again unchanged does not undo what the code hook wrote.
+    if (flowAttributes) {
+      const flow = stringMap(flowAttributes, 'sessionAttributes');
+      for (const [k, v] of Object.entries(flow)) if (session.flowAttributes?.[k] !== v) session.sessionAttributes[k] = v;
+      session.flowAttributes = flow;
+    }
     const calls: CodeHookCall[] = [];
     const record = { operation, sessionId, localeId, inputMode: input.inputMode, text: input.text, codeHookCalls: calls, progress };
+    this.inFlight.add(sessionId);
     try {
       const now = this.settings.clock();
       const result = await runTurn(session, { ...input, now, requestId: `local-${++this.requests}-${now}` }, {
@@ -190,6 +207,8 @@ export class LexRuntime {
         bot: { id: this.bot.botId, name: this.bot.name, aliasId: this.bot.botAliasId, aliasName: this.bot.botAliasName ?? 'TestBotAlias', localeId, version: this.bot.botVersion ?? 'DRAFT' },
         codeHook: this.bot.codeHooks?.[localeId],
         codeHookTimeoutMs: this.settings.codeHookTimeoutMs,
+        secondMs: this.settings.secondMs,
+        random: this.settings.random,
         calls,
       });
       session.lastActivityAt = this.settings.clock();
@@ -199,8 +218,8 @@ export class LexRuntime {
         messages: result.messages ?? [],
         sessionState: result.sessionState as unknown as Record<string, unknown>,
         interpretations: runtimeInterpretations(result.interpretations),
-        ...(Object.keys(session.requestAttributes).length > 0 || Object.keys(input.requestAttributes).length > 0
-          ? { requestAttributes: { ...input.requestAttributes, ...session.requestAttributes } } : {}),
+        // "The attributes sent in the request": this request's, never an earlier one's (context-mgmt-request-attribs.html).
+        ...(Object.keys(input.requestAttributes).length > 0 ? { requestAttributes: { ...input.requestAttributes } } : {}),
       };
       this.turns.push({ ...record, response });
       return response;
@@ -208,11 +227,13 @@ export class LexRuntime {
       const e = err instanceof LexStandInError ? err : new LexStandInError('InternalServerException', String(err), { cause: err });
       this.turns.push({ ...record, error: { type: e.type, message: e.message } });
       throw e;
+    } finally {
+      this.inFlight.delete(sessionId);
     }
   }
 
   private freshSession(sessionId: string): LexSession {
-    return { sessionId, sessionAttributes: {}, activeContexts: [], contextSetAt: {}, messages: [], interpretations: [], requestAttributes: {}, attempts: 0, lastActivityAt: this.settings.clock() };
+    return { sessionId, sessionAttributes: {}, activeContexts: [], contextSetAt: {}, messages: [], interpretations: [], attempts: 0, lastActivityAt: this.settings.clock() };
   }
 
   /** The session, unless it has been idle longer than the bot's idle session TTL (then it is gone, as on Lex). */

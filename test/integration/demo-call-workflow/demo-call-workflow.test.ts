@@ -8,6 +8,7 @@
 // (States.Timeout), as Step Functions would.
 // Run `npx projen bundle` first: the stack's function assets are the bundles in assets/handlers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callContextReader } from '../../../src/runtime/workflow/call-context';
 import { deriveInteractionKey } from '../../../src/runtime/workflow/validate';
 import type { LocalExecution } from '../../../src/testing';
 import { demoRequest, runCall, startWorld, waitFor, type World } from '../../support/demo-call-world';
@@ -25,7 +26,7 @@ afterAll(async () => {
 const state = (execution: LocalExecution, name: string) => execution.states.find((s) => s.name === name);
 
 describe('DemoCallWorkflow, executed offline', () => {
-  it('runs CreateLead and GenerateScenario in parallel, places the call, waits for it and updates the lead', async () => {
+  it('places the call right after validation, beside CreateLead and GenerateScenario, waits for it and updates the lead', async () => {
     const workflow = world.newWorkflow();
     const leadsBefore = world.salesforce.leads().length;
     const callsBefore = world.connect.calls.length;
@@ -40,6 +41,11 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(scenario.status).toBe('SUCCEEDED');
     expect(lead.enteredAtMs).toBeLessThan(scenario.exitedAtMs!);
     expect(scenario.enteredAtMs).toBeLessThan(lead.exitedAtMs!);
+    // The call is placed without waiting for either: it starts before both end, right after ValidateRequest.
+    const invoke = state(execution, 'InvokeOutboundCall')!;
+    expect(invoke.enteredAtMs).toBeLessThan(lead.exitedAtMs!);
+    expect(invoke.enteredAtMs).toBeLessThan(scenario.exitedAtMs!);
+    expect(execution.states.map((s) => s.name).slice(0, 2)).toEqual(['ValidateRequest', 'CallLeadAndScenario']);
 
     expect(world.salesforce.leads().length).toBe(leadsBefore + 1);
     const stored = world.salesforce.leads().find((l) => l[`Demo_Request_Id__c`] === 'parallel-1')!;
@@ -57,8 +63,36 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(prompt).toContain('Ada');
     expect(prompt).not.toContain('4155552671');
     const context = await world.store.get(output.interactionKey);
-    expect(context).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), contactId: call.contactId, status: 'COMPLETED', leadId: stored.Id });
+    // The scenario and the Lead id reached the call after it was placed; the output says the scenario was there.
+    expect(context).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), scenarioStatus: 'READY', contactId: call.contactId, status: 'COMPLETED', leadId: stored.Id });
+    expect((execution.output as { scenario: string }).scenario).toBe('READY');
     expect(JSON.stringify(context)).not.toContain('taskToken');
+  });
+
+  it('gives the first in-call turn the scenario of a slow model by waiting for it, or answers without it when its wait is shorter', async () => {
+    const workflow = world.newWorkflow();
+    const executionName = `slow-model-${Date.now()}`;
+    const interactionKey = deriveInteractionKey(`${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`);
+    world.bedrock.setLatency(1_500); // the phone rings, and is answered, before the scenario is written
+    const running = runCall(world, workflow, demoRequest({ requestId: 'slow-model-1' }), { executionName, afterPlacedMs: 2_500 });
+    // What the fulfillment handler reads on a call turn (FulfillmentHandlerOptions.callContext), as soon as the call is placed.
+    const call = await waitFor(() => world.connect.calls.find((c) => c.attributes.interactionKey === interactionKey), running);
+    expect(call).toBeDefined();
+    // A real callee's first words come seconds after the dial; here, as soon as the call step has opened the call's item.
+    while (!(await world.store.getItem(interactionKey))) await new Promise((r) => setTimeout(r, 5));
+    const impatient = callContextReader({}, { store: world.store, scenarioWaitMs: 100 });
+    const patient = callContextReader({}, { store: world.store, scenarioWaitMs: 5_000 });
+
+    const early = await impatient(interactionKey);
+    const waited = await patient(interactionKey);
+    const execution = await running;
+    world.bedrock.setLatency(60);
+
+    // The turn whose wait ended first answers without a scenario (the bot's intent-level answer), and says why.
+    expect(early).toEqual({ scenarioStatus: 'PENDING', status: expect.stringMatching(/^(PENDING|DIALED)$/) });
+    // The turn that waited has the scenario the model wrote while the phone rang.
+    expect(waited).toMatchObject({ scenario: expect.stringContaining('Hello Ada'), scenarioStatus: 'READY' });
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
   });
 
   it('retries InvokeOutboundCall when Connect throttles twice, then places one call', async () => {
@@ -189,7 +223,9 @@ describe('DemoCallWorkflow, executed offline', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('OutboundCallRejectedError');
     expect(execution.cause).toContain('DestinationNotAllowedException');
-    expect(state(execution, 'InvokeOutboundCall')).toMatchObject({ status: 'CAUGHT', attempts: 1 });
+    // The call's branch failed, and with it the Parallel, whose Catch is the failure path.
+    expect(state(execution, 'InvokeOutboundCall')).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(state(execution, 'CallLeadAndScenario')?.status).toBe('CAUGHT');
     expect(state(execution, 'MarkLeadFailed')?.status).toBe('SUCCEEDED');
     const lead = world.salesforce.leads().find((l) => l.Demo_Request_Id__c === 'rejected-call-1')!;
     expect(lead.Description).toBe('Demo call workflow failed: OutboundCallRejectedError');

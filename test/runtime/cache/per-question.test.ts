@@ -118,6 +118,15 @@ describe.each(DYNAMODB_BACKENDS)('per-question intents on $name', (backend) => {
     expect(other.status).toBe('miss');
   });
 
+  it('answers a per-question intent with no words (a silent caller) with its static answer, generating nothing', async () => {
+    const { make, queueUrl } = await world();
+
+    const silent = await make().respond('AboutTech', {}, { question: '   ' });
+
+    expect(silent).toMatchObject({ status: 'static', answer: INTENTS.AboutTech.staticAnswer, enqueued: false });
+    expect(await drain(local.sqs, queueUrl)).toHaveLength(0);
+  });
+
   it('keeps intent-level intents as they were: one answer for every question', async () => {
     const { make } = await world();
     const lambda = make();

@@ -4,6 +4,7 @@ import { GenerationRequestError, IntentConfigError } from '../../../src/runtime/
 import { encodeGenerationRequest, parseGenerationRequest, type GenerationRequest } from '../../../src/runtime/cache/generation-request';
 import { canonicalContextObject, parseIntentConfigs, renderPrompt } from '../../../src/runtime/cache/intent-config';
 import { MemoryTier } from '../../../src/runtime/cache/memory-tier';
+import { TurnBudget } from '../../../src/runtime/cache/turn-budget';
 
 describe('intent configuration', () => {
   it('round-trips through JSON, as a construct passes it in an environment variable', () => {
@@ -74,5 +75,19 @@ describe('MemoryTier', () => {
     now = 1000 + 120_000;
     expect(tier.get('k')).toBeUndefined();
     expect(tier.size).toBe(0);
+  });
+});
+
+describe('TurnBudget', () => {
+  it('runs a call late in the turn, when what is left is a fraction of a millisecond, instead of throwing RangeError', async () => {
+    // performance.now() is fractional: a budget's remaining time almost never is a whole number of milliseconds.
+    let now = 0;
+    const budget = new TurnBudget(100, () => now);
+    now = 60.25;
+
+    const result = await budget.run('DynamoDB Query', async (signal) => (signal.aborted ? 'aborted' : 'answered'), 1);
+    budget.dispose();
+
+    expect(result).toBe('answered');
   });
 });

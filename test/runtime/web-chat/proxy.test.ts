@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createWebChatProxy, lexSessionIdFor, webChatProxyOptionsFromEnvironment, type FunctionUrlEvent, type WebChatProxy } from '../../../src/runtime/web-chat/proxy';
 import { FAST_LEX_ENV } from '../../../src/shared/env';
 import { ConfigurationError } from '../../../src/shared/errors';
-import { createWebChatTable, localDynamoDbClient, startLexStandIn, type LexStandIn, type LocalEndpoint } from '../../../src/testing';
+import { createWebChatTable, localDynamoDbClient, startAwsJsonProxy, startLexStandIn, type LexStandIn, type LocalEndpoint } from '../../../src/testing';
 import { DYNAMODB_BACKENDS } from '../../helpers/backends';
 import { FALLBACK, GREETING, lexClient, WEB_CHAT_BOT } from './web-chat-bot';
 
@@ -124,6 +124,47 @@ describe.each(DYNAMODB_BACKENDS)('web chat proxy on $name', (backend) => {
     expect(over.body.message).toBe('That message is 1,025 characters long; the assistant reads up to 1,024. Please shorten it.');
     expect(exact).toEqual({ status: 200, body: { messages: [{ text: FALLBACK }], dialogAction: 'Close' } });
     expect(lex.turns.map((t) => t.text.length)).toEqual([1024]);
+  });
+
+  // Lex V2 quotas: "Character limits are calculated as the number of Unicode code units"
+  // (https://docs.aws.amazon.com/lexv2/latest/dg/quotas.html); RecognizeText takes 1-1,024 characters of text.
+  it('counts a message in UTF-16 code units as Lex does: 1,024 with emoji is too long when it is 1,025 units', async () => {
+    const id = await session();
+    const emoji = '😀'; // one code point, two UTF-16 code units
+
+    const over = await say(id, `${emoji}${'a'.repeat(1023)}`);
+    const exact = await say(id, `${emoji}${'b'.repeat(1022)}`);
+
+    expect(over.status).toBe(400);
+    expect(over.body.message).toBe('That message is 1,025 characters long; the assistant reads up to 1,024. Please shorten it.');
+    expect(exact.status).toBe(200);
+    expect(lex.turns.map((t) => t.text.length)).toEqual([1024]);
+  });
+
+  // NodeHttpHandlerOptions.requestTimeout: "a warning will be emitted unless throwOnRequestTimeout=true"
+  // (@smithy/types http/httpHandlerInitialization.d.ts); RecognizeText is a new turn each time it is sent
+  // (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_runtime_RecognizeText.html).
+  it('answers "did not answer in time" when Lex hangs, having sent the visitor\'s text once, and the retry reaches Lex', async () => {
+    const hung = await startAwsJsonProxy(lex.endpoint);
+    try {
+      hung.hang = true;
+      const slow = createWebChatProxy({ botId: lex.botId, botAliasId: lex.botAliasId, tableName, lex: lexClient(hung.endpoint, 300), dynamodb, clock: () => now, log: (l) => logs.push(l) });
+      const id = JSON.parse((await slow(post('/api/session'))).body).sessionId as string;
+      const message = { sessionId: id, messageId: 'msg-00000009', text: 'hello' };
+
+      const timedOut = await slow(post('/api/message', message));
+      const sent = hung.calls.unknown;
+      hung.release();
+      const retried = await slow(post('/api/message', message));
+
+      expect(timedOut.statusCode).toBe(504);
+      expect(JSON.parse(timedOut.body)).toEqual({ error: 'failed', message: 'The assistant did not answer in time. Please try again.', retryable: true });
+      expect(sent).toBe(1);
+      expect(logs.some((l) => l.includes('"web chat turn failed"') && l.includes('"error":"TimeoutError"'))).toBe(true);
+      expect(retried.statusCode).toBe(200);
+    } finally {
+      await hung.stop();
+    }
   });
 
   it('answers the message past the rate limit politely, and again once the window has passed', async () => {

@@ -1,8 +1,8 @@
 // A small bot for the web chat proxy tests, run by the offline Lex runtime: a greeting fulfilled by a code hook (so
 // the tests read what the bot's function received), a demo request whose slot prompt is SSML plus a response card,
 // and a fallback.
-import { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { LexRuntimeV2Client } from '@aws-sdk/client-lex-runtime-v2';
+import { webChatLexClient } from '../../../src/runtime/web-chat/proxy';
 import type { LexBotDefinition } from '../../../src/testing';
 import { LOCAL_CREDENTIALS } from '../../../src/testing/local-server';
 
@@ -64,6 +64,7 @@ export const WEB_CHAT_BOT: LexBotDefinition = {
 };
 
 /** The real Lex V2 runtime client on a stand-in, over HTTP/1.1 as the proxy's default client is, without retries. */
-export function lexClient(endpoint: string): LexRuntimeV2Client {
-  return new LexRuntimeV2Client({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+export function lexClient(endpoint: string, requestTimeoutMs?: number): LexRuntimeV2Client {
+  // The proxy's own client (its deadline and single attempt), pointed at the offline Lex runtime.
+  return webChatLexClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, requestTimeoutMs });
 }

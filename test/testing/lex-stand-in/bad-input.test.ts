@@ -59,12 +59,14 @@ describe('what the code hook does', () => {
     await expect(send('yes')).resolves.toMatchObject({ messages: [{ content: 'Ordered.' }] });
   });
 
-  it('answers BadGatewayException when the code hook does not answer within the code hook timeout, and nothing changes', async () => {
+  // The V2 error pages carry no descriptions; V1's PostText lists "a Lambda function takes longer than 30 seconds"
+  // under DependencyFailedException (docs.aws.amazon.com/lex/latest/dg/API_runtime_PostText.html).
+  it('answers DependencyFailedException (424) when the code hook does not answer within the code hook timeout, and nothing changes', async () => {
     const { send, state, before } = await awaitingConfirmation(async (e) => {
       await new Promise((r) => setTimeout(r, 400));
       return close(e, 'Ordered, late.');
     }, { codeHookTimeoutMs: 50 });
-    await expect(send('yes')).rejects.toMatchObject({ name: 'BadGatewayException', $metadata: { httpStatusCode: 502 }, message: expect.stringContaining('Timed out') });
+    await expect(send('yes')).rejects.toMatchObject({ name: 'DependencyFailedException', $metadata: { httpStatusCode: 424 }, message: expect.stringContaining('Timed out') });
     expect(await state()).toEqual(before);
   });
 

@@ -37,6 +37,20 @@ describe('intent classification from the sample utterances (not Lex NLU)', () =>
     expect(said(out)).toBe('Sorry, I only do pizza.');
   });
 
+  // API_runtime_RecognizeText.html "interpretations": the intents that might satisfy the utterance, each with a score,
+  // at most 5; below the locale's nluConfidenceThreshold the fallback intent is chosen (AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botlocale.html).
+  it('answers an utterance that matches no intent well enough with the fallback intent first and the near misses ranked with their scores', async () => {
+    const send = await conversation();
+    const out = await send('morning pizza please');
+    const scores = (out.interpretations ?? []).map((i) => [i.intent?.name, i.nluConfidence?.score]);
+    expect(scores[0]).toEqual(['FallbackIntent', undefined]);
+    expect(scores.slice(1).map(([name]) => name).sort()).toEqual(['Hello', 'OrderPizza']);
+    const near = scores.slice(1).map(([, score]) => score as number);
+    expect(near.every((score) => score > 0 && score < 0.5)).toBe(true);
+    expect(near).toEqual([...near].sort((a, b) => b - a));
+    expect(out.interpretations!.length).toBeLessThanOrEqual(5);
+  });
+
   it('captures a {Slot} of the sample utterance and resolves it by the custom type (TOP_RESOLUTION, synonyms)', async () => {
     const send = await conversation();
     const out = await send('order a big pizza');
@@ -124,11 +138,12 @@ describe('the code hooks and their answers', () => {
       messageVersion: '1.0', invocationSource: 'FulfillmentCodeHook', inputMode: 'Text', responseContentType: 'text/plain; charset=utf-8',
       sessionId: 'customer-1', inputTranscript: 'hello',
       bot: { id: 'PIZZABOT01', name: 'PizzaBot', aliasId: 'LIVEALIAS1', aliasName: 'live', localeId: 'en_US', version: '3' },
-      interpretations: [{ intent: { name: 'Hello', state: 'ReadyForFulfillment' }, nluConfidence: 1, interpretationSource: 'Lex' }, { intent: { name: 'FallbackIntent' }, interpretationSource: 'Lex' }],
       requestAttributes: {},
       sessionState: { sessionAttributes: {}, activeContexts: [], intent: { name: 'Hello', slots: {}, state: 'ReadyForFulfillment', confirmationState: 'None' } },
     });
-    expect(events[0].interpretations![1]).not.toHaveProperty('nluConfidence');
+    expect(events[0].interpretations![0]).toMatchObject({ intent: { name: 'Hello', state: 'ReadyForFulfillment' }, nluConfidence: 1, interpretationSource: 'Lex' });
+    expect(events[0].interpretations!.at(-1)).toMatchObject({ intent: { name: 'FallbackIntent' }, interpretationSource: 'Lex' });
+    expect(events[0].interpretations!.at(-1)).not.toHaveProperty('nluConfidence');
     expect(events[0].sessionState.originatingRequestId).toEqual(expect.any(String));
   });
 
@@ -150,7 +165,8 @@ describe('the code hooks and their answers', () => {
 });
 
 describe('active contexts and initial responses', () => {
-  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive)', async () => {
+  // lexv2/latest/dg/context-mgmt-active-context.html: "The parameters are the slot values for the fulfilled intent".
+  it('recognizes an intent with input contexts only while the context a fulfilled intent set is alive (turnsToLive); the context carries its slot values', async () => {
     const send = await conversation((e) => close(e, 'Ordered.'), {
       orderPizza: { outputContexts: [{ name: 'ordered', turnsToLive: 2, timeToLiveInSeconds: 300 }] },
       more: [{ name: 'TrackOrder', sampleUtterances: [{ utterance: 'where is my order' }], inputContexts: [{ name: 'ordered' }], intentClosingSetting: { closingResponse: { messageGroupsList: [{ message: { plainTextMessage: { value: 'On its way.' } } }] } } }],
@@ -158,7 +174,7 @@ describe('active contexts and initial responses', () => {
     expect((await send('where is my order')).interpretations?.[0]?.intent?.name).toBe('FallbackIntent');
     for (const text of ['order a small pizza', '4155552671', 'one']) await send(text);
     const ordered = await send('yes');
-    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: {} }]);
+    expect(ordered.sessionState?.activeContexts).toEqual([{ name: 'ordered', timeToLive: { timeToLiveInSeconds: 300, turnsToLive: 2 }, contextAttributes: { Size: 'small', Phone: '4155552671', Count: '1' } }]);
     const tracked = await send('where is my order');
     expect(said(tracked)).toBe('On its way.');
     expect(tracked.sessionState?.activeContexts?.[0]?.timeToLive?.turnsToLive).toBe(1);

@@ -76,6 +76,9 @@ describe('GetSession (GET /bots/{botId}/botAliases/{botAliasId}/botLocales/{loca
     expect(out.sessionState?.dialogAction).toMatchObject({ type: 'ElicitSlot', slotToElicit: 'Phone' });
   });
 
+  // The page's description says "BadRequestException", a name the V2 runtime has no error for (its only 400 is
+  // ValidationException); its Errors list gives ResourceNotFoundException (404), which the SDK models: the stand-in
+  // follows the list.
   it('answers ResourceNotFoundException (404) for a session id it does not know', async () => {
     await expect(client.send(new GetSessionCommand({ ...ids, sessionId: 'never-seen' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 }, message: expect.stringContaining('never-seen'),

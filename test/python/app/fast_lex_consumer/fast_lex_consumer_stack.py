@@ -1,15 +1,19 @@
-"""A stack a Python user would write against the published cdk-fast-lex wheel: cache table, Lex fulfillment, demo calls, web chat."""
-from aws_cdk import Stack, aws_iam as iam, aws_lex as lex, aws_secretsmanager as secretsmanager
+"""A stack a Python user would write against the published cdk-fast-lex wheel: cache table, a FastLexBot, demo calls, web chat."""
+from aws_cdk import Stack, aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_fast_lex import (
-    CachedLexFulfillment,
+    AnswerScope,
     DemoCallWorkflow,
-    IntentResponse,
+    FastLexBot,
+    FastLexIntent,
+    FastLexSlot,
+    FastLexVoice,
+    FastLexWorkflowStart,
     LexWebChat,
+    QuestionMatching,
     ResponseCacheTable,
     ResponseCacheTableOptions,
-    WorkflowIntent,
 )
 
 # Placeholders in the documented formats; nothing here is deployed by the tests.
@@ -53,30 +57,42 @@ class FastLexConsumerStack(Stack):
             default_phone_country="US",
         )
 
-        self.bot = self._bot()
-
-        self.fulfillment = CachedLexFulfillment(
+        # The bot and its answers in one definition: FastLexBot builds the CfnBot, its role, the fallback intent,
+        # the version, the live alias and the CachedLexFulfillment.
+        self.fast_lex_bot = FastLexBot(
             self,
-            "Fulfillment",
-            bot=self.bot,
+            "Atlas",
+            bot_name="AtlasEngine",
+            voice=FastLexVoice(voice_id="Joanna", engine="neural"),
             existing_cache_table=self.cache.table,
             call_context=self.workflow,
             intents=[
-                IntentResponse(
+                FastLexIntent(
                     intent_name="GreetingIntent",
+                    utterances=["Hello", "Hi there", "Good morning"],
                     static_answer=GREETING_ANSWER,
                     prompt="Greet a caller of the Atlas Engine demo line in one friendly sentence.",
-                )
-            ],
-            workflow_intents=[
-                WorkflowIntent(
+                ),
+                # Each question about the technology gets its own answer; "Atlas" or not, a paraphrase reuses it.
+                FastLexIntent(
+                    intent_name="AboutTechnologyIntent",
+                    utterances=["What technology do you use", "How does it work"],
+                    static_answer="Atlas runs on Amazon Lex, Amazon Bedrock and Amazon Connect.",
+                    prompt="Answer a question about the technology of the Atlas Engine in two sentences.",
+                    answer_scope=AnswerScope.QUESTION,
+                    question_matching=QuestionMatching(ignored_words=["Atlas"], near_match_threshold=0.9),
+                ),
+                FastLexIntent(
                     intent_name="RequestDemoIntent",
-                    workflow=self.workflow,
-                    answer=DEMO_ANSWER,
-                    input_slots=DEMO_INPUT_SLOTS,
-                )
+                    utterances=["I want a demo", "Call me for a demo"],
+                    slots=[FastLexSlot(name=name, slot_type_name=slot_type, prompt=f"What is your {name}?") for name, slot_type in DEMO_SLOTS],
+                    static_answer=DEMO_ANSWER,
+                    workflow=FastLexWorkflowStart(workflow=self.workflow, input_slots=DEMO_INPUT_SLOTS),
+                ),
             ],
         )
+        self.bot = self.fast_lex_bot.cfn_bot
+        self.fulfillment = self.fast_lex_bot.fulfillment
 
         # Visitors chat through CloudFront and the proxy, which may call only this bot alias.
         self.web_chat = LexWebChat(
@@ -84,68 +100,4 @@ class FastLexConsumerStack(Stack):
             "WebChat",
             bot_id=self.bot.attr_id,
             bot_alias_id=self.fulfillment.bot_alias.attr_bot_alias_id,
-        )
-
-    @staticmethod
-    def _slot(name: str, slot_type: str) -> lex.CfnBot.SlotProperty:
-        prompt = lex.CfnBot.PromptSpecificationProperty(max_retries=2, message_groups_list=[
-            lex.CfnBot.MessageGroupProperty(message=lex.CfnBot.MessageProperty(
-                plain_text_message=lex.CfnBot.PlainTextMessageProperty(value=f"What is your {name}?")))])
-        return lex.CfnBot.SlotProperty(name=name, slot_type_name=slot_type, value_elicitation_setting=lex.CfnBot.SlotValueElicitationSettingProperty(
-            slot_constraint="Required", prompt_specification=prompt))
-
-    def _bot(self) -> lex.CfnBot:
-        """The smallest bot Lex accepts: en_US, one greeting, and the fallback intent every bot must have."""
-        role = iam.Role(
-            self,
-            "BotRole",
-            assumed_by=iam.ServicePrincipal("lexv2.amazonaws.com"),
-            description="Runtime role of the Atlas Engine bot (speech synthesis for voice)",
-        )
-        role.add_to_policy(iam.PolicyStatement(actions=["polly:SynthesizeSpeech"], resources=["*"]))
-
-        fulfil = lex.CfnBot.FulfillmentCodeHookSettingProperty(enabled=True)
-        return lex.CfnBot(
-            self,
-            "Bot",
-            name="AtlasEngine",
-            role_arn=role.role_arn,
-            data_privacy={"ChildDirected": False},
-            idle_session_ttl_in_seconds=300,
-            auto_build_bot_locales=True,
-            bot_locales=[
-                lex.CfnBot.BotLocaleProperty(
-                    locale_id="en_US",
-                    nlu_confidence_threshold=0.4,
-                    voice_settings=lex.CfnBot.VoiceSettingsProperty(voice_id="Joanna", engine="neural"),
-                    intents=[
-                        lex.CfnBot.IntentProperty(
-                            name="GreetingIntent",
-                            sample_utterances=[
-                                lex.CfnBot.SampleUtteranceProperty(utterance=u)
-                                for u in ("Hello", "Hi there", "Good morning")
-                            ],
-                            fulfillment_code_hook=fulfil,
-                        ),
-                        lex.CfnBot.IntentProperty(
-                            name="RequestDemoIntent",
-                            sample_utterances=[
-                                lex.CfnBot.SampleUtteranceProperty(utterance=u)
-                                for u in ("I want a demo", "Call me for a demo")
-                            ],
-                            slots=[self._slot(name, slot_type) for name, slot_type in DEMO_SLOTS],
-                            slot_priorities=[
-                                lex.CfnBot.SlotPriorityProperty(priority=i + 1, slot_name=name)
-                                for i, (name, _) in enumerate(DEMO_SLOTS)
-                            ],
-                            fulfillment_code_hook=fulfil,
-                        ),
-                        lex.CfnBot.IntentProperty(
-                            name="FallbackIntent",
-                            parent_intent_signature="AMAZON.FallbackIntent",
-                            fulfillment_code_hook=fulfil,
-                        ),
-                    ],
-                )
-            ],
         )

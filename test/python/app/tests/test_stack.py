@@ -57,6 +57,15 @@ def prebundled_handlers_in_wheel() -> dict:
     return digests
 
 
+def test_a_per_question_intent_reaches_the_handler_configuration(synthesized):
+    _stack, _template, outdir = synthesized
+    files = list(Path(outdir).glob("**/fast-lex/intents.json"))
+    assert len(files) == 1, files
+    intents = json.loads(files[0].read_text(encoding="utf-8"))
+    assert intents["AboutTechnologyIntent"]["questions"] == {"ignoredWords": ["Atlas"], "nearMatchThreshold": 0.9}
+    assert "questions" not in intents["GreetingIntent"]
+
+
 def test_cache_table_has_the_response_cache_schema(synthesized):
     _, template, _ = synthesized
 
@@ -155,7 +164,7 @@ def test_demo_request_intent_starts_the_demo_call_workflow(synthesized):
     assert machine["StateMachineType"] == "STANDARD"
     definition = json.dumps(machine["DefinitionString"])
     assert "waitForTaskToken" in definition
-    assert "CreateLeadAndScenario" in definition
+    assert "CallLeadAndScenario" in definition  # the call placed beside the Lead and the scenario
     template.has_resource_properties(
         "AWS::IAM::Policy",
         {
