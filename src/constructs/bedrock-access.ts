@@ -6,14 +6,15 @@ import type { RightSizedFunction } from './right-sized-function';
 import { INFERENCE_PROFILE_PREFIXES } from '../shared/bedrock-defaults';
 
 /**
- * Lets `fn` call `bedrock:InvokeModel` (which authorises Converse) on one model: a model ARN as given; a foundation
+ * Lets `fn` call `bedrock:InvokeModel` (which authorises Converse), or `bedrock:InvokeModelWithResponseStream` (which
+ * authorises ConverseStream), on one model: a model ARN as given; a foundation
  * model id in this region; or a cross-region inference profile, plus its foundation model in any region but only
  * when called through that profile (`bedrock:InferenceProfileArn`). The region wildcard is acknowledged in cdk-nag.
  */
-export function grantBedrockInvoke(fn: RightSizedFunction, modelId: string): void {
+export function grantBedrockInvoke(fn: RightSizedFunction, modelId: string, action: 'bedrock:InvokeModel' | 'bedrock:InvokeModelWithResponseStream' = 'bedrock:InvokeModel'): void {
   const stack = Stack.of(fn);
   const allow = (resources: string[], conditions?: Record<string, unknown>) =>
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources, conditions }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [action], resources, conditions }));
   if (modelId.startsWith('arn:')) {
     allow([modelId]);
     return;

@@ -73,3 +73,9 @@ export const GENERATION_SESSION_WINDOW_SECONDS = 24 * 60 * 60;
  * wrong reuse serves one visitor the answer to another question, a missed one costs one generation.
  */
 export const DEFAULT_EMBEDDING_THRESHOLD = 0.9;
+
+/**
+ * Longest a streamed web-chat answer may take, ms: past it the visitor reads the static answer with the reason, and
+ * the generation goes to the generator queue. Well inside the refresh lease (60 s) the stream holds.
+ */
+export const DEFAULT_WEB_CHAT_STREAM_DEADLINE_MS = 8_000;

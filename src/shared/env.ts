@@ -82,6 +82,15 @@ export const FAST_LEX_ENV = {
   webChatRateWindowSeconds: 'FAST_LEX_WEB_CHAT_RATE_WINDOW_SECONDS',
   /** How long an issued session id stays valid, seconds. Default `DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS`. */
   webChatSessionTtlSeconds: 'FAST_LEX_WEB_CHAT_SESSION_TTL_SECONDS',
+  /**
+   * Streaming of new answers: the response cache table the fulfillment writes generation tickets to. Unset: the proxy
+   * never streams (every answer comes from Lex as one message).
+   */
+  webChatStreamCacheTable: 'FAST_LEX_WEB_CHAT_STREAM_CACHE_TABLE',
+  /** Where a stream that failed hands its generation, so the next asker still gets the answer. Optional. */
+  webChatStreamQueueUrl: 'FAST_LEX_WEB_CHAT_STREAM_QUEUE_URL',
+  /** Longest a streamed answer may take, first word to last, ms. Default `DEFAULT_WEB_CHAT_STREAM_DEADLINE_MS`. */
+  webChatStreamDeadlineMs: 'FAST_LEX_WEB_CHAT_STREAM_DEADLINE_MS',
 
   // The fault paths
   /** Longest a Lex turn may spend on DynamoDB, SQS and Step Functions, ms. Default `DEFAULT_TURN_BUDGET_MS`. */

@@ -61,7 +61,34 @@ export interface WebChatMessageResponse {
   readonly messages: readonly WebChatBotMessage[];
   /** Lex's dialog action type (ElicitSlot, ConfirmIntent, Close...), for the page to know the conversation ended. */
   readonly dialogAction?: string;
+  /**
+   * Set when a streamed answer did not complete: why the static answer is shown (a retry of a message id whose
+   * answer streamed gets what the visitor read, with this reason). @default - the answer is what Lex or the stream gave
+   */
+  readonly notice?: string;
 }
+
+// The two attributes between the proxy and the fulfillment live in their own module: the fulfillment bundle imports
+// them without the rest of this contract.
+export { WEB_CHAT_STREAM_REQUEST_ATTRIBUTE, WEB_CHAT_STREAM_TICKET_ATTRIBUTE } from './web-chat-stream';
+
+/** Content type of a streamed answer: one JSON `WebChatStreamEvent` per line. */
+export const WEB_CHAT_STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
+
+/** Why a streamed answer did not complete. */
+export type WebChatStreamFailure = 'failed' | 'deadline' | 'refused' | 'incomplete';
+
+/**
+ * One line of a streamed answer (HTTP 200, `WEB_CHAT_STREAM_CONTENT_TYPE`). In order: `start` (Lex's messages for
+ * this turn: the static answer, held back by the page while the generated one streams), `delta`s, then `done` or
+ * `failed`. After `failed` the page shows `start`'s messages with `message` as the visible reason.
+ */
+export type WebChatStreamEvent =
+  | { readonly type: 'start'; readonly messages: readonly WebChatBotMessage[]; readonly dialogAction?: string }
+  | { readonly type: 'delta'; readonly text: string }
+  /** `text` is the answer as stored: a cut-off last sentence is removed (`trimmed`). */
+  | { readonly type: 'done'; readonly text: string; readonly trimmed?: boolean }
+  | { readonly type: 'failed'; readonly reason: WebChatStreamFailure; readonly message: string };
 
 /** Every non-200 answer: `message` is written for the visitor; `retryable` says if the same request may be retried. */
 export interface WebChatErrorResponse {

@@ -16,6 +16,8 @@ export interface LocalLambda {
   readonly environment?: Readonly<Record<string, string>>;
   /** The function's logical id or name, for reports. */
   readonly name?: string;
+  /** The handler as the bundle exports it (loading the bundle), e.g. to see that it streams. @default - not known */
+  readonly exported?: () => unknown;
 }
 
 /** Node's Module class, for compiling a bundle as a fresh module. */
@@ -58,12 +60,13 @@ export function templateLambdas(resources: Readonly<Record<string, CfnResource>>
       ...(resolver.resolve((r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Record<string, string>),
       ...options.functionEnvironment?.[id],
     }, layerDirectories(resources, r, options.assemblyDirectory));
+    const exported = () => (loaded ??= loadModule(join(dir, `${file}.js`), nodeModules))[exportName];
     const lambda: LocalLambda = {
       name: id,
       environment: env,
+      exported,
       handler: (event, context) => {
-        loaded ??= loadModule(join(dir, `${file}.js`), nodeModules);
-        const fn = loaded[exportName];
+        const fn = exported();
         if (typeof fn !== 'function') throw new Error(`${owner}: ${join(dir, file)}.js exports no '${exportName}' (function ${id}).`);
         return (fn as (e: unknown, c: unknown) => unknown)(event, context);
       },

@@ -8,6 +8,7 @@ import { FAST_LEX_ENV } from '../shared/env';
 import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_HSTS_MAX_AGE_SECONDS } from '../shared/web-chat';
 import type { CfnResource } from './cfn-resolver';
 import { setProcessEnvironment, templateLambdas, withEnvironment, type LocalLambda } from './lambda-bundle';
+import { installAwsLambdaGlobal, invokeStreaming, isStreamingHandler } from './lambda-streaming';
 import { listenLocal, readRequestBody, type LocalEndpoint } from './local-server';
 
 /** Options of `startWebChatServer`. */
@@ -56,7 +57,8 @@ export function webChatPageDirectory(): string {
 }
 
 /**
- * Serves the page and the proxy. A POST to /api/* must carry `x-amz-content-sha256` equal to the body's SHA-256, as
+ * Serves the page and the proxy. A proxy bundle that streams (`awslambda.streamifyResponse`) is run as a function URL
+ * with `InvokeMode: RESPONSE_STREAM` runs it: each chunk goes to the browser as it is written. A POST to /api/* must carry `x-amz-content-sha256` equal to the body's SHA-256, as
  * CloudFront's origin access control needs to sign it for the function URL; one without it gets the 403 the
  * function URL would give.
  */
@@ -66,6 +68,7 @@ export async function startWebChatServer(options: WebChatServerOptions): Promise
     throw new Error(`startWebChatServer: no index.html in ${pageDirectory}; run 'npx projen bundle' to build the page.`);
   }
   const apiCalls: Array<{ path: string; status: number }> = [];
+  installAwsLambdaGlobal();
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -77,6 +80,20 @@ export async function startWebChatServer(options: WebChatServerOptions): Promise
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path.startsWith('/api/')) {
       const body = (await readRequestBody(req)).toString('utf8');
+      const streaming = withEnvironment(options.proxy.environment, () => options.proxy.exported?.());
+      if (isStreamingHandler(streaming) && isSigned(req, body)) {
+        const run = streaming as (e: unknown, s: unknown, c: unknown) => unknown;
+        await invokeStreaming((e, s, c) => withEnvironment(options.proxy.environment, () => run(e, s, c)), functionUrlEvent(req, path, body), lambdaContext(), {
+          head: (status, headers) => {
+            apiCalls.push({ path, status });
+            res.writeHead(status, { ...WEB_CHAT_SECURITY_HEADERS, ...headers });
+            res.flushHeaders();
+          },
+          chunk: (data) => { res.write(data); },
+        });
+        res.end();
+        return;
+      }
       const result = await invokeProxy(req, path, body);
       apiCalls.push({ path, status: result.statusCode });
       res.writeHead(result.statusCode, { ...WEB_CHAT_SECURITY_HEADERS, ...result.headers });
@@ -94,13 +111,18 @@ export async function startWebChatServer(options: WebChatServerOptions): Promise
     res.end(readFileSync(join(pageDirectory, file)));
   }
 
-  async function invokeProxy(req: IncomingMessage, path: string, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  function isSigned(req: IncomingMessage, body: string): boolean {
+    return req.method !== 'POST' || req.headers['x-amz-content-sha256'] === createHash('sha256').update(body, 'utf8').digest('hex');
+  }
+
+  function lambdaContext() {
+    return { functionName: options.proxy.name ?? 'web-chat-proxy', awsRequestId: `${Date.now()}`, getRemainingTimeInMillis: () => 10_000 };
+  }
+
+  function functionUrlEvent(req: IncomingMessage, path: string, body: string) {
     const method = req.method ?? 'GET';
-    if (method === 'POST' && req.headers['x-amz-content-sha256'] !== createHash('sha256').update(body, 'utf8').digest('hex')) {
-      return { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: 'The request signature we calculated does not match the signature you provided.' }) };
-    }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]));
-    const event = {
+    return {
       version: '2.0',
       routeKey: '$default',
       rawPath: path,
@@ -110,8 +132,14 @@ export async function startWebChatServer(options: WebChatServerOptions): Promise
       body,
       isBase64Encoded: false,
     };
-    const context = { functionName: options.proxy.name ?? 'web-chat-proxy', awsRequestId: `${Date.now()}`, getRemainingTimeInMillis: () => 10_000 };
-    const result = await withEnvironment(options.proxy.environment, () => options.proxy.handler(event, context)) as {
+  }
+
+  async function invokeProxy(req: IncomingMessage, path: string, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+    if (!isSigned(req, body)) {
+      return { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: 'The request signature we calculated does not match the signature you provided.' }) };
+    }
+    const event = functionUrlEvent(req, path, body);
+    const result = await withEnvironment(options.proxy.environment, () => options.proxy.handler(event, lambdaContext())) as {
       statusCode?: number; headers?: Record<string, string>; body?: string;
     };
     return { statusCode: result?.statusCode ?? 200, headers: result?.headers ?? {}, body: result?.body ?? '' };

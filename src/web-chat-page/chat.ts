@@ -1,9 +1,11 @@
-// The chat page's script: talks to the web-chat proxy at /api, renders every bot message as text, keeps the session.
+// The chat page's script: talks to the web-chat proxy at /api, renders every bot message as text (a new answer word
+// by word as it streams), keeps the session.
 /// <reference lib="dom" />
 import {
   WEB_CHAT_MAX_TEXT_CHARACTERS,
   WEB_CHAT_PATHS,
   type WebChatBotMessage,
+  type WebChatStreamEvent,
   type WebChatErrorResponse,
   type WebChatMessageResponse,
   type WebChatSessionResponse,
@@ -16,12 +18,17 @@ interface Entry {
   readonly title?: string;
   readonly subtitle?: string;
   readonly buttons?: ReadonlyArray<{ text: string; value: string }>;
+  /** A streamed answer that stopped before its end: why (shown with it, so it is never taken for a whole answer). */
+  readonly cut?: string;
 }
 
 const SESSION_KEY = 'fast-lex-web-chat:session';
 const TRANSCRIPT_KEY = 'fast-lex-web-chat:transcript';
-/** How often a message the proxy is still answering (409) is asked about again. */
-const IN_PROGRESS_RETRIES = 5;
+/** A message sent and not yet answered: a reload sends it again (same id) and shows its answer once complete. */
+const PENDING_KEY = 'fast-lex-web-chat:pending';
+/** How often a message the proxy is still answering (409) is asked about again: longer than a streamed answer's deadline. */
+const IN_PROGRESS_RETRIES = 20;
+const STREAM_TYPE = 'application/x-ndjson';
 
 const log = byId<HTMLDivElement>('log');
 const typing = byId<HTMLDivElement>('typing');
@@ -72,6 +79,13 @@ function render(entry: Entry, active: boolean): HTMLElement {
     el.append(s);
   }
   if (entry.text) el.append(document.createTextNode(entry.text));
+  if (entry.cut) {
+    el.classList.add('cut');
+    const why = document.createElement('span');
+    why.className = 'delivery';
+    why.textContent = `Cut off: ${entry.cut}`;
+    el.append(why);
+  }
   if (entry.buttons && entry.buttons.length > 0) {
     const row = document.createElement('div');
     row.className = 'buttons';
@@ -120,14 +134,21 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 /** CloudFront signs the request to the function URL (origin access control) and needs the body's SHA-256. */
-async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+async function send_(path: string, body: unknown): Promise<Response> {
   const text = JSON.stringify(body);
-  const res = await fetch(path, {
+  return fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-amz-content-sha256': await sha256Hex(text) },
     body: text,
     credentials: 'same-origin',
   });
+}
+
+async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  return read(await send_(path, body));
+}
+
+async function read(res: Response): Promise<{ status: number; json: unknown }> {
   let json: unknown;
   try {
     json = await res.json();
@@ -189,12 +210,23 @@ async function deliver(bubble: HTMLElement, text: string, id: string): Promise<v
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
       const sessionId = await session();
-      const { status, json } = await post(WEB_CHAT_PATHS.message, { sessionId, messageId: id, text });
-      if (status === 200) {
-        for (const m of (json as WebChatMessageResponse).messages) add(botEntry(m));
-        if ((json as WebChatMessageResponse).messages.length === 0) add({ who: 'system', text: 'The assistant had nothing to say to that.' });
+      keep(PENDING_KEY, { text, id });
+      const res = await send_(WEB_CHAT_PATHS.message, { sessionId, messageId: id, text });
+      if (res.status === 200 && (res.headers.get('content-type') ?? '').startsWith(STREAM_TYPE) && res.body) {
+        await paint(res.body);
+        forget(PENDING_KEY);
         return;
       }
+      const { status, json } = await read(res);
+      if (status === 200) {
+        const answer = json as WebChatMessageResponse;
+        for (const m of answer.messages) add(botEntry(m));
+        if (answer.notice) add({ who: 'system', text: answer.notice });
+        if (answer.messages.length === 0) add({ who: 'system', text: 'The assistant had nothing to say to that.' });
+        forget(PENDING_KEY);
+        return;
+      }
+      if (!(status === 409 && attempt < IN_PROGRESS_RETRIES)) forget(PENDING_KEY);
       const error = json as WebChatErrorResponse | undefined;
       if (error?.error === 'session-unknown' && !renewed) {
         renewed = true;
@@ -241,6 +273,85 @@ function failed(bubble: HTMLElement, text: string, id: string, reason: string): 
   retry.focus();
 }
 
+function keep(key: string, value: unknown): void {
+  try {
+    sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage disabled: a reload will not resend the message; the visitor can ask again.
+  }
+}
+
+function forget(key: string): void {
+  try {
+    sessionStorage.removeItem(key);
+  } catch {
+    // Nothing kept.
+  }
+}
+
+/**
+ * Paints a streamed answer: the words as they arrive in one bubble, kept in the transcript once complete. Lex's own
+ * answer (the static one) is held back and shown only if the stream fails, with the reason; words already painted
+ * stay, marked as cut off.
+ */
+async function paint(body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let held: readonly WebChatBotMessage[] = [];
+  let bubble: HTMLElement | undefined;
+  let text = '';
+  let buffer = '';
+  let ended = false;
+  const fail = (reason: string) => {
+    if (bubble) {
+      bubble.remove();
+      add({ who: 'bot', text, cut: reason });
+    }
+    for (const m of held) add(botEntry(m));
+    add({ who: 'system', text: reason });
+    ended = true;
+  };
+  const handle = (event: WebChatStreamEvent) => {
+    if (event.type === 'start') {
+      held = event.messages;
+    } else if (event.type === 'delta') {
+      if (!bubble) {
+        typing.hidden = true;
+        bubble = document.createElement('div');
+        bubble.className = 'msg bot streaming';
+        bubble.setAttribute('aria-busy', 'true');
+        log.append(bubble);
+      }
+      text += event.text;
+      bubble.textContent = text;
+      bubble.scrollIntoView({ block: 'end' });
+    } else if (event.type === 'done') {
+      bubble?.remove();
+      add({ who: 'bot', text: event.text });
+      if (event.trimmed) add({ who: 'system', text: 'The answer ended mid-sentence; its last, unfinished sentence is left out.' });
+      ended = true;
+    } else if (event.type === 'failed') {
+      fail(event.message);
+    }
+  };
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) handle(JSON.parse(line) as WebChatStreamEvent);
+      }
+    }
+  } catch {
+    // The connection broke: what was painted stays, marked.
+  }
+  if (!ended) fail('The connection closed before the answer was complete.');
+}
+
 function botEntry(m: WebChatBotMessage): Entry {
   return { who: 'bot', text: m.text, ...(m.title ? { title: m.title } : {}), ...(m.subtitle ? { subtitle: m.subtitle } : {}), ...(m.buttons ? { buttons: m.buttons } : {}) };
 }
@@ -275,3 +386,7 @@ input.addEventListener('input', updateCounter);
 transcript.forEach((entry, i) => log.append(render(entry, i === transcript.length - 1)));
 if (transcript.length > 0) log.lastElementChild?.scrollIntoView({ block: 'end' });
 input.focus();
+// A reload while an answer was on its way: the same message id again, so the proxy answers it once, complete.
+const pending = load<{ text: string; id: string }>(PENDING_KEY);
+const lastMine = Array.from(log.querySelectorAll<HTMLElement>('.msg.me')).pop();
+if (pending && lastMine) void deliver(lastMine, pending.text, pending.id);

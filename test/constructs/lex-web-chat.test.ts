@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lex from 'aws-cdk-lib/aws-lex';
 import { describe, expect, it } from 'vitest';
-import { LexWebChat, type LexWebChatProps } from '../../src';
+import { CachedLexFulfillment, LexWebChat, type LexWebChatProps } from '../../src';
 import { normalisedTemplate, unacknowledgedNagFindings } from '../helpers/template';
 
 function newStack(): Stack {
@@ -154,6 +154,92 @@ describe('LexWebChat', () => {
     expect(webChat.url).toMatch(/^https:\/\//);
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAST_LEX_WEB_CHAT_BOT_ALIAS_ID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alias'), 'BotAliasId'] } }) },
+    });
+  });
+
+  // Lambda, "Invoking a response streaming enabled function using Lambda function URLs"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html): with InvokeMode RESPONSE_STREAM Lambda
+  // invokes the function with InvokeWithResponseStream and streams the payload as it becomes available (BUFFERED, the
+  // default, waits for the whole payload). CloudFront, "Restricting access to an AWS Lambda function URL origin"
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html):
+  // the function URL stays behind origin access control; the /api/* behaviour neither caches nor compresses, so each
+  // chunk passes on as it comes.
+  it('streams the proxy\'s answers: a RESPONSE_STREAM function URL behind a behaviour that neither caches nor compresses /api/*', () => {
+    const stack = newStack();
+    chat(stack);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        // 4135ea2d-...: the managed CachingDisabled policy (TTL 0, no compression headers in the cache key).
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', Compress: false })],
+      }),
+    });
+  });
+
+  describe('with streaming of new answers', () => {
+    const GENERATED = { intentName: 'AboutTech', staticAnswer: 'Atlas runs on Lex.', prompt: 'Answer about the technology.' };
+
+    function streamingChat(deadline?: Duration) {
+      const stack = newStack();
+      const fulfillment = new CachedLexFulfillment(stack, 'Fulfillment', { intents: [GENERATED], modelId: 'anthropic.claude-3-haiku-20240307-v1:0' });
+      chat(stack, { streaming: { fulfillment, deadline } });
+      return { stack, template: Template.fromStack(stack) };
+    }
+
+    function proxyStatements(template: Template): any[] {
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^WebChatProxyRole') } });
+      return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement as any[]);
+    }
+
+    // Bedrock, "Carry out a conversation with the Converse API operations"
+    // (https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html): ConverseStream needs
+    // bedrock:InvokeModelWithResponseStream. Lex V2 GetSession/PutSession: lex:GetSession and lex:PutSession on the alias.
+    it('lets the proxy stream from the one model, write and delete items of the cache table, queue a generation and keep the Lex session', () => {
+      const { template } = streamingChat();
+      const statements = proxyStatements(template);
+      const actions = statements.map((s) => [s.Action].flat());
+      expect(actions).toEqual([
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        ['lex:RecognizeText'],
+        ['bedrock:InvokeModelWithResponseStream'],
+        ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        ['lex:GetSession', 'lex:PutSession'],
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ]);
+      const bedrock = statements[3];
+      expect(bedrock.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']] });
+      expect(JSON.stringify(statements[4].Resource)).toMatch(/FulfillmentCache/);
+      expect(JSON.stringify(statements[5].Resource)).toMatch(/FulfillmentGenerationQueue/);
+      expect(statements[6].Resource).toEqual(statements[2].Resource);
+      // Nowhere a read of the cache: the proxy never scans or queries the answers.
+      expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(Query|Scan|BatchGetItem)/);
+    });
+
+    it('tells the proxy the cache table, the queue, the model and the deadline, and gives it the time to stream', () => {
+      const { template } = streamingChat(Duration.seconds(12));
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Timeout: 22,
+        Environment: { Variables: Match.objectLike({
+          FAST_LEX_WEB_CHAT_STREAM_CACHE_TABLE: { Ref: Match.stringLikeRegexp('^FulfillmentCache') },
+          FAST_LEX_WEB_CHAT_STREAM_QUEUE_URL: { Ref: Match.stringLikeRegexp('^FulfillmentGenerationQueue') },
+          FAST_LEX_WEB_CHAT_STREAM_DEADLINE_MS: '12000',
+          FAST_LEX_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0',
+        }) },
+      });
+    });
+
+    it('refuses a deadline outside 1 to 30 seconds, naming streaming.deadline', () => {
+      expect(() => streamingChat(Duration.seconds(45))).toThrow(/'streaming.deadline' is 45000 ms; give 1 to 30 seconds/);
+      expect(() => streamingChat(Duration.millis(200))).toThrow(/'streaming.deadline'/);
+    });
+
+    it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+      const { stack } = streamingChat();
+      expect(unacknowledgedNagFindings(stack)).toEqual([]);
     });
   });
 

@@ -12,6 +12,11 @@ const root = resolve(__dirname, '..', '..');
 const screenshots = join(root, 'test-output', 'web-chat');
 /** Low enough that the flood test reaches it; every test starts a fresh session (a new browser context). */
 const RATE_LIMIT = 12;
+/** A streamed answer's deadline here: past the paced answers below, short enough for the deadline test. */
+const STREAM_DEADLINE_MS = 4000;
+/** The Bedrock stand-in paced so a streamed answer is seen arriving (time to first token, then tokens per second). */
+const PACED = { timeToFirstTokenMs: 500, outputTokensPerSecond: 25 };
+const STATIC_TECH = 'Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.';
 
 type Chat = Awaited<ReturnType<typeof startAtlasWebChat>>;
 
@@ -39,7 +44,7 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     };
     mkdirSync(screenshots, { recursive: true });
     outdir = mkdtempSync(join(tmpdir(), 'atlas-web-'));
-    chat = await startAtlasWebChat({ outdir, nodeModulesFrom: root, rateLimit: RATE_LIMIT });
+    chat = await startAtlasWebChat({ outdir, nodeModulesFrom: root, rateLimit: RATE_LIMIT, streamDeadlineMs: STREAM_DEADLINE_MS });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   }, 180_000);
 
@@ -58,6 +63,8 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(chat.url);
+    chat.atlas.bedrock.reset();
+    chat.atlas.bedrock.setLatency(0);
   });
 
   afterEach(async () => {
@@ -67,13 +74,33 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
   const log = () => page.getByRole('log');
   const box = () => page.getByRole('textbox', { name: 'Message' });
 
-  /** Types a message, sends it with Enter, and returns the bot's messages that answered it. */
-  async function say(text: string): Promise<string[]> {
+  /** Types a message, sends it with Enter, and returns the bot's messages that answered it (a streamed one once complete). */
+  async function say(text: string, on: Page = page): Promise<string[]> {
+    const before = await on.locator('.msg.bot, .msg.system').count();
+    await on.getByRole('textbox', { name: 'Message' }).fill(text);
+    await on.getByRole('textbox', { name: 'Message' }).press('Enter');
+    return answered(before, on);
+  }
+
+  /** The messages after the first `before`, once the page is no longer busy with the answer. */
+  async function answered(before: number, on: Page = page): Promise<string[]> {
+    await on.waitForFunction((n) => document.querySelectorAll('.msg.bot:not(.streaming), .msg.system').length > n
+      && document.getElementById('log')!.getAttribute('aria-busy') === 'false', before);
+    return on.locator('.msg.bot, .msg.system').evaluateAll((els, n) => els.slice(n).map((e) => e.textContent ?? ''), before);
+  }
+
+  /** The status of the last Lex turn the fulfillment logged (the proxy logs lines of its own). */
+  function lastTurnStatus(): string {
+    return String(turnLines.at(-1)?.status);
+  }
+
+  /** Sends a question and waits for the first streamed words to be painted. */
+  async function askAndWatch(text: string): Promise<number> {
     const before = await page.locator('.msg.bot, .msg.system').count();
     await box().fill(text);
     await box().press('Enter');
-    await page.waitForFunction((n) => document.querySelectorAll('.msg.bot, .msg.system').length > n && document.getElementById('typing')!.hidden, before);
-    return page.locator('.msg.bot, .msg.system').evaluateAll((els, n) => els.slice(n).map((e) => e.textContent ?? ''), before);
+    await page.locator('.msg.bot.streaming').waitFor();
+    return before;
   }
 
   async function shot(name: string): Promise<void> {
@@ -88,30 +115,86 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('greets the visitor, then answers a question the second time from the cache that Bedrock filled', async () => {
+  it('greets the visitor, streams the first answer to a new question word by word, and serves the next visitor from the cache', async () => {
     const greeting = await say('hello');
-    const first = await say('what technology do you use');
-    await chat.atlas.runGenerator();
-    const second = await say('what technology do you use');
-    await shot('02-greeting-and-cached-answer');
+    chat.atlas.bedrock.setLatency(PACED);
+    const before = await askAndWatch('what technology do you use');
+    // Mid-stream: some words painted, the answer not yet complete, the static answer nowhere.
+    await page.waitForFunction(() => (document.querySelector('.msg.bot.streaming')?.textContent ?? '').split(' ').length >= 6);
+    const midway = await page.locator('.msg.bot.streaming').innerText();
+    await shot('02a-streaming-mid-answer');
+    const first = await answered(before);
+    await shot('02b-streamed-answer-complete');
+    const calls = chat.atlas.bedrock.calls.length;
 
-    expect(greeting).toEqual(['Hello! I am Atlas. Ask me about our technology, or ask for a live demo call.']);
-    expect(first).toEqual(['Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.']);
-    // Only the cache holds the generated answer: the Bedrock stand-in marks what it wrote.
-    expect(second).toHaveLength(1);
-    expect(second[0]).toMatch(/^The offline Bedrock stand-in, not a model, answers your question about technology/);
+    // The next visitor (another browser context, another session) asks the same: the cache answers, whole.
+    const other = await context.browser()!.newContext({ viewport: { width: 390, height: 760 } });
+    const visitor = await other.newPage();
+    await visitor.goto(chat.url);
+    const second = await say('what technology do you use', visitor);
+    const secondStatus = lastTurnStatus();
+    await visitor.screenshot({ path: join(screenshots, '02c-next-visitor-from-cache.png') });
+    await other.close();
+
+    // The greeting is a generated intent too: its first answer streamed (instantly, the stand-in unpaced then).
+    expect(greeting).toHaveLength(1);
+    expect(greeting[0]).toMatch(/^The offline Bedrock stand-in/);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^The offline Bedrock stand-in, not a model, answers your question about technology/);
+    expect(first[0].startsWith(midway.trim())).toBe(true);
+    expect(midway.trim().length).toBeLessThan(first[0].length);
+    expect(first).not.toContain(STATIC_TECH);
+    expect(chat.atlas.bedrock.calls.at(-1)?.operation).toBe('converse-stream');
+    expect(second).toEqual(first);
+    expect(['l1-hit', 'l2-hit']).toContain(secondStatus);
+    expect(chat.atlas.bedrock.calls.length).toBe(calls);
     expect(consoleErrors).toEqual([]);
   });
 
+  it('marks an answer that fails mid-stream as cut off, then shows the static answer with the reason', async () => {
+    chat.atlas.bedrock.setLatency(PACED);
+    chat.atlas.bedrock.interruptNextStream(4, 'modelStreamErrorException');
+    const shown = await say('which model writes the answers');
+    await shot('02d-stream-failed-mid-answer');
+
+    const cut = await page.locator('.msg.bot.cut').innerText();
+    expect(cut).toContain('Cut off: The full answer could not be written just now, so here is the short one.');
+    expect(shown.slice(1)).toEqual([STATIC_TECH, 'The full answer could not be written just now, so here is the short one. Ask again in a minute for the full answer.']);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows the static answer with the reason when the answer passes the deadline', async () => {
+    chat.atlas.bedrock.setLatency(PACED);
+    chat.atlas.bedrock.interruptNextStream(2, 'hang');
+    const shown = await say('what is under the hood');
+    await shot('02e-stream-deadline-passed');
+
+    expect(shown.at(-2)).toBe(STATIC_TECH);
+    expect(shown.at(-1)).toBe('The full answer took too long, so here is the short one. Ask again in a minute for the full answer.');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows the complete answer after a reload during the stream, once', async () => {
+    chat.atlas.bedrock.setLatency(PACED);
+    await askAndWatch('which AI do you use');
+    await page.reload();
+    const shown = await answered(0);
+    await shot('02f-reload-during-stream');
+
+    expect(shown.filter((t) => /^The offline Bedrock stand-in/.test(t))).toHaveLength(1);
+    expect(shown).not.toContain(STATIC_TECH);
+    // While the proxy finishes the answer, the reloaded page's request is answered 409 (in progress) and asked again.
+    expect(consoleErrors.filter((e) => !e.includes('409'))).toEqual([]);
+  });
+
   it('answers a new question of the technology intent, serves its paraphrase as a near hit, and keeps an injected question to itself', async () => {
-    const status = () => String(turnLines.at(-1)?.status);
+    const status = () => lastTurnStatus();
     const staticAnswer = 'Atlas runs on Amazon Lex for conversation, Amazon Bedrock for generated answers and Amazon Connect for calls.';
 
     const asked = await say('Do you use machine learning?');
     const askedStatus = status();
-    await shot('03a-new-question-static-answer');
-    await chat.atlas.runGenerator();
-    const answered = await say('Do you use machine learning?');
+    await shot('03a-new-question-streamed-answer');
+    const again = await say('Do you use machine learning?');
     const paraphrase = await say('Does Atlas use machine learning?');
     const paraphraseStatus = status();
     const other = await say('How do you use Lex?');
@@ -120,16 +203,16 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     const injectedStatus = status();
     await shot('03c-injected-question-not-shared');
 
-    // A new question: the static answer at once while its own answer is written.
-    expect(asked).toEqual([staticAnswer]);
+    // A new question: its own answer streams in (a miss handed to the page), and is stored.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).not.toBe(staticAnswer);
+    expect(asked[0]).toMatch(/machine learning/i);
     expect(askedStatus).toBe('miss');
-    // Asked again: the answer written for it; a paraphrase: the same answer, no model call; another question: not it.
-    expect(answered).toHaveLength(1);
-    expect(answered[0]).not.toBe(staticAnswer);
-    expect(answered[0]).toMatch(/machine learning/i);
-    expect(paraphrase).toEqual(answered);
+    // Asked again: the same answer from the cache; a paraphrase: the same answer, no model call; another question: not it.
+    expect(again).toEqual(asked);
+    expect(paraphrase).toEqual(asked);
     expect(paraphraseStatus).toBe('near-hit');
-    expect(other).not.toEqual(answered);
+    expect(other).not.toEqual(asked);
     // Instructions are never sent to the model nor shared: the visitor reads the static answer.
     expect(injected).toHaveLength(1);
     expect(injected[0]).not.toMatch(/free forever/i);
@@ -193,7 +276,9 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await expect(page.locator('.msg.me').last().innerText()).resolves.toBe(text);
     await expect(log().locator('script, img, b').count()).resolves.toBe(0);
     expect(dialogs).toBe(0);
-    expect(answer).toEqual(["Sorry, I didn't catch that. You can ask about our technology, the demo, or ask for a demo call."]);
+    // The fallback answers per question: a new question's answer streams (the stand-in names the words it read).
+    expect(answer).toHaveLength(1);
+    expect(answer[0]).toMatch(/^The offline Bedrock stand-in, not a model, answers your question about script alert/);
   });
 
   it('offers Retry when the answer is lost on the network, and the retry reaches the bot only once', async () => {
@@ -213,11 +298,12 @@ describe('the web chat in a real browser (npm run atlas -- --web)', () => {
     await shot('09-network-error');
     const failedText = await page.locator('.msg.me').last().innerText();
     await retry.click();
-    await page.waitForFunction(() => document.querySelectorAll('.msg.bot').length > 1 && document.getElementById('typing')!.hidden);
+    await page.waitForFunction(() => document.querySelectorAll('.msg.bot').length > 1 && document.getElementById('log')!.getAttribute('aria-busy') === 'false');
     await shot('10-retried');
 
     expect(failedText).toContain('Not delivered: the connection failed.');
-    await expect(page.locator('.msg.bot').last().innerText()).resolves.toBe('In the demo, Atlas calls you, plays a scenario written for your company, and answers your questions live.');
+    // The first answer streamed and was lost; the retry (same message id) gets what was stored for it, once.
+    await expect(page.locator('.msg.bot').last().innerText()).resolves.toMatch(/^Scenario: Atlas calls the visitor/);
     expect(chat.lex.turns.length).toBe(turns + 1);
   });
 

@@ -130,7 +130,12 @@ export class AtlasEngineStack extends Stack {
     });
 
     // Visitors start from the web chat, which talks to the same live alias.
-    this.webChat = new LexWebChat(this, 'WebChat', { botId: this.bot.attrId, botAliasId: this.fulfillment.botAlias!.attrBotAliasId });
+    // A new question's first answer streams into the page; answers already known come from the cache, whole.
+    this.webChat = new LexWebChat(this, 'WebChat', {
+      botId: this.bot.attrId,
+      botAliasId: this.fulfillment.botAlias!.attrBotAliasId,
+      streaming: { fulfillment: this.fulfillment },
+    });
     new CfnOutput(this, 'WebChatUrl', { value: this.webChat.url, description: 'The web chat page' });
   }
 }

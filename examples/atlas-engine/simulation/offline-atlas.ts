@@ -199,7 +199,8 @@ export class OfflineAtlas {
   private workflow!: LocalWorkflow;
   private sqs!: SQSClient;
   private calls!: CallContextStore;
-  private queueUrl!: string;
+  /** The generation queue's URL on the local SQS (the web chat's proxy hands failed streams to it). */
+  queueUrl!: string;
   private stops: Array<() => Promise<void>> = [];
   private readonly fulfillmentId: string;
   private readonly generatorId: string;

@@ -16,6 +16,8 @@ export interface OfflineWebChatOptions {
   readonly port?: number;
   /** Messages per session per window, over the template's. @default - the template's */
   readonly rateLimit?: number;
+  /** A streamed answer's deadline, ms, over the template's. @default - the template's */
+  readonly streamDeadlineMs?: number;
 }
 
 /** A running offline web chat. */
@@ -31,8 +33,11 @@ export async function startOfflineWebChat(atlas: OfflineAtlas, options: OfflineW
   const lex = atlas.lex;
   const proxyId = Object.entries(options.template.Resources)
     .find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE !== undefined);
-  const tableRef = proxyId?.[1].Properties?.Environment?.Variables?.FAST_LEX_WEB_CHAT_TABLE as { Ref?: string } | undefined;
+  const variables = proxyId?.[1].Properties?.Environment?.Variables;
+  const tableRef = variables?.FAST_LEX_WEB_CHAT_TABLE as { Ref?: string } | undefined;
   if (!tableRef?.Ref) throw new Error('The template has no LexWebChat proxy with a table reference.');
+  // Streaming: the fulfillment's cache table (created under its logical id) and the generation queue (moto's URL).
+  const cacheTableRef = variables?.FAST_LEX_WEB_CHAT_STREAM_CACHE_TABLE as { Ref?: string } | undefined;
   const proxy = webChatProxyFromAssembly({
     assemblyDirectory: options.assemblyDirectory,
     resources: options.template.Resources,
@@ -44,6 +49,8 @@ export async function startOfflineWebChat(atlas: OfflineAtlas, options: OfflineW
       // The offline Atlas creates every table of the template under its logical id.
       FAST_LEX_WEB_CHAT_TABLE: tableRef.Ref,
       ...(options.rateLimit ? { FAST_LEX_WEB_CHAT_RATE_LIMIT: String(options.rateLimit) } : {}),
+      ...(cacheTableRef?.Ref ? { FAST_LEX_WEB_CHAT_STREAM_CACHE_TABLE: cacheTableRef.Ref, FAST_LEX_WEB_CHAT_STREAM_QUEUE_URL: atlas.queueUrl } : {}),
+      ...(options.streamDeadlineMs ? { FAST_LEX_WEB_CHAT_STREAM_DEADLINE_MS: String(options.streamDeadlineMs) } : {}),
     },
   });
   const server = await startWebChatServer({ proxy, port: options.port, environment: { AWS_ENDPOINT_URL_LEX_RUNTIME_V2: lex.endpoint } });
@@ -63,7 +70,7 @@ export async function serveWebChat(atlas: OfflineAtlas, options: OfflineWebChatO
 }
 
 /** The whole offline web chat in one call, for the browser test and the benchmark: synthesize, start, serve. */
-export async function startAtlasWebChat(options: { outdir: string; nodeModulesFrom: string; rateLimit?: number }): Promise<OfflineWebChat & { atlas: OfflineAtlas }> {
+export async function startAtlasWebChat(options: { outdir: string; nodeModulesFrom: string; rateLimit?: number; streamDeadlineMs?: number }): Promise<OfflineWebChat & { atlas: OfflineAtlas }> {
   const exampleDir = join(__dirname, '..');
   const context = JSON.parse(readFileSync(join(exampleDir, 'cdk.json'), 'utf8')).context;
   const app = new App({ outdir: options.outdir, context });
@@ -76,7 +83,9 @@ export async function startAtlasWebChat(options: { outdir: string; nodeModulesFr
     latencies: { secretsManagerMs: 0, salesforceOauthMs: 0, salesforceApiMs: 0, salesforceNewConnectionMs: 0, bedrockMs: 0, connectMs: 0, dynamoDbMs: 0 },
   });
   try {
-    const chat = await startOfflineWebChat(atlas, { template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, rateLimit: options.rateLimit });
+    const chat = await startOfflineWebChat(atlas, {
+      template, assemblyDirectory: options.outdir, nodeModulesFrom: options.nodeModulesFrom, rateLimit: options.rateLimit, streamDeadlineMs: options.streamDeadlineMs,
+    });
     return { ...chat, atlas, stop: async () => { await chat.stop(); await atlas.stop(); } };
   } catch (err) {
     await atlas.stop();

@@ -100,6 +100,10 @@ export class CachedLexFulfillment extends Construct {
   public readonly botVersion?: lex.CfnBotVersion;
   /** The bot alias, when `bot` was given. */
   public readonly botAlias?: lex.CfnBotAlias;
+  /** The Bedrock model id (or ARN) answers are generated with; `LexWebChat` streams with the same one. */
+  public readonly modelId: string;
+  /** The guardrail applied to every generation, if any. */
+  public readonly guardrail?: BedrockGuardrail;
   private readonly workflowIntents: WorkflowIntent[];
   private readonly configuredIntentNames: Set<string>;
   private readonly props: CachedLexFulfillmentProps;
@@ -126,6 +130,8 @@ export class CachedLexFulfillment extends Construct {
     this.configuredIntentNames = new Set(Object.keys(intents));
     this.workflowIntents = [...(props.workflowIntents ?? [])];
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
+    this.modelId = modelId;
+    this.guardrail = props.guardrail;
 
     this.cacheTable = new ResponseCacheTable(this, 'Cache', { existingTable: props.existingCacheTable, tableProps: props.cacheTableProps });
 

@@ -16,6 +16,7 @@ import { WEB_CHAT_CONTENT_SECURITY_POLICY, WEB_CHAT_HSTS_MAX_AGE_SECONDS, WEB_CH
 import { prebundledHandler } from '../handler-code';
 import { resolveForNag } from '../nag-ids';
 import { RightSizedFunction, WorkloadProfile } from '../right-sized-function';
+import { grantStreaming, streamDeadlineMs, streamingEnvironment, type WebChatStreamingProps } from './streaming';
 import { validateBotAlias, validateConcurrency, validateRateLimit, validateWebAclArn } from './validate';
 
 /** The most Lex turns in flight at once by default: a ceiling on cost and on the load a flood can cause. */
@@ -80,6 +81,13 @@ export interface LexWebChatProps {
    * @default cloudfront.PriceClass.PRICE_CLASS_100
    */
   readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * Streams the first answer to a new question into the page, word by word, from the fulfillment's model; the
+   * answer is then cached for the next asker. Hits, slot elicitation, confirmation and workflow intents are answered
+   * by Lex as without it.
+   * @default - no streaming: a new question gets the intent's static answer, and its generated answer reaches the next asker
+   */
+  readonly streaming?: WebChatStreamingProps;
 }
 
 /**
@@ -127,6 +135,7 @@ export class LexWebChat extends Construct {
     const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
     validateConcurrency(reservedConcurrency, props.provisionedConcurrency ?? LATENCY_CRITICAL_PROVISIONED_CONCURRENCY);
     const stack = Stack.of(this);
+    const deadlineMs = props.streaming ? streamDeadlineMs(`LexWebChat '${id}'`, props.streaming) : undefined;
 
     this.table = new dynamodb.Table(this, 'SessionTable', {
       partitionKey: { name: WEB_CHAT_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -143,7 +152,9 @@ export class LexWebChat extends Construct {
       code: prebundledHandler('web-chat-proxy'),
       reservedConcurrentExecutions: reservedConcurrency,
       provisionedConcurrency: props.provisionedConcurrency,
-      description: 'Web chat proxy: session, rate limit, Lex RecognizeText on one bot alias',
+      // A streamed answer follows the Lex turn: the function lives for both (RecognizeText's 8 s timeout, then the deadline).
+      ...(deadlineMs !== undefined ? { timeout: Duration.seconds(10 + Math.ceil(deadlineMs / 1000)) } : {}),
+      description: 'Web chat proxy: session, rate limit, Lex RecognizeText on one bot alias, streamed new answers',
       environment: {
         [FAST_LEX_ENV.webChatBotId]: props.botId,
         [FAST_LEX_ENV.webChatBotAliasId]: props.botAliasId,
@@ -152,16 +163,18 @@ export class LexWebChat extends Construct {
         [FAST_LEX_ENV.webChatRateLimit]: String(rateLimit.messages),
         [FAST_LEX_ENV.webChatRateWindowSeconds]: String(rateLimit.window.toSeconds()),
         [FAST_LEX_ENV.webChatSessionTtlSeconds]: String((props.sessionLifetime ?? Duration.seconds(DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS)).toSeconds()),
+        ...(props.streaming ? streamingEnvironment(props.streaming, deadlineMs!) : {}),
       },
     });
-    // The proxy may call RecognizeText on this one alias and nothing else of Lex.
-    this.proxyFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['lex:RecognizeText'],
-      resources: [stack.formatArn({ service: 'lex', resource: 'bot-alias', resourceName: `${props.botId}/${props.botAliasId}` })],
-    }));
+    // The proxy may call RecognizeText on this one alias and nothing else of Lex (and, to stream, its sessions).
+    const aliasArn = stack.formatArn({ service: 'lex', resource: 'bot-alias', resourceName: `${props.botId}/${props.botAliasId}` });
+    this.proxyFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lex:RecognizeText'], resources: [aliasArn] }));
+    if (props.streaming) grantStreaming(this.proxyFunction, props.streaming, aliasArn);
     this.table.grant(this.proxyFunction.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
 
-    this.functionUrl = this.proxyFunction.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    // The proxy is a response-streaming handler (awslambda.streamifyResponse): its URL streams, so CloudFront passes
+    // each chunk on as it comes (Lambda: "Invoking a function URL with response streaming").
+    this.functionUrl = this.proxyFunction.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM, invokeMode: lambda.InvokeMode.RESPONSE_STREAM });
 
     this.bucket = new s3.Bucket(this, 'PageBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -201,6 +214,8 @@ export class LexWebChat extends Construct {
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // Never cached nor compressed: each chunk of a streamed answer reaches the page as the proxy writes it.
+          compress: false,
           // The function URL checks its own Host header in the signature, so the viewer's is not forwarded.
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: headers,

@@ -29,6 +29,7 @@ import { bedrockQuestionEmbedders, maxAgeMs, QuestionAnswers, type NearQuestion,
 import { questionSignature } from './question-match';
 import { questionShareability } from './question-safety';
 import { QuestionStore } from './question-store';
+import { GenerationTickets } from './generation-ticket';
 
 /** How an answer was found. */
 export type CacheStatus =
@@ -58,6 +59,11 @@ export interface CacheResponse {
   readonly matchedBy?: 'lexical' | 'embedding';
   /** Why an `unshared` question was not shared. */
   readonly unsharedReason?: 'personal-data' | 'instructions';
+  /**
+   * A `streamable` miss: the id of the generation ticket this call wrote instead of queueing (it holds the refresh
+   * lease). The caller hands it to the streaming client alone; `answer` is the static answer, for when the stream fails.
+   */
+  readonly ticket?: string;
 }
 
 export interface RespondOptions {
@@ -80,6 +86,11 @@ export interface RespondOptions {
    * than the intent; other intents ignore them. Never logged. @default - the intent's answer for the context
    */
   readonly question?: string;
+  /**
+   * The client can stream a generated answer itself (the web chat proxy): a miss that would be queued writes a
+   * generation ticket instead (`CacheResponse.ticket`, see generation-ticket.ts). @default false
+   */
+  readonly streamable?: boolean;
 }
 
 export interface ResponseCacheOptions {
@@ -158,6 +169,7 @@ export class ResponseCache {
   /** Signatures of recently asked questions, by their exact words. */
   private readonly signatures = new LRUCache<string, string>({ max: 10_000 });
   private readonly generationBudget: GenerationBudget;
+  private readonly tickets: GenerationTickets;
 
   constructor(options: ResponseCacheOptions) {
     this.intents = validateIntentConfigs(options.intents);
@@ -176,6 +188,7 @@ export class ResponseCache {
     const questionStore = options.questionStore ?? new QuestionStore(this.store.client, this.store.tableName);
     this.questions = new QuestionAnswers({ store: questionStore, embedders: options.embedders ?? bedrockQuestionEmbedders(), clock: this.clock });
     this.generationBudget = new GenerationBudget(this.store.client, this.store.tableName, options.generationLimits, this.clock);
+    this.tickets = new GenerationTickets(this.store.client, this.store.tableName, this.clock);
   }
 
   /** The configuration `respond` uses for an intent (its own entry, else `'*'`); throws `UnknownIntentError`. */
@@ -288,10 +301,38 @@ export class ResponseCache {
       if (!(await this.withinGenerationBounds(lookup, options, budget))) return this.staticAnswer(lookup, 'limited');
     }
 
+    if (options.streamable) return this.ticketed(lookup, budget);
     const deadline = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
     if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal ?? (options.budget ? budget.signal : undefined));
     const enqueued = await this.requestGeneration(lookup, 'miss', budget);
     return this.staticAnswer(lookup, 'miss', enqueued);
+  }
+
+  /**
+   * A streaming client's miss: the lease as for a queued generation, then a ticket rather than a message. Another
+   * holder of the lease is already generating: the static answer. A ticket that cannot be written: queued as usual.
+   */
+  private async ticketed(lookup: Lookup, budget: TurnBudget): Promise<CacheResponse> {
+    const { intent, key } = lookup;
+    try {
+      if (!(await budget.run('DynamoDB PutItem (refresh lease)', (abortSignal) => this.store.claimRefresh(key, this.refreshLeaseMs, { abortSignal })))) {
+        return this.staticAnswer(lookup, 'miss');
+      }
+    } catch (err) {
+      this.countFault(intent, err);
+      this.onError('cache.lease-failed', err, { intent, key });
+      return this.staticAnswer(lookup, 'miss');
+    }
+    this.rememberLease(key);
+    try {
+      const request = this.requestFor(lookup, 'miss');
+      const ticket = await budget.run('DynamoDB PutItem (generation ticket)', (abortSignal) => this.tickets.write(request, this.refreshLeaseMs, { abortSignal }));
+      return { ...this.staticAnswer(lookup, 'miss'), ticket };
+    } catch (err) {
+      this.countFault(intent, err);
+      this.onError('cache.ticket-failed', err, { intent, key });
+      return this.staticAnswer(lookup, 'miss', await this.claimAndEnqueue(lookup, 'miss', true, budget));
+    }
   }
 
   private served(lookup: Lookup, status: CacheStatus, entry: CachedAnswer, enqueued = false): CacheResponse {

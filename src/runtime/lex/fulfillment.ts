@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { DEFAULT_APOLOGY, DEFAULT_FALLBACK_INTENTS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
 import { ConfigurationError } from '../../shared/errors';
+import { WEB_CHAT_STREAM_REQUEST_ATTRIBUTE, WEB_CHAT_STREAM_TICKET_ATTRIBUTE } from '../../shared/web-chat-stream';
 import { DEFAULT_TURN_BUDGET_MS, TURN_CLIENT_CONFIG, TURN_RESERVE_MS, type PhoneRules } from '../../shared/fault-tolerance';
 import type { WorkflowIntentConfig, WorkflowIntentConfigs } from '../../shared/wire';
 import { ResponseCache, type CacheResponse } from '../cache/response-cache';
@@ -43,6 +44,8 @@ export interface TurnLog {
   readonly status?: string;
   /** A near hit's match score (per-question intents). */
   readonly score?: number;
+  /** A miss handed to a streaming client (a generation ticket) rather than queued. */
+  readonly streamed?: boolean;
   readonly latencyMs: number;
   readonly inputMode?: string;
   readonly error?: string;
@@ -120,9 +123,11 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
 
     const intent = event.sessionState.intent!.name;
     const attributes = { ...(event.sessionState.sessionAttributes ?? {}) };
+    // A ticket is for the turn that wrote it: one left from an earlier turn never reaches the client again.
+    delete attributes[WEB_CHAT_STREAM_TICKET_ATTRIBUTE];
     const slots = slotValues(event);
     const budget = TurnBudget.forTurn(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, context?.getRemainingTimeInMillis?.());
-    const respond = async (name: string, ctx: Record<string, unknown> = {}, question?: string): Promise<CacheResponse> => {
+    const respond = async (name: string, ctx: Record<string, unknown> = {}, question?: string, streamable = false): Promise<CacheResponse> => {
       const signal = remainingTimeSignal(context);
       // On a call the caller hears the intent's progress messages, so a miss may wait for the generated answer: the
       // turn gets the intent's voice deadline (and the time to answer after it) instead of the usual budget.
@@ -130,7 +135,7 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
       const turnBudget = voiceDeadlineMs
         ? TurnBudget.forTurn(Math.max(options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS, voiceDeadlineMs + TURN_RESERVE_MS), context?.getRemainingTimeInMillis?.())
         : budget;
-      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget: turnBudget, syncDeadlineMs: voiceDeadlineMs, question });
+      const result = await getCache().respond(name, ctx, { signal, sessionId: event.sessionId, budget: turnBudget, syncDeadlineMs: voiceDeadlineMs, question, streamable });
       if (turnBudget !== budget) turnBudget.dispose();
       getCache().publishMetrics();
       return result;
@@ -177,12 +182,15 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): Le
         }
       }
       // On a call, `inputTranscript` is Lex's transcription of what the caller said.
-      const answer = await respond(intent, ctx, event.inputTranscript);
+      // A text client that streams (the web chat proxy says so in a request attribute) generates a miss itself.
+      const streamable = event.inputMode !== 'Speech' && event.inputMode !== 'DTMF' && event.requestAttributes?.[WEB_CHAT_STREAM_REQUEST_ATTRIBUTE] === '1';
+      const answer = await respond(intent, ctx, event.inputTranscript, streamable);
       const next = appendHistory(attributes, { i: intent, u: event.inputTranscript ?? '', b: answer.answer }, options.history);
+      if (answer.ticket) next[WEB_CHAT_STREAM_TICKET_ATTRIBUTE] = answer.ticket;
       const response = fallbackIntents.has(intent)
         ? elicitIntentResponse(answer.answer, next)
         : closeResponse(event, answer.answer, next);
-      return finish(response, { route: 'cache', status: answer.status, ...(answer.score === undefined ? {} : { score: Number(answer.score.toFixed(3)) }) });
+      return finish(response, { route: 'cache', status: answer.status, ...(answer.ticket ? { streamed: true } : {}), ...(answer.score === undefined ? {} : { score: Number(answer.score.toFixed(3)) }) });
     } catch (err) {
       return finish(elicitIntentResponse(apology, attributes), { route: 'error', error: errorName(err) + ': ' + (err as Error).message });
     }

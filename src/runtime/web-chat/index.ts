@@ -1,5 +1,6 @@
-// cdk-fast-lex/runtime/web-chat: the proxy between the chat page and Lex RecognizeText, for a Lambda function URL.
-// Imports @aws-sdk/client-dynamodb, @aws-sdk/client-lex-runtime-v2 and @smithy/node-http-handler.
+// cdk-fast-lex/runtime/web-chat: the proxy between the chat page and Lex RecognizeText, for a Lambda function URL,
+// buffered or with response streaming (new answers painted as Bedrock writes them).
+// Imports @aws-sdk/client-dynamodb, @aws-sdk/client-lex-runtime-v2, @aws-sdk/client-sqs and @smithy/node-http-handler.
 export {
   createWebChatProxy,
   lexSessionIdFor,
@@ -12,4 +13,13 @@ export {
   type WebChatProxy,
   type WebChatProxyOptions,
 } from './proxy';
+export {
+  STREAM_FAILURE_NOTICES,
+  createStreamingWebChatProxy,
+  streamingWebChatProxyOptionsFromEnvironment,
+  type ResponseMetadata,
+  type ResponseWriter,
+  type StreamingWebChatProxy,
+  type WebChatStreamingOptions,
+} from './stream-proxy';
 export { WebChatSessionStore, type Claim, type RateDecision, type WebChatSessionStoreOptions } from './session-store';

@@ -1,7 +1,7 @@
 // The web-chat proxy: issues sessions and relays one visitor message to Lex RecognizeText, safely and at most once.
 import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LexRuntimeV2Client, RecognizeTextCommand, type LexRuntimeV2ClientConfig } from '@aws-sdk/client-lex-runtime-v2';
+import { LexRuntimeV2Client, RecognizeTextCommand, type LexRuntimeV2ClientConfig, type RecognizeTextCommandOutput } from '@aws-sdk/client-lex-runtime-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_WEB_CHAT_LOCALE_ID, DEFAULT_WEB_CHAT_RATE_LIMIT, DEFAULT_WEB_CHAT_RATE_WINDOW_SECONDS, DEFAULT_WEB_CHAT_SESSION_TTL_SECONDS } from '../../shared/defaults';
 import { FAST_LEX_ENV } from '../../shared/env';
@@ -13,6 +13,8 @@ import {
   WEB_CHAT_MESSAGE_ID_PATTERN,
   WEB_CHAT_PATHS,
   WEB_CHAT_SESSION_ID_PATTERN,
+  WEB_CHAT_STREAM_REQUEST_ATTRIBUTE,
+  WEB_CHAT_STREAM_TICKET_ATTRIBUTE,
   type WebChatErrorCode,
   type WebChatErrorResponse,
   type WebChatMessageRequest,
@@ -65,6 +67,28 @@ export interface WebChatProxyOptions {
 /** The function URL handler `createWebChatProxy` builds. */
 export type WebChatProxy = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 
+/** A proxy answer that may be streamed: `stream`, when set, writes the body line by line instead of `body`. */
+export interface ProxyResult extends FunctionUrlResult {
+  readonly stream?: (write: (line: string) => void) => Promise<void>;
+}
+
+/** A turn whose answer carries a generation ticket, as the streaming proxy receives it (see stream-proxy.ts). */
+export interface TicketTurn {
+  readonly output: RecognizeTextCommandOutput;
+  readonly ticket: string;
+  readonly lexSessionId: string;
+  readonly messageId: string;
+  readonly store: WebChatSessionStore;
+  readonly lex: LexRuntimeV2Client;
+  readonly botId: string;
+  readonly botAliasId: string;
+  readonly localeId: string;
+  readonly log: (line: string) => void;
+}
+
+/** Turns a ticket turn into the proxy's answer (the streaming proxy's part). */
+export type TicketStreamer = (turn: TicketTurn) => Promise<ProxyResult>;
+
 /** Request attributes the proxy forwards at most: enough for a channel or page tag, not a second payload. */
 const MAX_REQUEST_ATTRIBUTES = 10;
 const MAX_ATTRIBUTE_KEY_LENGTH = 100;
@@ -105,6 +129,14 @@ export function webChatProxyOptionsFromEnvironment(env: Environment = process.en
 
 /** Builds the proxy. Clients are created here, once, and reused by every request of a warm function. */
 export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
+  return createProxy(options);
+}
+
+/**
+ * The proxy's request handling. With `streamer`, RecognizeText says the proxy can stream, and a turn whose answer
+ * carries a generation ticket is answered by `streamer`; without, every answer is Lex's, whole.
+ */
+export function createProxy(options: WebChatProxyOptions, streamer?: TicketStreamer): (event: FunctionUrlEvent) => Promise<ProxyResult> {
   const lex = options.lex ?? webChatLexClient();
   const store = new WebChatSessionStore({
     client: options.dynamodb ?? new DynamoDBClient({}),
@@ -124,13 +156,14 @@ export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
     return json(201, { sessionId });
   };
 
-  const relayMessage = async (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
+  const relayMessage = async (event: FunctionUrlEvent): Promise<ProxyResult> => {
     const parsed = parseMessageRequest(event);
     if ('error' in parsed) {
       const unknown = parsed.error === 'session-unknown';
       return failure(unknown ? 401 : 400, parsed.error, parsed.message, unknown);
     }
-    const { sessionId, messageId, text, requestAttributes } = parsed;
+    const { sessionId, messageId, text } = parsed;
+    const requestAttributes = streamer ? { ...parsed.requestAttributes, [WEB_CHAT_STREAM_REQUEST_ATTRIBUTE]: '1' } : parsed.requestAttributes;
     const lexSessionId = lexSessionIdFor(sessionId);
 
     const rate = await store.countMessage(lexSessionId);
@@ -159,6 +192,11 @@ export function createWebChatProxy(options: WebChatProxyOptions): WebChatProxy {
         text,
         ...(requestAttributes ? { requestAttributes } : {}),
       }));
+      const ticket = streamer ? output.sessionState?.sessionAttributes?.[WEB_CHAT_STREAM_TICKET_ATTRIBUTE] : undefined;
+      if (ticket) {
+        log(JSON.stringify({ level: 'INFO', message: 'web chat turn', lexSessionId, ms: Date.now() - started, dialogAction: output.sessionState?.dialogAction?.type, streamed: true }));
+        return await streamer!({ output, ticket, lexSessionId, messageId, store, lex, botId: options.botId, botAliasId: options.botAliasId, localeId, log });
+      }
       const body = JSON.stringify(toWebChatResponse(output));
       await store.completeMessage(lexSessionId, messageId, body);
       log(JSON.stringify({ level: 'INFO', message: 'web chat turn', lexSessionId, ms: Date.now() - started, dialogAction: output.sessionState?.dialogAction?.type }));
@@ -257,6 +295,8 @@ function cleanRequestAttributes(input: unknown): Record<string, string> | undefi
   const kept = Object.entries(input as Record<string, unknown>)
     .filter(([k, v]) => typeof v === 'string'
       && !k.toLowerCase().startsWith(LEX_RESERVED_ATTRIBUTE_PREFIX)
+      // Only the proxy says whether it streams: a page that claims it would leave the generation to no one.
+      && k.toLowerCase() !== WEB_CHAT_STREAM_REQUEST_ATTRIBUTE
       && k.length > 0 && k.length <= MAX_ATTRIBUTE_KEY_LENGTH && v.length <= MAX_ATTRIBUTE_VALUE_LENGTH)
     .slice(0, MAX_REQUEST_ATTRIBUTES) as Array<[string, string]>;
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
