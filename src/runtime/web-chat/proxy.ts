@@ -166,7 +166,10 @@ export function createProxy(options: WebChatProxyOptions, streamer?: TicketStrea
     const requestAttributes = streamer ? { ...parsed.requestAttributes, [WEB_CHAT_STREAM_REQUEST_ATTRIBUTE]: '1' } : parsed.requestAttributes;
     const lexSessionId = lexSessionIdFor(sessionId);
 
-    const rate = await store.countMessage(lexSessionId);
+    // The rate count and the message's claim are two writes that do not depend on each other: one round trip, not two.
+    // A claim taken for a message the rate then refuses is given back, so a retry later is answered.
+    const [rate, claim] = await Promise.all([store.countMessage(lexSessionId), store.claimMessage(lexSessionId, messageId)]);
+    if (rate !== 'allowed' && claim.kind === 'claimed') await store.releaseMessage(lexSessionId, messageId);
     if (rate === 'unknown-session') {
       return failure(401, 'session-unknown', 'Your chat session has ended. A new one is starting.', true);
     }
@@ -175,7 +178,6 @@ export function createProxy(options: WebChatProxyOptions, streamer?: TicketStrea
       return failure(429, 'rate-limited', 'You are sending messages faster than the assistant can answer. Please wait a minute and try again.', true);
     }
 
-    const claim = await store.claimMessage(lexSessionId, messageId);
     if (claim.kind === 'answered') return { statusCode: 200, headers: JSON_HEADERS, body: claim.answer };
     if (claim.kind === 'in-progress') {
       return failure(409, 'in-progress', 'The assistant is still answering this message. Please wait a moment.', true);
