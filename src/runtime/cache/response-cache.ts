@@ -1,6 +1,8 @@
 // The two-tier response cache a Lex fulfillment Lambda calls: answer from memory or DynamoDB, never wait for Bedrock.
-// Longer than 400 lines on purpose: one class whose private methods are the steps of one algorithm (lookup, stale
-// serve, lease, enqueue, synchronous generation, turn budget); the environment, key, store and request live beside it.
+// Longer than 400 lines on purpose: one class whose private methods are the steps of one algorithm (lookup, near
+// hit, stale serve, unshared and bounded questions, lease, enqueue or ticket, synchronous generation, turn budget);
+// what they use lives beside it: the key, the stores, the answered questions (question-answers.ts), the matcher, the
+// safety check, the generation bounds and tickets.
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
