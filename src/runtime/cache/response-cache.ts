@@ -295,12 +295,16 @@ export class ResponseCache {
 
     if (question) {
       await synced;
-      const reused = await this.reuseNear(lookup, question, budget);
-      if (reused) return reused;
+      const lexical = await this.reuseNear(lookup, question, 'lexical', budget);
+      if (lexical) return lexical;
       const shareable = questionShareability(question.text);
       const deadlineMs = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
       if (!shareable.share) return this.answerUnshared(lookup, shareable.reason, deadlineMs, options, budget);
+      // From here every new question may reach a model (the embedding stage, then a generation): the bounds come first,
+      // so a flood of new questions pays for neither.
       if (!(await this.withinGenerationBounds(lookup, options, budget))) return this.staticAnswer(lookup, 'limited');
+      const embedded = await this.reuseNear(lookup, question, 'embedding', budget);
+      if (embedded) return embedded;
     }
 
     if (options.streamable) return this.ticketed(lookup, budget);
@@ -350,46 +354,41 @@ export class ResponseCache {
   }
 
   /**
-   * A paraphrase's fresh answer, found lexically among the answered questions just read, else by the embedding stage
-   * (one embedding call, only here, where a generation would otherwise follow). A question whose answer is gone is
-   * forgotten.
+   * A paraphrase's fresh answer, found lexically among the answered questions just read, or by the embedding stage
+   * (one embedding call, only where a generation would otherwise follow, within the generation bounds). A question
+   * whose answer is gone is forgotten.
    */
-  private async reuseNear(lookup: Lookup, question: QuestionLookup, budget: TurnBudget): Promise<CacheResponse | undefined> {
+  private async reuseNear(lookup: Lookup, question: QuestionLookup, via: NearQuestion['via'], budget: TurnBudget): Promise<CacheResponse | undefined> {
     const { intent, config } = lookup;
-    const candidates: Array<() => Promise<NearQuestion | undefined>> = [
-      async () => this.questions.nearInMemory(config, question),
-      async () => {
-        if (!config.questions?.embedding) return undefined;
-        try {
-          const near = await this.questions.nearByEmbedding(config, question, budget);
-          this.metrics.count(intent, CacheMetric.EMBEDDING_LOOKUP);
-          return near;
-        } catch (err) {
-          this.countFault(intent, err);
-          this.onError('cache.embedding-failed', err, { intent });
-          return undefined;
-        }
-      },
-    ];
-    for (const find of candidates) {
-      const near = await find();
-      if (!near) continue;
-      let entry = this.memory.get(near.key);
-      if (!entry || entry.freshUntil <= this.clock()) {
-        try {
-          entry = await budget.run('DynamoDB Query (near answer)', (abortSignal) => this.readStore(near.key, abortSignal));
-        } catch (err) {
-          this.countFault(intent, err);
-          this.onError('cache.l2-read-failed', err, { intent, key: near.key });
-          continue;
-        }
+    let near: NearQuestion | undefined;
+    if (via === 'lexical') {
+      near = this.questions.nearInMemory(config, question);
+    } else if (config.questions?.embedding) {
+      try {
+        near = await this.questions.nearByEmbedding(config, question, budget);
+        this.metrics.count(intent, CacheMetric.EMBEDDING_LOOKUP);
+      } catch (err) {
+        this.countFault(intent, err);
+        this.onError('cache.embedding-failed', err, { intent });
       }
-      if (entry && entry.freshUntil > this.clock()) {
-        this.memory.set(near.key, entry);
-        return this.nearHit(lookup, entry, near);
-      }
-      this.questions.forget(question, near.key);
     }
+    if (!near) return undefined;
+    let entry = this.memory.get(near.key);
+    if (!entry || entry.freshUntil <= this.clock()) {
+      try {
+        const key = near.key;
+        entry = await budget.run('DynamoDB Query (near answer)', (abortSignal) => this.readStore(key, abortSignal));
+      } catch (err) {
+        this.countFault(intent, err);
+        this.onError('cache.l2-read-failed', err, { intent, key: near.key });
+        return undefined;
+      }
+    }
+    if (entry && entry.freshUntil > this.clock()) {
+      this.memory.set(near.key, entry);
+      return this.nearHit(lookup, entry, near);
+    }
+    this.questions.forget(question, near.key);
     return undefined;
   }
 
