@@ -49,24 +49,26 @@ export function buildCacheKey(intent: string, context: Record<string, unknown> =
   return `RESPONSE#${intent.trim()}#${hash}`;
 }
 
-/**
- * The key of one question's answer in a per-question intent: `RESPONSE#{intent}#{hash}` over the canonical context and
- * the question's signature (`questionSignature`), so equal signatures in the same context share one answer.
- */
-export function buildQuestionKey(intent: string, context: Record<string, unknown>, signature: string, options: CacheKeyOptions = {}): string {
-  checkIntent(intent);
-  const hash = createHash('sha256').update(canonicalContext(context, options)).update('\n').update(signature).digest('hex').slice(0, 32);
-  return `RESPONSE#${intent.trim()}#${hash}`;
+/** The two keys of one question of a per-question intent (`buildQuestionKeys`). */
+export interface QuestionKeys {
+  /**
+   * `RESPONSE#{intent}#{hash}` over the canonical context and the question's signature (`questionSignature`): equal
+   * signatures in the same context share one answer.
+   */
+  readonly key: string;
+  /**
+   * `QUESTIONS#{intent}#{hash of the canonical context}`: where the intent's answered questions of this context live.
+   * Answers are matched only within one context (a paraphrase asked in another locale or call is a new question).
+   */
+  readonly partition: string;
 }
 
-/**
- * The partition of a per-question intent's answered questions: `QUESTIONS#{intent}#{hash of the canonical context}`.
- * Answers are matched only within one context (a paraphrase asked in another locale or call is a new question).
- */
-export function buildQuestionIndexKey(intent: string, context: Record<string, unknown>, options: CacheKeyOptions = {}): string {
+/** The answer key and the answered-questions partition of a question, from one canonical form of the context. */
+export function buildQuestionKeys(intent: string, context: Record<string, unknown>, signature: string, options: CacheKeyOptions = {}): QuestionKeys {
   checkIntent(intent);
-  const hash = createHash('sha256').update(canonicalContext(context, options)).digest('hex').slice(0, 32);
-  return `QUESTIONS#${intent.trim()}#${hash}`;
+  const canonical = canonicalContext(context, options);
+  const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+  return { key: `RESPONSE#${intent.trim()}#${hash(canonical, signature)}`, partition: `QUESTIONS#${intent.trim()}#${hash(canonical)}` };
 }
 
 function checkIntent(intent: string): void {

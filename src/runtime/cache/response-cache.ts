@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_STALE_SECONDS, DEFAULT_TTL_SECONDS } from '../../shared/defaults';
 import type { ConverseGenerator } from '../bedrock/converse';
 import type { Environment } from '../env';
-import { buildCacheKey, buildQuestionIndexKey, buildQuestionKey } from './cache-key';
+import { buildCacheKey, buildQuestionKeys } from './cache-key';
 import { answerEntry, type CachedAnswer, type DynamoResponseStore } from './dynamo-store';
 import { responseCacheOptionsFromEnvironment, type ResponseCacheEnvironmentOverrides } from './environment';
 import { UnknownIntentError } from './errors';
@@ -240,8 +240,8 @@ export class ResponseCache {
       signature = questionSignature(asked);
       this.signatures.set(asked, signature);
     }
-    const question: QuestionLookup = { text: asked, signature, partition: buildQuestionIndexKey(intent, context, keyOptions) };
-    return { intent, config, context, key: buildQuestionKey(intent, context, signature, keyOptions), question };
+    const { key, partition } = buildQuestionKeys(intent, context, signature, keyOptions);
+    return { intent, config, context, key, question: { text: asked, signature, partition } };
   }
 
   /** Publishes the metrics counted since the last call (one EMF document per intent). */
