@@ -85,12 +85,7 @@ export async function storeTicketAnswer(request: GenerationRequest, text: string
   const clock = options.clock ?? Date.now;
   const entry = answerEntry(request.intent, text, clock(), request.ttlSeconds, request.staleSeconds);
   const result = await options.store.put(request.key, entry);
-  if (result.stored && request.question) {
-    const questions = options.questions ?? new QuestionStore(options.store.client, options.store.tableName);
-    const q = request.question;
-    const embedding = q.embedding ? new Float32Array(new Uint8Array(Buffer.from(q.embedding, 'base64')).buffer) : undefined;
-    await questions.add(q.partition, { question: q.text, key: request.key, answeredAt: entry.generatedAt, embedding }, q.expiresAt);
-  }
+  if (result.stored) await (options.questions ?? new QuestionStore(options.store.client, options.store.tableName)).addAnswered(request, entry.generatedAt);
   await options.store.releaseRefresh(request.key);
   return result.stored;
 }

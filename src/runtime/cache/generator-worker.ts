@@ -77,7 +77,7 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
     // A newer answer may already be there (a duplicate message, or a synchronous generation won the race).
     const current = await options.store.newest(key);
     if (current && current.generatedAt >= request.requestedAt && current.freshUntil > clock()) {
-      if (request.question) await rememberQuestion(request, current.generatedAt);
+      await questions.addAnswered(request, current.generatedAt);
       await options.store.releaseRefresh(key);
       return 'already-fresh';
     }
@@ -111,7 +111,7 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
     const result = await options.store.put(key, entry);
     // The answer is stored: its question joins the intent's answered questions, so paraphrases find it. A failure here
     // throws, and SQS retries the record (the next attempt finds the answer fresh and writes the question then).
-    if (result.stored && request.question) await rememberQuestion(request, entry.generatedAt);
+    if (result.stored) await questions.addAnswered(request, entry.generatedAt);
     await options.store.releaseRefresh(key);
     if (!result.stored) {
       // Not cacheable, and retrying cannot shrink it: count it, keep serving the static answer.
@@ -120,13 +120,6 @@ export function createGeneratorWorker(options: GeneratorWorkerOptions): Generato
       return 'oversize';
     }
     return 'generated';
-  }
-
-  /** Keeps a per-question answer's question (the same item for the same answer: a retried record writes it again). */
-  async function rememberQuestion(request: GenerationRequest, answeredAt: number): Promise<void> {
-    const q = request.question!;
-    const embedding = q.embedding ? new Float32Array(new Uint8Array(Buffer.from(q.embedding, 'base64')).buffer) : undefined;
-    await questions.add(q.partition, { question: q.text, key: request.key, answeredAt, embedding }, q.expiresAt);
   }
 
   async function backOff(record: SQSRecord): Promise<void> {

@@ -2,6 +2,7 @@
 import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { CACHE_PARTITION_KEY, CACHE_SORT_KEY, CACHE_TTL_ATTRIBUTE } from '../../shared/cache-schema';
 import type { StoreCallOptions } from './dynamo-store';
+import type { GenerationRequest } from './generation-request';
 
 /** The question as the visitor asked it (only questions that may be shared are kept: see `questionShareability`). */
 export const QUESTION_TEXT_ATTRIBUTE = 'question';
@@ -24,6 +25,16 @@ export interface StoredQuestion {
   readonly sortKey: string;
 }
 
+/** An embedding as a generation request carries it: its float32 bytes in base64. */
+export function encodeEmbedding(embedding: Float32Array): string {
+  return Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64');
+}
+
+/** The embedding `encodeEmbedding` wrote (copied into an aligned buffer). */
+export function decodeEmbedding(base64: string): Float32Array {
+  return new Float32Array(new Uint8Array(Buffer.from(base64, 'base64')).buffer);
+}
+
 /** Reads and writes the answered questions of a per-question intent (partition `QUESTIONS#{intent}#{context hash}`). */
 export class QuestionStore {
   constructor(private readonly client: DynamoDBClient, readonly tableName: string) {}
@@ -43,6 +54,17 @@ export class QuestionStore {
       item[QUESTION_EMBEDDING_ATTRIBUTE] = { B: new Uint8Array(question.embedding.buffer, question.embedding.byteOffset, question.embedding.byteLength) };
     }
     await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }), call);
+  }
+
+  /**
+   * Keeps the question a generation request answered, once its answer is stored (by the generator worker, or by the
+   * streaming client that held the request's ticket). The same answer gives the same item, so a retry writes it again.
+   */
+  async addAnswered(request: GenerationRequest, answeredAt: number, call: StoreCallOptions = {}): Promise<void> {
+    const q = request.question;
+    if (!q) return;
+    const embedding = q.embedding === undefined ? undefined : decodeEmbedding(q.embedding);
+    await this.add(q.partition, { question: q.text, key: request.key, answeredAt, embedding }, q.expiresAt, call);
   }
 
   /**

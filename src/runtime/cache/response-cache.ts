@@ -30,7 +30,7 @@ import { GenerationBudget, type GenerationLimits } from './generation-budget';
 import { bedrockQuestionEmbedders, maxAgeMs, QuestionAnswers, type NearQuestion, type QuestionEmbedderFactory, type QuestionLookup } from './question-answers';
 import { questionSignature } from './question-match';
 import { questionShareability } from './question-safety';
-import { QuestionStore } from './question-store';
+import { encodeEmbedding, QuestionStore } from './question-store';
 import { GenerationTickets } from './generation-ticket';
 
 /** How an answer was found. */
@@ -545,7 +545,7 @@ export class ResponseCache {
         text: lookup.question.text,
         partition: lookup.question.partition,
         expiresAt: this.clock() + maxAgeMs(config),
-        embedding: lookup.question.embedding ? Buffer.from(lookup.question.embedding.buffer, lookup.question.embedding.byteOffset, lookup.question.embedding.byteLength).toString('base64') : undefined,
+        embedding: lookup.question.embedding ? encodeEmbedding(lookup.question.embedding) : undefined,
       } : undefined,
     };
   }
