@@ -298,8 +298,7 @@ export class ResponseCache {
       const lexical = await this.reuseNear(lookup, question, 'lexical', budget);
       if (lexical) return lexical;
       const shareable = questionShareability(question.text);
-      const deadlineMs = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
-      if (!shareable.share) return this.answerUnshared(lookup, shareable.reason, deadlineMs, options, budget);
+      if (!shareable.share) return this.answerUnshared(lookup, shareable.reason, this.syncDeadline(lookup, options, budget), options, budget);
       // From here every new question may reach a model (the embedding stage, then a generation): the bounds come first,
       // so a flood of new questions pays for neither.
       if (!(await this.withinGenerationBounds(lookup, options, budget))) return this.staticAnswer(lookup, 'limited');
@@ -308,7 +307,7 @@ export class ResponseCache {
     }
 
     if (options.streamable) return this.ticketed(lookup, budget);
-    const deadline = Math.min(options.syncDeadlineMs ?? config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
+    const deadline = this.syncDeadline(lookup, options, budget);
     if (deadline > 0 && this.generator) return this.generateNow(lookup, deadline, options.signal ?? (options.budget ? budget.signal : undefined));
     const enqueued = await this.requestGeneration(lookup, 'miss', budget);
     return this.staticAnswer(lookup, 'miss', enqueued);
@@ -339,6 +338,11 @@ export class ResponseCache {
       this.onError('cache.ticket-failed', err, { intent, key });
       return this.staticAnswer(lookup, 'miss', await this.claimAndEnqueue(lookup, 'miss', true, budget));
     }
+  }
+
+  /** How long a miss may wait for its generation now: the turn's, else the intent's, else the cache's, within the budget. */
+  private syncDeadline(lookup: Lookup, options: RespondOptions, budget: TurnBudget): number {
+    return Math.min(options.syncDeadlineMs ?? lookup.config.syncDeadlineMs ?? this.syncDeadlineMs, budget.remainingMs());
   }
 
   private served(lookup: Lookup, status: CacheStatus, entry: CachedAnswer, enqueued = false): CacheResponse {
