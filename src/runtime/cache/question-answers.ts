@@ -132,8 +132,7 @@ export class QuestionAnswers {
 
   /** Keeps a newly answered question, in memory at once and in the table for every other instance. */
   async remember(config: IntentCacheConfig, question: QuestionLookup, key: string, answeredAt: number): Promise<void> {
-    this.partitionFor(config, question.partition).index.add({ question: question.text, key, answeredAt });
-    if (question.embedding) this.partitionFor(config, question.partition).embeddings.set(key, { vector: question.embedding, question: question.text });
+    hold(this.partitionFor(config, question.partition), config, { question: question.text, key, answeredAt, embedding: question.embedding });
     await this.options.store.add(question.partition, { question: question.text, key, answeredAt, embedding: question.embedding }, answeredAt + maxAgeMs(config));
   }
 
@@ -147,15 +146,8 @@ export class QuestionAnswers {
     const read = await this.options.store.read(name, { afterSortKey: partition.newestSortKey, limit, now, abortSignal });
     // Newest first: add oldest first, so the index's own eviction keeps the newest.
     for (const stored of read.reverse()) {
-      partition.index.add({ question: stored.question, key: stored.key, answeredAt: stored.answeredAt });
-      if (stored.embedding) partition.embeddings.set(stored.key, { vector: stored.embedding, question: stored.question });
+      hold(partition, config, stored);
       if (!partition.newestSortKey || stored.sortKey > partition.newestSortKey) partition.newestSortKey = stored.sortKey;
-    }
-    if (partition.embeddings.size > limit) {
-      for (const key of partition.embeddings.keys()) {
-        if (partition.embeddings.size <= limit) break;
-        partition.embeddings.delete(key);
-      }
     }
   }
 
@@ -185,6 +177,21 @@ export function matchSettingsOf(config: IntentCacheConfig): QuestionMatchSetting
     settingsOf.set(config, settings);
   }
   return settings;
+}
+
+/**
+ * Keeps one answered question in a partition: in its index, and its embedding (if any) among as many as the index
+ * holds, the oldest dropped first.
+ */
+function hold(partition: Partition, config: IntentCacheConfig, answered: AnsweredQuestion & { readonly embedding?: Float32Array }): void {
+  partition.index.add({ question: answered.question, key: answered.key, answeredAt: answered.answeredAt });
+  if (!answered.embedding) return;
+  partition.embeddings.set(answered.key, { vector: answered.embedding, question: answered.question });
+  const limit = config.questions?.maxQuestions ?? DEFAULT_MAX_ANSWERED_QUESTIONS;
+  for (const key of partition.embeddings.keys()) {
+    if (partition.embeddings.size <= limit) break;
+    partition.embeddings.delete(key);
+  }
 }
 
 /** How long an answered question stays matchable: its own setting, else as long as its answer may be served. */
